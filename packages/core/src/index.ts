@@ -1,0 +1,17 @@
+/**
+ * @ollama-perf/core — the record schema, Ollama response parsing, stream readers and
+ * statistics of ollama-perf. Pure: no I/O, no clock, no runtime-specific globals.
+ */
+export * from './schema.js';
+export * from './operation.js';
+export * from './error-type.js';
+export * from './ollama-timings.js';
+export * from './response-observer.js';
+export * from './line-splitter.js';
+export * from './stream-readers.js';
+export * from './percentile.js';
+export * from './filter.js';
+export * from './summary-schema.js';
+export * from './summarize.js';
+export * from './series.js';
+export * from './request-metric.js';

@@ -1,0 +1,52 @@
+/**
+ * Bytes in, complete text lines out: the shared base of the NDJSON and SSE readers.
+ * A chunk may end anywhere — mid-line or inside a multi-byte UTF-8 character — and the
+ * next chunk completes it.
+ */
+
+// TextDecoder is a WHATWG Encoding API present in every JS runtime we target (Node,
+// Workers, browsers, Deno, Bun). core compiles without DOM types on purpose, so it is
+// declared here, module-scoped, instead of pulling in a whole environment's globals.
+interface Utf8Decoder {
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
+declare const TextDecoder: new (label?: string) => Utf8Decoder;
+
+/** Splits a byte stream into lines (`\n` or `\r\n`), decoding UTF-8 across chunk borders. */
+export class LineSplitter {
+  private readonly decoder = new TextDecoder('utf-8');
+  private pending = '';
+
+  /** Feeds bytes (or already-decoded text); returns the lines they complete, without terminators. */
+  push(chunk: Uint8Array | string): string[] {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    let newline = text.indexOf('\n');
+    if (newline === -1) {
+      this.pending += text;
+      return [];
+    }
+    const lines: string[] = [];
+    let start = 0;
+    let head = this.pending;
+    this.pending = '';
+    while (newline !== -1) {
+      lines.push(stripCr(head + text.slice(start, newline)));
+      head = '';
+      start = newline + 1;
+      newline = text.indexOf('\n', start);
+    }
+    this.pending = text.slice(start);
+    return lines;
+  }
+
+  /** Ends the stream: returns the last line if it had no terminator (empty array otherwise). */
+  end(): string[] {
+    const rest = this.pending + this.decoder.decode();
+    this.pending = '';
+    return rest === '' ? [] : [stripCr(rest)];
+  }
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}

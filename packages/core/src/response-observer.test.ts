@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { ResponseObserver } from './response-observer.js';
+import { createSseReader } from './stream-readers.js';
+import { utf8 } from './test-support/bytes.js';
+import {
+  CHAT_CHUNK,
+  CHAT_FINAL,
+  EMBED_BODY,
+  EMBEDDINGS_BODY,
+  GENERATE_FINAL,
+  MID_STREAM_ERROR,
+  OPENAI_CHAT_BODY,
+  OPENAI_ERROR_BODY,
+  OPENAI_SSE_STREAM,
+} from './test-support/fixtures.js';
+
+function observeAll(...values: unknown[]): { observer: ResponseObserver; firsts: boolean[] } {
+  const observer = new ResponseObserver();
+  const firsts = values.map((v) => observer.observe(v));
+  return { observer, firsts };
+}
+
+describe('ResponseObserver on native routes', () => {
+  it('reads the final /api/generate line: ns → ms, rates, a cold start', () => {
+    const { observer } = observeAll(JSON.parse(GENERATE_FINAL));
+    expect(observer.model).toBe('llama3.2');
+    expect(observer.sawDone).toBe(true);
+    const t = observer.timings();
+    expect(t).toMatchObject({
+      total_duration_ms: 10706.818083,
+      load_duration_ms: 6338.219291,
+      prompt_eval_duration_ms: 130.079,
+      eval_duration_ms: 4232.71,
+      prompt_eval_count: 26,
+      eval_count: 259,
+      cold_start: true,
+      done_reason: 'stop',
+    });
+    expect(t.tokens_per_second).toBeCloseTo(259 / 4.23271, 9);
+    expect(t.prompt_tokens_per_second).toBeCloseTo(26 / 0.130079, 9);
+  });
+
+  it('reads the final /api/chat line as a warm load, and marks the first content line', () => {
+    const { observer, firsts } = observeAll(JSON.parse(CHAT_CHUNK), JSON.parse(CHAT_CHUNK), JSON.parse(CHAT_FINAL));
+    expect(firsts).toEqual([true, false, false]);
+    expect(observer.timings()).toMatchObject({ load_duration_ms: 1.334875, cold_start: false, eval_count: 282 });
+  });
+
+  it('honours the cold-start threshold', () => {
+    const { observer } = observeAll(JSON.parse(CHAT_FINAL));
+    expect(observer.timings({ coldStartMs: 1 }).cold_start).toBe(true);
+    expect(observer.timings({ coldStartMs: 2 }).cold_start).toBe(false);
+  });
+
+  it('reads /api/embed: prompt tokens but no prompt speed (no prompt_eval_duration)', () => {
+    const t = observeAll(JSON.parse(EMBED_BODY)).observer.timings();
+    expect(t).toMatchObject({
+      total_duration_ms: 14.143917,
+      load_duration_ms: 1.0195,
+      prompt_eval_count: 8,
+      prompt_eval_duration_ms: null,
+      eval_count: null,
+      tokens_per_second: null,
+      prompt_tokens_per_second: null,
+      cold_start: false,
+    });
+  });
+
+  it('reads /api/embeddings as knowing nothing', () => {
+    const { observer } = observeAll(JSON.parse(EMBEDDINGS_BODY));
+    expect(observer.model).toBeNull();
+    expect(Object.values(observer.timings()).every((v) => v === null)).toBe(true);
+  });
+
+  it('treats an omitted load_duration next to other timings as a warm load (omitempty)', () => {
+    const t = observeAll({ done: true, total_duration: 5e6, eval_count: 3, eval_duration: 3e6 }).observer.timings();
+    expect(t).toMatchObject({ load_duration_ms: null, cold_start: false, tokens_per_second: 1000, prompt_tokens_per_second: null });
+  });
+
+  it('gives no rate when a count or duration is zero', () => {
+    const t = observeAll({ done: true, eval_count: 0, eval_duration: 5e6, prompt_eval_count: 4, prompt_eval_duration: 0 }).observer.timings();
+    expect(t.tokens_per_second).toBeNull();
+    expect(t.prompt_tokens_per_second).toBeNull();
+  });
+
+  it('keeps the message of an error line mid-stream', () => {
+    const { observer, firsts } = observeAll(JSON.parse(CHAT_CHUNK), JSON.parse(MID_STREAM_ERROR));
+    expect(firsts).toEqual([true, false]);
+    expect(observer.errorMessage).toBe('an error was encountered while running the model: unexpected EOF');
+  });
+});
+
+describe('ResponseObserver on OpenAI-compatible routes', () => {
+  it('reads an SSE stream with include_usage: counts, finish reason, first content', () => {
+    const observer = new ResponseObserver();
+    const firsts: boolean[] = [];
+    for (const item of createSseReader().push(utf8(OPENAI_SSE_STREAM))) {
+      if (item.kind === 'json') firsts.push(observer.observe(item.value));
+    }
+    expect(firsts).toEqual([true, false, false]);
+    expect(observer.model).toBe('llama3.2');
+    expect(observer.timings()).toMatchObject({
+      prompt_eval_count: 11,
+      eval_count: 7,
+      done_reason: 'stop',
+      cold_start: null,
+      tokens_per_second: null,
+      total_duration_ms: null,
+    });
+  });
+
+  it('reads a non-streamed chat completion body', () => {
+    expect(observeAll(JSON.parse(OPENAI_CHAT_BODY)).observer.timings()).toMatchObject({
+      prompt_eval_count: 20,
+      eval_count: 2,
+      done_reason: 'length',
+    });
+  });
+
+  it('reads the Responses and Messages APIs', () => {
+    const responses = observeAll(
+      { type: 'response.output_text.delta', delta: 'Hi' },
+      { type: 'response.completed', response: { model: 'qwen3', usage: { input_tokens: 9, output_tokens: 4 } } },
+    );
+    expect(responses.firsts).toEqual([true, false]);
+    expect(responses.observer.model).toBe('qwen3');
+    expect(responses.observer.timings()).toMatchObject({ prompt_eval_count: 9, eval_count: 4 });
+
+    const messages = observeAll(
+      { type: 'message_start', message: { model: 'qwen3', content: [], usage: { input_tokens: 12, output_tokens: 0 } } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hello' } },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 5 } },
+    );
+    expect(messages.firsts).toEqual([false, true, false]);
+    expect(messages.observer.timings()).toMatchObject({ prompt_eval_count: 12, eval_count: 5, done_reason: 'end_turn' });
+  });
+
+  it('reads the message of an OpenAI-style error body', () => {
+    expect(observeAll(JSON.parse(OPENAI_ERROR_BODY)).observer.errorMessage).toBe('model "gpt-x" not found, try pulling it first');
+  });
+
+  it('ignores values that are not objects', () => {
+    const { observer, firsts } = observeAll(null, 3, 'text', [1, 2]);
+    expect(firsts).toEqual([false, false, false, false]);
+    expect(observer.model).toBeNull();
+  });
+});

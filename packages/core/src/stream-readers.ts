@@ -1,0 +1,107 @@
+/**
+ * Incremental readers for the two streaming formats Ollama speaks: NDJSON on its native
+ * routes (`/api/generate`, `/api/chat`, …) and Server-Sent Events on `/v1/*`.
+ * Fed arbitrary byte chunks, they return the complete JSON objects those chunks finish.
+ * A line that is not JSON is reported as an `invalid` item, never thrown.
+ */
+import { LineSplitter } from './line-splitter.js';
+
+/** One thing a stream reader found. */
+export type StreamItem =
+  | { kind: 'json'; value: unknown; event?: string }
+  | { kind: 'invalid'; text: string; error: string }
+  | { kind: 'done' };
+
+/** A reader of one streamed response body. */
+export interface StreamReader {
+  /** Feeds the next chunk; returns the items it completes (possibly none). */
+  push(chunk: Uint8Array | string): StreamItem[];
+  /** Ends the stream, returning what an unterminated last line held. */
+  end(): StreamItem[];
+}
+
+const INVALID_TEXT_MAX = 200;
+
+function parseJson(text: string, event?: string): StreamItem {
+  try {
+    const value: unknown = JSON.parse(text);
+    return event === undefined ? { kind: 'json', value } : { kind: 'json', value, event };
+  } catch (error) {
+    return { kind: 'invalid', text: text.slice(0, INVALID_TEXT_MAX), error: (error as Error).message };
+  }
+}
+
+/**
+ * A reader for newline-delimited JSON (one object per line; blank lines ignored).
+ *
+ * @example
+ * const reader = createNdjsonReader();
+ * for (const item of reader.push(bytes)) if (item.kind === 'json') handle(item.value);
+ */
+export function createNdjsonReader(): StreamReader {
+  const lines = new LineSplitter();
+  const toItems = (texts: string[]): StreamItem[] => {
+    const items: StreamItem[] = [];
+    for (const text of texts) if (text.trim() !== '') items.push(parseJson(text));
+    return items;
+  };
+  return {
+    push: (chunk) => toItems(lines.push(chunk)),
+    end: () => toItems(lines.end()),
+  };
+}
+
+/**
+ * A reader for Server-Sent Events whose `data` is JSON (the OpenAI streaming format).
+ * Follows the event-stream rules: `data:` lines of one event are joined with `\n` and
+ * the event is dispatched at the blank line; `:` comments, `id:` and `retry:` are
+ * ignored; `event:` names the item. `data: [DONE]` yields `{ kind: 'done' }`.
+ */
+export function createSseReader(): StreamReader {
+  const lines = new LineSplitter();
+  let data: string[] = [];
+  let event: string | undefined;
+
+  const dispatch = (items: StreamItem[]): void => {
+    if (data.length > 0) {
+      const payload = data.join('\n');
+      items.push(payload.trim() === '[DONE]' ? { kind: 'done' } : parseJson(payload, event));
+    }
+    data = [];
+    event = undefined;
+  };
+
+  const toItems = (texts: string[], ending: boolean): StreamItem[] => {
+    const items: StreamItem[] = [];
+    for (const line of texts) {
+      if (line === '') {
+        dispatch(items);
+        continue;
+      }
+      if (line.charCodeAt(0) === 58 /* ":" comment */) continue;
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      let value = colon === -1 ? '' : line.slice(colon + 1);
+      if (value.charCodeAt(0) === 32) value = value.slice(1);
+      if (field === 'data') data.push(value);
+      else if (field === 'event') event = value;
+    }
+    // A stream cut before its final blank line still delivers its last event.
+    if (ending) dispatch(items);
+    return items;
+  };
+
+  return {
+    push: (chunk) => toItems(lines.push(chunk), false),
+    end: () => toItems(lines.end(), true),
+  };
+}
+
+/** Which reader a response needs, from its `Content-Type`: SSE, NDJSON, or `null` for a plain body. */
+export function streamFormatOf(contentType: string | null | undefined): 'sse' | 'ndjson' | null {
+  if (contentType == null) return null;
+  const type = contentType.toLowerCase();
+  if (type.includes('text/event-stream')) return 'sse';
+  if (type.includes('ndjson') || type.includes('jsonl') || type.includes('jsonlines')) return 'ndjson';
+  return null;
+}

@@ -1,0 +1,98 @@
+/**
+ * zod schemas of the Summary JSON (`GET /stats`, `GET /stats/:model`), so that the server
+ * that writes it and every client that reads it validate one shape (DESIGN.md, "Summary JSON").
+ * Objects are not strict: fields may be added, none renamed.
+ */
+import { z } from 'zod';
+import { errorTypeSchema } from './schema.js';
+
+const nullableNumber = z.number().nullable();
+
+/** A stat object: `{count, avg, min, max, p50, p95, p99}`, nulls when `count` is 0. */
+export const statSchema = z.object({
+  count: z.number().int().nonnegative(),
+  avg: nullableNumber,
+  min: nullableNumber,
+  max: nullableNumber,
+  p50: nullableNumber,
+  p95: nullableNumber,
+  p99: nullableNumber,
+});
+
+/** The measures summarized as a stat object in every group. */
+export const STAT_FIELDS = [
+  'latency_ms',
+  'ttft_ms',
+  'total_duration_ms',
+  'load_duration_ms',
+  'prompt_eval_duration_ms',
+  'eval_duration_ms',
+  'tokens_per_second',
+  'prompt_tokens_per_second',
+  'cold_load_ms',
+  'warm_load_ms',
+] as const;
+/** One of {@link STAT_FIELDS}. */
+export type StatField = (typeof STAT_FIELDS)[number];
+
+const statShape = Object.fromEntries(STAT_FIELDS.map((field) => [field, statSchema])) as Record<
+  StatField,
+  typeof statSchema
+>;
+
+/** The figures of one group of records (all, one model, one operation, one project, one hour…). */
+export const groupSummarySchema = z.object({
+  requests: z.number().int().nonnegative(),
+  succeeded: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  success_rate: nullableNumber,
+  ...statShape,
+  prompt_tokens: z.number().int().nonnegative(),
+  generated_tokens: z.number().int().nonnegative(),
+  cold_starts: z.number().int().nonnegative(),
+  errors_by_type: z.partialRecord(errorTypeSchema, z.number().int().positive()),
+});
+
+/** `GET /stats`: the whole window, and broken down by model, operation and project. */
+export const summarySchema = groupSummarySchema.extend({
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  by_model: z.record(z.string(), groupSummarySchema),
+  by_operation: z.record(z.string(), groupSummarySchema),
+  by_project: z.record(z.string(), groupSummarySchema),
+});
+
+/** One hour of the `hourly` series (UTC). */
+export const hourlyPointSchema = groupSummarySchema.extend({
+  /** Start of the hour, ISO-8601 UTC. */
+  hour: z.string(),
+  /** Start of the hour, epoch ms. */
+  start: z.number().int(),
+});
+
+/** One bucket of `by_prompt_tokens`: records whose prompt had `min`..`max` tokens (`max` null: no upper bound). */
+export const promptTokenBucketSchema = groupSummarySchema.extend({
+  bucket: z.string(),
+  min: z.number().int().nonnegative(),
+  max: z.number().int().nonnegative().nullable(),
+});
+
+/** `GET /stats/:model`: the summary of one model plus its series. */
+export const modelSummarySchema = summarySchema.extend({
+  model: z.string(),
+  hourly: z.array(hourlyPointSchema),
+  by_prompt_tokens: z.array(promptTokenBucketSchema),
+});
+
+/** @see statSchema */
+export type StatJson = z.infer<typeof statSchema>;
+/** @see groupSummarySchema */
+export type GroupSummary = z.infer<typeof groupSummarySchema>;
+/** @see summarySchema */
+export type Summary = z.infer<typeof summarySchema>;
+/** @see hourlyPointSchema */
+export type HourlyPoint = z.infer<typeof hourlyPointSchema>;
+/** @see promptTokenBucketSchema */
+export type PromptTokenBucket = z.infer<typeof promptTokenBucketSchema>;
+/** @see modelSummarySchema */
+export type ModelSummary = z.infer<typeof modelSummarySchema>;
