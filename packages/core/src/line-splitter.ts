@@ -12,14 +12,24 @@ interface Utf8Decoder {
 }
 declare const TextDecoder: new (label?: string) => Utf8Decoder;
 
+/**
+ * A UTF-8 decoder for a byte stream: a character cut between two chunks comes out whole
+ * with the second one. Call with no chunk at the end to flush.
+ */
+export function createUtf8StreamDecoder(): (chunk?: Uint8Array | string) => string {
+  const decoder = new TextDecoder('utf-8');
+  return (chunk) =>
+    chunk === undefined ? decoder.decode() : typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+}
+
 /** Splits a byte stream into lines (`\n` or `\r\n`), decoding UTF-8 across chunk borders. */
 export class LineSplitter {
-  private readonly decoder = new TextDecoder('utf-8');
+  private readonly decode = createUtf8StreamDecoder();
   private pending = '';
 
   /** Feeds bytes (or already-decoded text); returns the lines they complete, without terminators. */
   push(chunk: Uint8Array | string): string[] {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    const text = this.decode(chunk);
     let newline = text.indexOf('\n');
     if (newline === -1) {
       this.pending += text;
@@ -41,7 +51,7 @@ export class LineSplitter {
 
   /** Ends the stream: returns the last line if it had no terminator (empty array otherwise). */
   end(): string[] {
-    const rest = this.pending + this.decoder.decode();
+    const rest = this.pending + this.decode();
     this.pending = '';
     return rest === '' ? [] : [stripCr(rest)];
   }

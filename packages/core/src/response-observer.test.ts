@@ -139,9 +139,28 @@ describe('ResponseObserver on OpenAI-compatible routes', () => {
     expect(observeAll(JSON.parse(OPENAI_ERROR_BODY)).observer.errorMessage).toBe('model "gpt-x" not found, try pulling it first');
   });
 
+  it('takes an error type named by an error code, and ignores unknown codes', () => {
+    const named = observeAll({ error: { code: 'upstream_unreachable', message: 'connect ECONNREFUSED' } }).observer;
+    expect([named.errorType, named.errorMessage]).toEqual(['upstream_unreachable', 'connect ECONNREFUSED']);
+    expect(observeAll({ error: { code: 'teapot', message: 'x' } }).observer.errorType).toBeNull();
+  });
+
   it('ignores values that are not objects', () => {
     const { observer, firsts } = observeAll(null, 3, 'text', [1, 2]);
     expect(firsts).toEqual([false, false, false, false]);
     expect(observer.model).toBeNull();
+  });
+});
+
+describe('ResponseObserver#sawEnd', () => {
+  it.each([
+    ['a native done line', [{ done: true }], true],
+    ['native content only', [{ response: 'x', done: false }], false],
+    ['a finish_reason', [{ choices: [{ delta: { content: '' }, finish_reason: 'stop' }] }], true],
+    ['finish_reason null', [{ choices: [{ delta: { content: 'x' }, finish_reason: null }] }], false],
+    ['message_stop', [{ type: 'message_stop' }], true],
+    ['response.completed', [{ type: 'response.completed', response: {} }], true],
+  ])('%s → %s', (_, values, expected) => {
+    expect(observeAll(...values).observer.sawEnd).toBe(expected);
   });
 });

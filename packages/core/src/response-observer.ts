@@ -7,6 +7,7 @@
  * so every way in records the same numbers.
  */
 import { errorMessageOf } from './error-type.js';
+import { type ErrorType, errorTypeSchema } from './schema.js';
 import { type OllamaTimings, type RawOllamaCounters, type TimingsOptions, timingsFromOllama } from './ollama-timings.js';
 
 type Json = Record<string, unknown>;
@@ -25,10 +26,21 @@ export class ResponseObserver {
   model: string | null = null;
   /** The message of an `{"error": …}` object seen in the response, if any. */
   errorMessage: string | null = null;
+  /**
+   * An `error_type` named by an error object's `code` (`{"error":{"code":"upstream_unreachable",…}}`,
+   * as the ollama-perf gateway answers), if any.
+   */
+  errorType: ErrorType | null = null;
   /** Whether any object carried generated content. */
   sawContent = false;
   /** Whether a native `done: true` object was seen. */
   sawDone = false;
+  /**
+   * Whether the response said it was complete: `done: true`, a `finish_reason`, a
+   * `stop_reason`, `response.completed` or `message_stop`. A stream that ends without
+   * this was cut off.
+   */
+  sawEnd = false;
   private readonly counters: RawOllamaCounters = {};
 
   /**
@@ -41,6 +53,8 @@ export class ResponseObserver {
     if (typeof o.model === 'string' && o.model !== '') this.model = o.model;
     if (o.error !== undefined && o.error !== null) {
       this.errorMessage = errorMessageOf(o) ?? this.errorMessage;
+      const code = errorTypeSchema.safeParse((o.error as { code?: unknown }).code);
+      if (code.success) this.errorType = code.data;
       return false;
     }
     if (o.done === true || o.total_duration !== undefined) this.readNative(o);
@@ -56,7 +70,7 @@ export class ResponseObserver {
   }
 
   private readNative(o: Json): void {
-    if (o.done === true) this.sawDone = true;
+    if (o.done === true) this.sawDone = this.sawEnd = true;
     const c = this.counters;
     if (typeof o.total_duration === 'number') c.total_duration = o.total_duration;
     if (typeof o.load_duration === 'number') c.load_duration = o.load_duration;
@@ -86,10 +100,18 @@ export class ResponseObserver {
     const choices = o.choices;
     if (Array.isArray(choices) && choices.length > 0) {
       const reason = (choices[0] as Json | null)?.finish_reason;
-      if (typeof reason === 'string' && reason !== '') c.done_reason = reason;
+      if (typeof reason === 'string' && reason !== '') {
+        c.done_reason = reason;
+        this.sawEnd = true;
+      }
     }
-    const stop = o.stop_reason ?? (o.delta as Json | undefined)?.stop_reason;
-    if (typeof stop === 'string' && stop !== '') c.done_reason = stop;
+    const delta = o.delta !== null && typeof o.delta === 'object' ? (o.delta as Json) : undefined;
+    const stop = o.stop_reason ?? delta?.stop_reason;
+    if (typeof stop === 'string' && stop !== '') {
+      c.done_reason = stop;
+      this.sawEnd = true;
+    }
+    if (o.type === 'response.completed' || o.type === 'message_stop') this.sawEnd = true;
   }
 }
 

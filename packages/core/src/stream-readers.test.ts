@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createNdjsonReader, createSseReader, type StreamItem, type StreamReader, streamFormatOf } from './stream-readers.js';
+import { createJsonBodyReader, createNdjsonReader, createSseReader, type StreamItem, type StreamReader, streamFormatOf } from './stream-readers.js';
 import { cutAt, utf8 } from './test-support/bytes.js';
 import { CHAT_CHUNK, CHAT_FINAL, MID_STREAM_ERROR, OPENAI_SSE_STREAM } from './test-support/fixtures.js';
 
@@ -123,5 +123,43 @@ describe('streamFormatOf', () => {
     [null, null],
   ] as const)('%s → %s', (contentType, expected) => {
     expect(streamFormatOf(contentType)).toBe(expected);
+  });
+});
+
+describe('createJsonBodyReader', () => {
+  it('parses a whole body, pretty-printed or not, cut anywhere', () => {
+    const bytes = utf8('{\n  "model": "llama3.2",\n  "response": "日本🦙"\n}\n');
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: bytes.length }), { maxLength: 20 }), (offsets) => {
+        expect(readAll(createJsonBodyReader(), cutAt(bytes, offsets))).toEqual([
+          { kind: 'json', value: { model: 'llama3.2', response: '日本🦙' } },
+        ]);
+      }),
+    );
+  });
+
+  it('stops collecting past its limit and says so', () => {
+    const reader = createJsonBodyReader({ maxChars: 10 });
+    expect(reader.push('{"a":"0123456789"}')).toEqual([]);
+    expect(reader.end()).toEqual([{ kind: 'invalid', text: '', error: 'body longer than 10 characters' }]);
+  });
+
+  it('yields nothing for an empty body', () => {
+    expect(readAll(createJsonBodyReader(), [])).toEqual([]);
+  });
+});
+
+describe('select', () => {
+  it('skips lines and events the caller does not need, unparsed', () => {
+    const seen: string[] = [];
+    const select = (text: string) => {
+      seen.push(text);
+      return text.includes('"done":true');
+    };
+    const items = readAll(createNdjsonReader({ select }), [utf8(`${CHAT_CHUNK}\nnot json\n${CHAT_FINAL}\n`)]);
+    expect(items).toEqual([{ kind: 'json', value: JSON.parse(CHAT_FINAL) }]);
+    expect(seen).toHaveLength(3);
+    const events = readAll(createSseReader({ select: (t) => t.includes('usage') }), [utf8(OPENAI_SSE_STREAM)]);
+    expect(events.map((e) => e.kind)).toEqual(['json', 'done']);
   });
 });

@@ -4,7 +4,7 @@
  * Fed arbitrary byte chunks, they return the complete JSON objects those chunks finish.
  * A line that is not JSON is reported as an `invalid` item, never thrown.
  */
-import { LineSplitter } from './line-splitter.js';
+import { createUtf8StreamDecoder, LineSplitter } from './line-splitter.js';
 
 /** One thing a stream reader found. */
 export type StreamItem =
@@ -31,6 +31,15 @@ function parseJson(text: string, event?: string): StreamItem {
   }
 }
 
+/** Options of the stream readers. */
+export interface StreamReaderOptions {
+  /**
+   * Called with each complete line (NDJSON) or event payload (SSE) before it is parsed;
+   * returning `false` skips it unparsed. Lets a hot path parse only the lines it needs.
+   */
+  select?: (text: string) => boolean;
+}
+
 /**
  * A reader for newline-delimited JSON (one object per line; blank lines ignored).
  *
@@ -38,11 +47,14 @@ function parseJson(text: string, event?: string): StreamItem {
  * const reader = createNdjsonReader();
  * for (const item of reader.push(bytes)) if (item.kind === 'json') handle(item.value);
  */
-export function createNdjsonReader(): StreamReader {
+export function createNdjsonReader(options: StreamReaderOptions = {}): StreamReader {
+  const { select } = options;
   const lines = new LineSplitter();
   const toItems = (texts: string[]): StreamItem[] => {
     const items: StreamItem[] = [];
-    for (const text of texts) if (text.trim() !== '') items.push(parseJson(text));
+    for (const text of texts) {
+      if (text.trim() !== '' && (select === undefined || select(text))) items.push(parseJson(text));
+    }
     return items;
   };
   return {
@@ -57,15 +69,17 @@ export function createNdjsonReader(): StreamReader {
  * the event is dispatched at the blank line; `:` comments, `id:` and `retry:` are
  * ignored; `event:` names the item. `data: [DONE]` yields `{ kind: 'done' }`.
  */
-export function createSseReader(): StreamReader {
+export function createSseReader(options: StreamReaderOptions = {}): StreamReader {
+  const { select } = options;
   const lines = new LineSplitter();
   let data: string[] = [];
   let event: string | undefined;
 
   const dispatch = (items: StreamItem[]): void => {
     if (data.length > 0) {
-      const payload = data.join('\n');
-      items.push(payload.trim() === '[DONE]' ? { kind: 'done' } : parseJson(payload, event));
+      const payload = data.length === 1 ? (data[0] as string) : data.join('\n');
+      if (payload.trim() === '[DONE]') items.push({ kind: 'done' });
+      else if (select === undefined || select(payload)) items.push(parseJson(payload, event));
     }
     data = [];
     event = undefined;
@@ -94,6 +108,37 @@ export function createSseReader(): StreamReader {
   return {
     push: (chunk) => toItems(lines.push(chunk), false),
     end: () => toItems(lines.end(), true),
+  };
+}
+
+/**
+ * A reader for a whole JSON body (a non-streamed response, possibly pretty-printed): it
+ * collects the text and parses it at the end. Past `maxChars` it stops collecting and
+ * reports the body as `invalid` instead of holding an unbounded copy.
+ */
+export function createJsonBodyReader(options: { maxChars?: number } = {}): StreamReader {
+  const maxChars = options.maxChars ?? 16 * 1024 * 1024;
+  const decode = createUtf8StreamDecoder();
+  let parts: string[] = [];
+  let size = 0;
+  const collect = (text: string): void => {
+    if (size > maxChars) return;
+    size += text.length;
+    if (size > maxChars) parts = [];
+    else parts.push(text);
+  };
+  return {
+    push(chunk) {
+      collect(decode(chunk));
+      return [];
+    },
+    end() {
+      collect(decode());
+      if (size > maxChars) return [{ kind: 'invalid', text: '', error: `body longer than ${maxChars} characters` }];
+      const text = parts.join('');
+      parts = [];
+      return text.trim() === '' ? [] : [parseJson(text)];
+    },
   };
 }
 

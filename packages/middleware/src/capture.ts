@@ -1,0 +1,228 @@
+/**
+ * The capture of one inference request, shared by every way in (Hono, Express, the
+ * wrapped `ollama` client): it is told when the response starts, fed the body's chunks
+ * (or parsed objects) as they pass, and told how it ended; it then builds the record and
+ * hands it to the sink. Everything it does is guarded: measurement never throws into the
+ * response path.
+ */
+import {
+  buildRequestMetric,
+  createJsonBodyReader,
+  createNdjsonReader,
+  createSseReader,
+  DEFAULT_COLD_START_MS,
+  type ErrorType,
+  type Operation,
+  type RequestMetric,
+  ResponseObserver,
+  type StreamReader,
+} from '@ollama-perf/core';
+import { deliver, logMetricError, type MetricErrorHandler, type MetricSink } from './sink.js';
+import { errorTypeOfThrown, messageOfThrown } from './thrown-error.js';
+import { uuidv7 } from './uuid.js';
+
+/** Options every capture (Hono, Express, `withMetrics`) takes. */
+export interface CaptureOptions {
+  /** Where records go. */
+  sink: MetricSink;
+  /** A load at least this long (ms) is a cold start. Default 500. */
+  coldStartMs?: number;
+  /** Called when measuring or recording fails. Default: one `console.error` line. */
+  onError?: MetricErrorHandler;
+  /** How long a sink write may take before it is reported as failed, ms. Default 30000. */
+  sinkTimeoutMs?: number;
+  /** Record id generator. Default: UUIDv7. */
+  generateId?: () => string;
+}
+
+/** How a response body ended. */
+export interface CaptureEnd {
+  /** The client went away before the end. */
+  aborted?: boolean;
+  /** Reading the upstream body failed (it was cut, reset, timed out). */
+  error?: unknown;
+}
+
+// After the first content, only lines that may carry the final figures or an error are parsed.
+const MAY_MATTER = /"done":true|"error"|"usage"|"finish_reason":"|"stop_reason"|response\.completed/;
+const MODEL_IN_MESSAGE = /model "([^"]{1,512})"/;
+
+/** The state shared by the captures of one middleware instance: settings, in-flight count, last model. */
+export class CaptureContext {
+  readonly sink: MetricSink;
+  readonly coldStartMs: number;
+  readonly onError: MetricErrorHandler;
+  readonly sinkTimeoutMs: number;
+  readonly generateId: () => string;
+  /** Inference requests in flight right now. */
+  inFlight = 0;
+  /** The model of the request that finished last (for `switched_from`). */
+  lastModel: string | null = null;
+
+  constructor(options: CaptureOptions) {
+    this.sink = options.sink;
+    this.coldStartMs = options.coldStartMs ?? DEFAULT_COLD_START_MS;
+    this.onError = options.onError ?? logMetricError;
+    this.sinkTimeoutMs = options.sinkTimeoutMs ?? 30_000;
+    this.generateId = options.generateId ?? (() => uuidv7());
+  }
+
+  /** Starts the capture of one request, at its arrival. */
+  begin(init: CaptureInit): RequestCapture {
+    return new RequestCapture(this, init);
+  }
+}
+
+/** What is known of a request when it arrives. */
+export interface CaptureInit {
+  endpoint: string;
+  operation: Operation;
+  project: string | null;
+  /** The model named in the request body, if known (or a promise of it, read off a tee). */
+  requestModel?: string | null | Promise<string | null>;
+}
+
+/** The capture of one request. */
+export class RequestCapture {
+  private readonly startedAt = performance.now();
+  private readonly ts = Date.now();
+  private readonly concurrency: number;
+  private readonly previousModel: string | null;
+  private readonly observer = new ResponseObserver();
+  private reader: StreamReader | null = null;
+  private format: 'ndjson' | 'sse' | 'json' = 'json';
+  private status = 0;
+  private thrown: unknown = undefined;
+  private ttftMs: number | null = null;
+  private sawDoneMarker = false;
+  private finished = false;
+
+  constructor(
+    private readonly context: CaptureContext,
+    private readonly init: CaptureInit,
+  ) {
+    this.concurrency = ++context.inFlight;
+    this.previousModel = context.lastModel;
+  }
+
+  /** The response started: its status and Content-Type, and an error a handler threw, if any. */
+  respond(status: number, contentType: string | null | undefined, thrown?: unknown): void {
+    this.status = status;
+    this.thrown = thrown;
+    const type = (contentType ?? '').toLowerCase();
+    // Hono's `stream()` helper sends no Content-Type, so a missing one is read as NDJSON.
+    this.format = type.includes('event-stream') ? 'sse' : type === '' || type.includes('ndjson') || type.includes('jsonl') ? 'ndjson' : 'json';
+    const select = (text: string): boolean => !this.observer.sawContent || MAY_MATTER.test(text);
+    this.reader =
+      this.format === 'sse' ? createSseReader({ select }) : this.format === 'ndjson' ? createNdjsonReader({ select }) : createJsonBodyReader();
+  }
+
+  /** A chunk of the body passed to the client. Never throws. */
+  chunk(bytes: Uint8Array | string): void {
+    if (this.reader === null || this.finished) return;
+    try {
+      for (const item of this.reader.push(bytes)) {
+        if (item.kind === 'json') this.object(item.value);
+        else if (item.kind === 'done') this.sawDoneMarker = true;
+      }
+    } catch (error) {
+      this.context.onError(error);
+    }
+  }
+
+  /** One parsed object of the response (for callers that never see bytes). Never throws. */
+  object(value: unknown): void {
+    try {
+      if (this.observer.observe(value) && this.ttftMs === null && this.format !== 'json') {
+        this.ttftMs = performance.now() - this.startedAt;
+      }
+    } catch (error) {
+      this.context.onError(error);
+    }
+  }
+
+  /**
+   * The response ended (or was cut, or abandoned). Builds the record and writes it to the
+   * sink; the promise settles when the sink did (or gave up) and never rejects. Only the
+   * first call counts.
+   */
+  finish(end: CaptureEnd = {}): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    this.finished = true;
+    const latencyMs = performance.now() - this.startedAt;
+    this.context.inFlight--;
+    try {
+      if (this.reader !== null && !end.aborted) {
+        for (const item of this.reader.end()) {
+          if (item.kind === 'json') this.object(item.value);
+          else if (item.kind === 'done') this.sawDoneMarker = true;
+        }
+      }
+    } catch (error) {
+      this.context.onError(error);
+    }
+    const requestModel = this.init.requestModel;
+    if (requestModel instanceof Promise && this.observer.model === null) {
+      return requestModel.then(
+        (model) => this.record(latencyMs, end, model),
+        () => this.record(latencyMs, end, null),
+      );
+    }
+    return this.record(latencyMs, end, requestModel instanceof Promise ? null : (requestModel ?? null));
+  }
+
+  private record(latencyMs: number, end: CaptureEnd, requestModel: string | null): Promise<void> {
+    let metric: RequestMetric;
+    try {
+      const error = this.errorOf(end);
+      const model = this.observer.model ?? requestModel ?? modelInMessage(error?.message ?? null);
+      const timings = this.observer.timings({ coldStartMs: this.context.coldStartMs });
+      const switched = timings.cold_start === true && this.previousModel !== null && this.previousModel !== model;
+      metric = buildRequestMetric({
+        id: this.context.generateId(),
+        ts: this.ts,
+        endpoint: this.init.endpoint,
+        operation: this.init.operation,
+        model,
+        project: this.init.project,
+        stream: this.format !== 'json',
+        status: this.status,
+        latency_ms: latencyMs,
+        ttft_ms: this.format === 'json' ? null : this.ttftMs,
+        timings,
+        error,
+        concurrency: this.concurrency,
+        switched_from: switched ? this.previousModel : null,
+      });
+      if (metric.model !== 'unknown') this.context.lastModel = metric.model;
+    } catch (error) {
+      this.context.onError(error);
+      return Promise.resolve();
+    }
+    return deliver(this.context.sink, [metric], this.context.onError, this.context.sinkTimeoutMs);
+  }
+
+  private errorOf(end: CaptureEnd): { type?: ErrorType; message: string | null } | undefined {
+    const observer = this.observer;
+    if (end.aborted) return { type: 'client_aborted', message: 'the client closed the connection before the response ended' };
+    if (this.status >= 400) {
+      const thrownType = this.thrown === undefined ? null : errorTypeOfThrown(this.thrown);
+      const type = observer.errorType ?? thrownType ?? undefined;
+      const message = observer.errorMessage ?? (this.thrown === undefined ? null : messageOfThrown(this.thrown));
+      return type === undefined ? { message } : { type, message };
+    }
+    if (observer.errorMessage !== null) return { type: 'stream_error', message: observer.errorMessage };
+    if (end.error !== undefined) {
+      const type = errorTypeOfThrown(end.error) === 'upstream_timeout' ? 'upstream_timeout' : 'stream_error';
+      return { type, message: `the response body broke off: ${messageOfThrown(end.error)}` };
+    }
+    if (this.format !== 'json' && !observer.sawEnd && !this.sawDoneMarker) {
+      return { type: 'stream_error', message: 'the stream ended before its final message' };
+    }
+    return undefined;
+  }
+}
+
+function modelInMessage(message: string | null): string | null {
+  return message === null ? null : (MODEL_IN_MESSAGE.exec(message)?.[1] ?? null);
+}

@@ -1,0 +1,49 @@
+/**
+ * Where records go. A sink is anything with `write(records)`; delivery to it is guarded
+ * so that a sink that throws, rejects or never settles cannot touch a user's response.
+ */
+import type { RequestMetric } from '@ollama-perf/core';
+
+/** A destination for records. `write` may batch, buffer or send; it must not mutate the records. */
+export interface MetricSink {
+  write(records: RequestMetric[]): void | Promise<void>;
+  /** Sends whatever is buffered (called on shutdown). */
+  flush?(): Promise<void>;
+  /** Flushes and releases resources. */
+  close?(): Promise<void>;
+}
+
+/** Called when measuring or recording fails; never with the user's data. */
+export type MetricErrorHandler = (error: unknown, record?: RequestMetric) => void;
+
+/** The default error handler: one console line per failure. */
+export const logMetricError: MetricErrorHandler = (error, record) => {
+  const message = error instanceof Error ? error.message : String(error);
+  const where = record === undefined ? '' : ` (record ${record.id}, ${record.model} ${record.endpoint})`;
+  console.error(`[ollama-perf] could not record a request${where}: ${message}`);
+};
+
+/**
+ * Writes records to a sink, reporting a throw, a rejection or no answer within
+ * `timeoutMs` to `onError`. The returned promise always resolves.
+ */
+export function deliver(
+  sink: MetricSink,
+  records: RequestMetric[],
+  onError: MetricErrorHandler,
+  timeoutMs: number,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`sink did not finish within ${timeoutMs} ms`)), timeoutMs);
+  });
+  const write = (async () => sink.write(records))();
+  return Promise.race([write, timeout])
+    .then(
+      () => undefined,
+      (error: unknown) => onError(error, records[0]),
+    )
+    .finally(() => {
+      if (timer !== undefined) clearTimeout(timer);
+    });
+}

@@ -1,0 +1,73 @@
+/**
+ * The Hono middleware inside workerd: a streamed NDJSON answer passes unchanged, and the
+ * record is written through `executionCtx.waitUntil` — after the response, not before.
+ */
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { answerTimings, nativeLines, tokensOf } from '../../../testkit/src/ollama-wire.ts';
+import { ollamaMetrics } from '../../src/index.ts';
+
+const LINES = nativeLines('llama3.2', true, tokensOf(5), answerTimings(40, 5, 900_000_000), true).map((l) => `${l}\n`);
+
+function appWith(sink: Parameters<typeof ollamaMetrics>[0]['sink']) {
+  const app = new Hono();
+  app.use(ollamaMetrics({ sink, coldStartMs: 500 }));
+  app.post('/api/chat', () => {
+    const bytes = new TextEncoder().encode(LINES.join(''));
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        // Cut inside the llama emoji and mid-line.
+        for (let i = 0; i < bytes.length; i += 37) controller.enqueue(bytes.subarray(i, i + 37));
+        controller.close();
+      },
+    });
+    return new Response(body, { headers: { 'content-type': 'application/x-ndjson' } });
+  });
+  return app;
+}
+
+describe('ollamaMetrics in workerd', () => {
+  it('passes the stream through unchanged and records via waitUntil', async () => {
+    const records: unknown[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slowSink = {
+      async write(batch: unknown[]) {
+        await gate;
+        records.push(...batch);
+      },
+    };
+    const ctx = createExecutionContext();
+    const res = await appWith(slowSink).request('/api/chat', { method: 'POST', body: '{"model":"llama3.2"}' }, {}, ctx);
+    expect(new TextDecoder().decode(await res.arrayBuffer())).toBe(LINES.join(''));
+    // The response is complete while the sink is still waiting: nothing was delayed.
+    expect(records).toHaveLength(0);
+    release();
+    await waitOnExecutionContext(ctx);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      model: 'llama3.2',
+      operation: 'chat',
+      stream: true,
+      success: true,
+      eval_count: 5,
+      eval_duration_ms: 100,
+      load_duration_ms: 900,
+      cold_start: true,
+      tokens_per_second: 50,
+    });
+  });
+
+  it('keeps the response whole when the sink throws', async () => {
+    const errors: unknown[] = [];
+    const app = new Hono();
+    app.use(ollamaMetrics({ sink: { write: () => { throw new Error('disk full'); } }, onError: (e) => errors.push(e) }));
+    app.post('/api/generate', (c) => c.json({ model: 'x', response: 'ok', done: true }));
+    const ctx = createExecutionContext();
+    const res = await app.request('/api/generate', { method: 'POST', body: '{}' }, {}, ctx);
+    expect(await res.json()).toEqual({ model: 'x', response: 'ok', done: true });
+    await waitOnExecutionContext(ctx);
+    expect(errors).toHaveLength(1);
+  });
+});

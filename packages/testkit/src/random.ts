@@ -1,0 +1,29 @@
+/** A small seeded PRNG (mulberry32) so that a failing chunking can be replayed from its seed. */
+
+/** Returns a function giving uniform floats in [0, 1), determined by `seed`. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Cuts `bytes` into chunks at random offsets — mid-line, mid UTF-8 character, anywhere. */
+export function cutRandomly(bytes: Uint8Array, random: () => number, maxChunks: number): Uint8Array[] {
+  if (bytes.length <= 1 || maxChunks <= 1) return [bytes];
+  const cuts = new Set<number>();
+  const wanted = 1 + Math.floor(random() * (maxChunks - 1));
+  for (let i = 0; i < wanted; i++) cuts.add(1 + Math.floor(random() * (bytes.length - 1)));
+  const offsets = [...cuts].sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
+  let start = 0;
+  for (const cut of [...offsets, bytes.length]) {
+    chunks.push(bytes.subarray(start, cut));
+    start = cut;
+  }
+  return chunks;
+}

@@ -1,0 +1,268 @@
+/**
+ * A stand-in Ollama server for tests and benchmarks. We cannot run Ollama here (no model
+ * weights), so this speaks its wire format exactly: NDJSON streams cut at random byte
+ * offsets (mid-line, mid UTF-8 character), nanosecond durations, `omitempty`, `{"error"}`
+ * bodies, error lines mid-stream, SSE on `/v1/*`, a 403 for non-local Host headers,
+ * and cold loads (the first request for a model reports a long `load_duration`).
+ *
+ * Special models: `busy` (503), `broken` (500), `midstream-error` (error line after two
+ * tokens), `cutoff` (socket closed after two tokens), `slow` (a long, paced stream).
+ * Models not listed in `models` get Ollama's 404.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cutRandomly, seededRandom } from './random.js';
+import {
+  answerTimings,
+  embedBody,
+  embeddingsBody,
+  errorBody,
+  nativeLines,
+  openAiBody,
+  openAiEmbeddingsBody,
+  openAiStreamEvents,
+  tokensOf,
+} from './ollama-wire.js';
+
+/** Behaviour of a stand-in; every field can be changed later with `configure`. */
+export interface StandInOptions {
+  /** Models it has (others → 404). Default `['llama3.2', 'qwen2.5vl:7b', 'all-minilm', 'hf.co/org/repo:Q4_K_M']`. */
+  models?: string[];
+  /** Tokens generated per answer unless the request sets `num_predict` / `max_tokens`. Default 8. */
+  tokens?: number;
+  /** Delay before the first byte of a stream, ms. Default 0. */
+  firstChunkDelayMs?: number;
+  /** Delay between chunks of a stream, ms. Default 0. */
+  chunkDelayMs?: number;
+  /** Delay between lines of the `slow` model, ms. Default 25. */
+  slowLineDelayMs?: number;
+  /** At most this many chunks per streamed body (cut at random offsets). Default 3 per line. */
+  maxChunks?: number;
+  /** Seed of the chunking. Default 1; each answer advances it. */
+  seed?: number;
+  /** `load_duration` reported by a cold load, ns. Default 2.5 s. */
+  coldLoadNs?: number;
+  /** `load_duration` reported when warm, ns. Default 0 (omitted, as Ollama's omitempty does). */
+  warmLoadNs?: number;
+}
+
+/** One request the stand-in received. */
+export interface StandInRequest {
+  method: string;
+  path: string;
+  host: string | undefined;
+  headers: IncomingMessage['headers'];
+  body: string;
+  model: string | null;
+  /** Whether the client went away before the answer was complete. */
+  closedEarly: boolean;
+  /** Resolves when the answer ended or the connection closed. */
+  ended: Promise<void>;
+}
+
+/** A running stand-in. */
+export interface StandIn {
+  url: string;
+  port: number;
+  requests: StandInRequest[];
+  configure(options: StandInOptions): void;
+  /** Marks a model (or all) as not loaded: its next request is a cold load. */
+  unload(model?: string): void;
+  close(): Promise<void>;
+}
+
+const SPECIAL_MODELS = ['busy', 'broken', 'midstream-error', 'cutoff', 'slow'];
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * Starts a stand-in Ollama on 127.0.0.1 (an ephemeral port unless `port` is given).
+ *
+ * @example
+ * const ollama = await startStandInOllama({ firstChunkDelayMs: 50 });
+ * await new Ollama({ host: ollama.url }).chat({ model: 'llama3.2', messages, stream: true });
+ */
+export async function startStandInOllama(options: StandInOptions = {}, port = 0): Promise<StandIn> {
+  const settings: Required<StandInOptions> = {
+    models: ['llama3.2', 'qwen2.5vl:7b', 'all-minilm', 'hf.co/org/repo:Q4_K_M'],
+    tokens: 8,
+    firstChunkDelayMs: 0,
+    chunkDelayMs: 0,
+    slowLineDelayMs: 25,
+    maxChunks: 0,
+    seed: 1,
+    coldLoadNs: 2_500_000_000,
+    warmLoadNs: 0,
+    ...options,
+  };
+  const loaded = new Set<string>();
+  const requests: StandInRequest[] = [];
+  let seed = settings.seed;
+
+  const server = createServer((req, res) => {
+    // Go's net/http sets TCP_NODELAY, so Ollama's small writes leave as they are written.
+    req.socket.setNoDelay(true);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      let finish!: () => void;
+      const entry: StandInRequest = {
+        method: req.method ?? 'GET',
+        path: (req.url ?? '/').split('?')[0] as string,
+        host: req.headers.host,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        model: null,
+        closedEarly: false,
+        ended: new Promise((resolve) => (finish = resolve)),
+      };
+      requests.push(entry);
+      res.on('close', () => {
+        if (!res.writableFinished) entry.closedEarly = true;
+        finish();
+      });
+      answer(entry, res).catch(() => res.destroy());
+    });
+  });
+
+  async function answer(entry: StandInRequest, res: ServerResponse): Promise<void> {
+    const hostname = (entry.host ?? '').replace(/:\d+$/, '');
+    if (!LOCAL_HOSTS.has(hostname)) return send(res, 403, 'text/plain', '');
+    const openAi = entry.path.startsWith('/v1/');
+    if (entry.method === 'GET') return answerGet(entry.path, res);
+    if (entry.method === 'HEAD' && entry.path === '/') return send(res, 200, 'text/plain; charset=utf-8', '');
+    let body: Record<string, unknown>;
+    try {
+      body = entry.body === '' ? {} : (JSON.parse(entry.body) as Record<string, unknown>);
+    } catch {
+      return send(res, 400, 'application/json; charset=utf-8', errorBody('invalid character in request body', openAi));
+    }
+    const model = typeof body.model === 'string' ? body.model : '';
+    entry.model = model || null;
+    if (model === '') return send(res, 400, 'application/json; charset=utf-8', errorBody('model is required', openAi));
+    if (!settings.models.includes(model) && !SPECIAL_MODELS.includes(model)) {
+      return send(res, 404, 'application/json; charset=utf-8', errorBody(`model "${model}" not found, try pulling it first`, openAi));
+    }
+    if (model === 'busy') {
+      return send(res, 503, 'application/json; charset=utf-8', errorBody('server busy, please try again.  maximum pending requests exceeded', openAi));
+    }
+    if (model === 'broken') {
+      return send(res, 500, 'application/json; charset=utf-8', errorBody('llama runner process has terminated: exit status 2', openAi));
+    }
+    const loadNs = loaded.has(model) ? settings.warmLoadNs : settings.coldLoadNs;
+    loaded.add(model);
+    const options = (body.options ?? {}) as Record<string, unknown>;
+    const wanted = Number(options.num_predict ?? body.max_tokens ?? (model === 'slow' ? 2000 : settings.tokens));
+    const tokens = tokensOf(Math.max(1, Math.min(100_000, Number.isFinite(wanted) ? wanted : settings.tokens)));
+    const prompt = JSON.stringify(body.prompt ?? body.messages ?? body.input ?? '');
+    const timings = answerTimings(prompt.length, tokens.length, loadNs);
+    // Native routes stream unless told not to; /v1 routes only when asked.
+    const stream = openAi ? body.stream === true : body.stream !== false;
+    const inputs = Array.isArray(body.input) ? body.input.length : 1;
+
+    switch (entry.path) {
+      case '/api/generate':
+      case '/api/chat': {
+        const lines = nativeLines(model, entry.path === '/api/chat', tokens, timings, stream);
+        if (!stream) return send(res, 200, 'application/json; charset=utf-8', lines[0] as string);
+        return streamLines(res, model, 'application/x-ndjson', lines.map((l) => `${l}\n`), errorBody('an error was encountered while running the model: unexpected EOF', false) + '\n');
+      }
+      case '/api/embed':
+        return send(res, 200, 'application/json; charset=utf-8', embedBody(model, inputs, timings));
+      case '/api/embeddings':
+        return send(res, 200, 'application/json; charset=utf-8', embeddingsBody());
+      case '/v1/chat/completions':
+      case '/v1/completions': {
+        const chat = entry.path === '/v1/chat/completions';
+        if (!stream) return send(res, 200, 'application/json', openAiBody(model, chat, tokens, timings));
+        const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+        const events = openAiStreamEvents(model, chat, tokens, timings, includeUsage);
+        return streamLines(res, model, 'text/event-stream', events, `data: ${errorBody('an error was encountered while running the model: unexpected EOF', true)}\n\n`);
+      }
+      case '/v1/embeddings':
+        return send(res, 200, 'application/json', openAiEmbeddingsBody(model, inputs, timings));
+      default:
+        return send(res, 404, 'text/plain', '404 page not found');
+    }
+  }
+
+  function answerGet(path: string, res: ServerResponse): void {
+    if (path === '/') return send(res, 200, 'text/plain; charset=utf-8', 'Ollama is running');
+    if (path === '/api/version') return send(res, 200, 'application/json; charset=utf-8', '{"version":"0.12.6"}');
+    if (path === '/api/tags') {
+      const models = settings.models.map((name) => ({ name, model: name, size: 2_019_393_189, digest: 'a80c4f17acd5' }));
+      return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ models }));
+    }
+    if (path === '/api/ps') {
+      const models = [...loaded].map((name) => ({ name, model: name, size: 3_800_000_000, size_vram: 3_800_000_000 }));
+      return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ models }));
+    }
+    return send(res, 404, 'text/plain', '404 page not found');
+  }
+
+  async function streamLines(res: ServerResponse, model: string, type: string, lines: string[], errorLine: string): Promise<void> {
+    res.writeHead(200, { 'Content-Type': type });
+    if (model === 'midstream-error') lines = [...lines.slice(0, 2), errorLine];
+    if (model === 'cutoff') lines = lines.slice(0, 2);
+    if (settings.firstChunkDelayMs > 0) await sleep(settings.firstChunkDelayMs);
+    if (model === 'slow') {
+      for (const line of lines) {
+        if (res.destroyed) return;
+        await write(res, Buffer.from(line));
+        await sleep(settings.slowLineDelayMs);
+      }
+      return void res.end();
+    }
+    const bytes = Buffer.from(lines.join(''));
+    const maxChunks = settings.maxChunks > 0 ? settings.maxChunks : lines.length * 3;
+    const pieces = cutRandomly(bytes, seededRandom(seed++), maxChunks);
+    for (const [i, piece] of pieces.entries()) {
+      if (res.destroyed) return;
+      if (i > 0 && settings.chunkDelayMs > 0) await sleep(settings.chunkDelayMs);
+      await write(res, piece);
+    }
+    if (model === 'cutoff') return void res.socket?.destroy();
+    res.end();
+  }
+
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    requests,
+    configure: (next) => {
+      Object.assign(settings, next);
+      if (next.seed !== undefined) seed = next.seed;
+    },
+    unload: (model) => (model === undefined ? loaded.clear() : void loaded.delete(model)),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
+  if (res.write(chunk)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    // A destroyed response never drains.
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
