@@ -1,0 +1,85 @@
+/**
+ * `createApp()` — the ollama-perf gateway and stats API, free of runtime specifics:
+ * reserved routes (`/stats`, `/stats/:model`, `/ingest`, `/healthz`) and, for every other
+ * path, a proxy to Ollama with `ollamaMetrics()` recording inference requests.
+ * `node.ts` and `worker.ts` supply the store, the sink and the configuration.
+ */
+import { type MetricErrorHandler, type MetricSink, ollamaMetrics } from '@ollama-perf/middleware';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requireToken } from './auth.js';
+import { ApiError, onApiError } from './errors.js';
+import { proxyTo } from './proxy.js';
+import { healthRoutes, type SinkHealth } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { statsRoutes } from './routes/stats.js';
+import type { MetricStore } from './storage/store.js';
+
+/** What the app needs from its runtime. */
+export interface AppDeps {
+  store: MetricStore;
+  /** Where records of proxied requests go (Node: a batching store sink; Workers: the store directly). */
+  sink: MetricSink;
+  /** Ollama's base URL, e.g. `http://127.0.0.1:11434`. */
+  ollamaUrl: string;
+  /** When set, reserved routes need `Authorization: Bearer <token>`. */
+  apiToken?: string | undefined;
+  /** A load at least this long (ms) is a cold start. Default 500. */
+  coldStartMs?: number | undefined;
+  /** Request header naming the project. Default `X-Project-Name`. */
+  projectHeader?: string | undefined;
+  /** Largest `/ingest` body, bytes. Default 8 MiB. */
+  maxIngestBytes?: number | undefined;
+  /** Delivery figures for /healthz. */
+  sinkHealth?: SinkHealth | undefined;
+  /** Measurement failures. Default: one console line each. */
+  onMetricError?: MetricErrorHandler | undefined;
+  /** The fetch used to reach Ollama. Default: global `fetch`. */
+  fetch?: typeof fetch | undefined;
+}
+
+/** Paths the API answers itself; everything else goes to Ollama. */
+export const RESERVED_PREFIXES = ['/stats', '/ingest', '/healthz', '/metrics', '/dashboard'] as const;
+
+/**
+ * Builds the gateway.
+ *
+ * @example
+ * const app = createApp({ store, sink: storeSink(store), ollamaUrl: 'http://127.0.0.1:11434' });
+ * serve({ fetch: app.fetch, port: 11435 });
+ */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.onError(onApiError);
+
+  const guard = requireToken(deps.apiToken);
+  const maxIngestBytes = deps.maxIngestBytes ?? 8 * 1024 * 1024;
+  app.use('/stats', guard);
+  app.use('/stats/*', guard);
+  app.use('/ingest', guard);
+  app.use('/healthz', guard);
+  app.use(
+    '/ingest',
+    bodyLimit({
+      maxSize: maxIngestBytes,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `request body over ${maxIngestBytes} bytes`);
+      },
+    }),
+  );
+  app.route('/stats', statsRoutes(deps.store));
+  app.route('/ingest', ingestRoutes(deps.store));
+  app.route('/healthz', healthRoutes({ store: deps.store, ollamaUrl: deps.ollamaUrl, sinkHealth: deps.sinkHealth, fetch: deps.fetch }));
+
+  app.use(
+    '*',
+    ollamaMetrics({
+      sink: deps.sink,
+      coldStartMs: deps.coldStartMs,
+      projectHeader: deps.projectHeader,
+      onError: deps.onMetricError,
+    } as Parameters<typeof ollamaMetrics>[0]),
+  );
+  app.all('*', proxyTo(deps.ollamaUrl, deps.fetch === undefined ? {} : { fetch: deps.fetch }));
+  return app;
+}

@@ -1,0 +1,78 @@
+/**
+ * The gateway on Node: opens the store named by `DATABASE_URL` (embedded SQLite by
+ * default), serves `createApp()` with @hono/node-server, and on SIGINT/SIGTERM stops
+ * accepting, lets in-flight responses finish (up to a deadline) and flushes every
+ * pending record before exiting.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import type { GatewayConfig } from './config.js';
+import { openStore, parseDatabaseUrl } from './storage/open-node.js';
+import { storeSink } from './store-sink.js';
+
+/** A running gateway. */
+export interface RunningGateway {
+  url: string;
+  port: number;
+  /** Stops accepting, waits for in-flight responses (up to `graceMs`), flushes records, closes storage. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Describes where records go, for the start-up line. */
+export function describeDatabase(url: string | undefined): string {
+  const location = parseDatabaseUrl(url);
+  return location.kind === 'sqlite' ? `SQLite ${location.path}` : `PostgreSQL ${location.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}`;
+}
+
+/** Starts the gateway; rejects with a one-line Error when the database or the port is unusable. */
+export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
+  const store = await openStore(config.databaseUrl).catch((error: unknown) => {
+    throw new Error(`cannot open the database (${describeDatabase(config.databaseUrl)}): ${(error as Error).message}`);
+  });
+  const sink = storeSink(store, {
+    onError: (error) => console.error(`[ollama-perf] storage write failed, records kept for retry: ${(error as Error).message}`),
+  });
+  const app = createApp({
+    store,
+    sink,
+    ollamaUrl: config.ollamaUrl,
+    apiToken: config.apiToken,
+    coldStartMs: config.coldStartMs,
+    projectHeader: config.projectHeader,
+    sinkHealth: () => sink.stats(),
+  });
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const address = await new Promise<AddressInfo>((resolve, reject) => {
+    server.once('listening', () => resolve(server.address() as AddressInfo));
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      void store.close();
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `port ${config.port} on ${config.host} is already in use (set PORT or --port)`
+            : `cannot listen on ${config.host}:${config.port}: ${error.message}`,
+        ),
+      );
+    });
+  });
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    stop(graceMs = 10_000) {
+      stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+        await Promise.race([closed, deadline]);
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        await sink.close();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * `GET /healthz`: 200 while the gateway itself works, with whether Ollama answers and how
+ * storage is doing (backlog of unwritten records, drops). Ollama being down is reported,
+ * not failed on: the gateway still serves stats and answers clients with 502s.
+ */
+import { Hono } from 'hono';
+import type { MetricStore } from '../storage/store.js';
+
+/** Delivery figures of the sink, when it keeps any. */
+export type SinkHealth = () => { backlog: number; dropped: number; written?: number; lastError?: string | null };
+
+/** The health route. */
+export function healthRoutes(deps: { store: MetricStore; ollamaUrl: string; sinkHealth?: SinkHealth | undefined; fetch?: typeof fetch | undefined }): Hono {
+  const doFetch = deps.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+  return new Hono().get('/', async (c) => {
+    const [ollama, database] = await Promise.all([probeOllama(doFetch, deps.ollamaUrl), probeDatabase(deps.store)]);
+    const sink = deps.sinkHealth?.() ?? { backlog: 0, dropped: 0 };
+    return c.json({
+      status: 'ok',
+      ollama: { url: deps.ollamaUrl, ...ollama },
+      storage: { backend: deps.store.backend, reachable: database.reachable, error: database.error, ...sink },
+    });
+  });
+}
+
+async function probeOllama(doFetch: typeof fetch, url: string): Promise<{ reachable: boolean; version: string | null; error: string | null }> {
+  try {
+    const res = await doFetch(new URL('/api/version', url), { signal: AbortSignal.timeout(2000) });
+    const body = (await res.json().catch(() => ({}))) as { version?: unknown };
+    return { reachable: res.ok, version: typeof body.version === 'string' ? body.version : null, error: res.ok ? null : `HTTP ${res.status}` };
+  } catch (error) {
+    return { reachable: false, version: null, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function probeDatabase(store: MetricStore): Promise<{ reachable: boolean; error: string | null }> {
+  try {
+    await store.ping();
+    return { reachable: true, error: null };
+  } catch (error) {
+    return { reachable: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * `POST /ingest`: one record or an array of records, validated as a whole — one bad
+ * record rejects the batch and nothing is written. Duplicate ids are ignored.
+ */
+import { requestMetricSchema } from '@ollama-perf/core';
+import { zValidator } from '@hono/zod-validator';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { MetricStore } from '../storage/store.js';
+import { validationHook } from './validation.js';
+
+/** Records accepted per request. */
+export const MAX_INGEST_RECORDS = 10_000;
+
+// One record is read as a batch of one, so every issue has the same path shape: [index, field].
+const ingestBodySchema = z.preprocess(
+  (body) => (Array.isArray(body) ? body : [body]),
+  z.array(requestMetricSchema).min(1).max(MAX_INGEST_RECORDS),
+);
+
+/** The ingest route over `store`. */
+export function ingestRoutes(store: MetricStore): Hono {
+  return new Hono().post('/', zValidator('json', ingestBodySchema, validationHook('records')), async (c) => {
+    return c.json(await store.insert(c.req.valid('json')), 200);
+  });
+}

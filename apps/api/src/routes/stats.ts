@@ -1,0 +1,21 @@
+/** `GET /stats` and `GET /stats/:model`: the Summary JSON over stored records. */
+import { statsQuerySchema } from '@ollama-perf/core';
+import { Hono } from 'hono';
+import { ApiError } from '../errors.js';
+import type { MetricStore } from '../storage/store.js';
+import { validationHook } from './validation.js';
+import { zValidator } from '@hono/zod-validator';
+
+/** The stats routes over `store`. */
+export function statsRoutes(store: MetricStore): Hono {
+  const query = zValidator('query', statsQuerySchema, validationHook('query parameters'));
+  return new Hono()
+    .get('/', query, async (c) => c.json(await store.summary(c.req.valid('query'))))
+    .get('/:model{.+}', query, async (c) => {
+      // Model names hold ':' and '/': both raw and percent-encoded forms arrive here decoded.
+      const model = c.req.param('model');
+      const summary = await store.modelSummary(model, c.req.valid('query'));
+      if (summary === null) throw new ApiError(404, 'not_found', `no records for model "${model}"`);
+      return c.json(summary);
+    });
+}

@@ -1,0 +1,20 @@
+/** Turns a failed zod validation into the API's 400 `{ error: { code, message, issues } }`. */
+import type { Context } from 'hono';
+import { errorResponse } from '../errors.js';
+
+interface Issue {
+  path: PropertyKey[];
+  message: string;
+  code: string;
+}
+
+/** A @hono/zod-validator hook that answers 400 with the zod issues. */
+export function validationHook(what: string) {
+  return (result: { success: boolean; error?: { issues: ReadonlyArray<Issue> } }, c: Context): Response | undefined => {
+    if (result.success || result.error === undefined) return undefined;
+    const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, code: issue.code }));
+    const first = issues[0];
+    const where = first === undefined || first.path.length === 0 ? '' : ` (${first.path.join('.')})`;
+    return errorResponse(c, 400, 'bad_request', `invalid ${what}: ${first?.message ?? 'rejected'}${where}`, issues);
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Opens a store from a `DATABASE_URL` on Node: SQLite (better-sqlite3, the default, a file
+ * created on first run) or PostgreSQL (pg). Runs the migrations before returning.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrations.js';
+import type { Database } from './schema.js';
+import { MetricStore } from './store.js';
+
+/** The SQLite file used when `DATABASE_URL` is unset. */
+export const DEFAULT_SQLITE_PATH = './data/ollama-perf.sqlite';
+
+/** Where a `DATABASE_URL` points. */
+export type DatabaseLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/**
+ * Reads a `DATABASE_URL`: unset → the default SQLite file; `sqlite:PATH`, `file:PATH`,
+ * `:memory:` → SQLite; `postgres://…` / `postgresql://…` → PostgreSQL.
+ */
+export function parseDatabaseUrl(url: string | undefined): DatabaseLocation {
+  const value = url?.trim() ?? '';
+  if (value === '') return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
+  if (value === ':memory:') return { kind: 'sqlite', path: ':memory:' };
+  if (/^postgres(ql)?:\/\//i.test(value)) return { kind: 'postgres', url: value };
+  const file = /^(?:sqlite|file):(?:\/\/)?(.+)$/i.exec(value);
+  if (file !== null) return { kind: 'sqlite', path: file[1] as string };
+  throw new Error(`DATABASE_URL "${value}" is not sqlite:PATH, file:PATH, :memory: or postgres://…`);
+}
+
+/** Opens (and migrates) the store a `DATABASE_URL` names. */
+export async function openStore(url: string | undefined): Promise<MetricStore> {
+  const location = parseDatabaseUrl(url);
+  if (location.kind === 'sqlite') {
+    if (location.path !== ':memory:') mkdirSync(dirname(resolve(location.path)), { recursive: true });
+    const database = new SqliteDatabase(location.path);
+    // WAL lets /stats read while the gateway writes; NORMAL sync is durable across app crashes.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+    return new MetricStore(db, { backend: 'sqlite' });
+  }
+  const pool = new pg.Pool({
+    connectionString: location.url,
+    max: 10,
+    // BIGINT (ts, counts) as JS numbers: epoch ms and token counts stay far below 2^53.
+    types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) },
+  } as pg.PoolConfig);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>, 'postgres');
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return new MetricStore(db, { backend: 'postgres' });
+}

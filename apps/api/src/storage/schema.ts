@@ -1,0 +1,89 @@
+/**
+ * The storage schema: one table, `request_metrics`, with core's record fields as columns
+ * (same snake_case names, no mapping layer), on SQLite, D1 and PostgreSQL.
+ */
+import type { ErrorType, Operation } from '@ollama-perf/core';
+import type { ColumnType } from 'kysely';
+
+// SQLite and D1 have no boolean type: they hand back 0/1. PostgreSQL hands back booleans.
+type Bool = ColumnType<boolean | number, boolean | number, boolean | number>;
+type NullableBool = ColumnType<boolean | number | null, boolean | number | null, boolean | number | null>;
+// pg returns BIGINT as a string unless told otherwise; the store parses it.
+type BigIntColumn = ColumnType<number | string, number, number>;
+
+/** The `request_metrics` table: one row per inference request. */
+export interface RequestMetricTable {
+  id: string;
+  ts: BigIntColumn;
+  model: string;
+  operation: Operation;
+  endpoint: string;
+  project: string | null;
+  stream: Bool;
+  status: number;
+  success: Bool;
+  error_type: ErrorType | null;
+  error_message: string | null;
+  latency_ms: number;
+  ttft_ms: number | null;
+  total_duration_ms: number | null;
+  load_duration_ms: number | null;
+  prompt_eval_duration_ms: number | null;
+  eval_duration_ms: number | null;
+  prompt_eval_count: number | null;
+  eval_count: number | null;
+  tokens_per_second: number | null;
+  prompt_tokens_per_second: number | null;
+  cold_start: NullableBool;
+  done_reason: string | null;
+  concurrency: number | null;
+  switched_from: string | null;
+}
+
+/** The database as Kysely sees it. */
+export interface Database {
+  request_metrics: RequestMetricTable;
+}
+
+/** A column's logical type: what every backend must agree on. */
+export type LogicalType = 'text' | 'integer' | 'real' | 'boolean';
+
+/**
+ * The columns every backend must have, in order, with their logical types and nullability.
+ * The migrations build exactly this; `storage-schema` tests check each backend against it.
+ */
+export const REQUEST_METRIC_COLUMNS: ReadonlyArray<{ name: keyof RequestMetricTable; type: LogicalType; nullable: boolean }> = [
+  { name: 'id', type: 'text', nullable: false },
+  { name: 'ts', type: 'integer', nullable: false },
+  { name: 'model', type: 'text', nullable: false },
+  { name: 'operation', type: 'text', nullable: false },
+  { name: 'endpoint', type: 'text', nullable: false },
+  { name: 'project', type: 'text', nullable: true },
+  { name: 'stream', type: 'boolean', nullable: false },
+  { name: 'status', type: 'integer', nullable: false },
+  { name: 'success', type: 'boolean', nullable: false },
+  { name: 'error_type', type: 'text', nullable: true },
+  { name: 'error_message', type: 'text', nullable: true },
+  { name: 'latency_ms', type: 'real', nullable: false },
+  { name: 'ttft_ms', type: 'real', nullable: true },
+  { name: 'total_duration_ms', type: 'real', nullable: true },
+  { name: 'load_duration_ms', type: 'real', nullable: true },
+  { name: 'prompt_eval_duration_ms', type: 'real', nullable: true },
+  { name: 'eval_duration_ms', type: 'real', nullable: true },
+  { name: 'prompt_eval_count', type: 'integer', nullable: true },
+  { name: 'eval_count', type: 'integer', nullable: true },
+  { name: 'tokens_per_second', type: 'real', nullable: true },
+  { name: 'prompt_tokens_per_second', type: 'real', nullable: true },
+  { name: 'cold_start', type: 'boolean', nullable: true },
+  { name: 'done_reason', type: 'text', nullable: true },
+  { name: 'concurrency', type: 'integer', nullable: true },
+  { name: 'switched_from', type: 'text', nullable: true },
+];
+
+/** Indexes serving the stats queries: time windows, alone or per model / project / operation. */
+export const REQUEST_METRIC_INDEXES: ReadonlyArray<{ name: string; columns: Array<keyof RequestMetricTable> }> = [
+  { name: 'request_metrics_ts', columns: ['ts'] },
+  { name: 'request_metrics_model_ts', columns: ['model', 'ts'] },
+  { name: 'request_metrics_project_ts', columns: ['project', 'ts'] },
+  { name: 'request_metrics_operation_ts', columns: ['operation', 'ts'] },
+];

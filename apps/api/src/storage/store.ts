@@ -1,0 +1,142 @@
+/**
+ * MetricStore: writes records and answers the stats queries, on any Kysely database
+ * (better-sqlite3, D1, pg). Runtime-free: the caller opens the database.
+ *
+ * Statistics are computed by core's `summarize()` over the matching rows, so every
+ * backend returns the same numbers to the last digit. The query API (`summary`,
+ * `modelSummary`) is what callers use, so it can later be served from rollups without
+ * changing them.
+ */
+import {
+  byPromptTokens,
+  hourly,
+  type ModelSummary,
+  NO_PROJECT,
+  type RequestMetric,
+  type StatsFilter,
+  type Summary,
+  summarize,
+} from '@ollama-perf/core';
+import { type CompiledQuery, type Kysely, sql } from 'kysely';
+import type { Flavor } from './migrations.js';
+import { fromRow, toRow } from './rows.js';
+import type { Database } from './schema.js';
+
+/** Outcome of an insert: records received, newly stored, and ignored as already stored (same id). */
+export interface InsertResult {
+  received: number;
+  inserted: number;
+  duplicates: number;
+}
+
+/** Which database a store talks to. */
+export type Backend = Flavor | 'd1';
+
+/** How a store runs several statements atomically where Kysely has no transactions (D1). */
+export type BatchExecutor = (queries: CompiledQuery[]) => Promise<number>;
+
+/** Options of {@link MetricStore}. */
+export interface MetricStoreOptions {
+  backend: Backend;
+  /** D1 only: runs compiled statements as one atomic batch, returning rows changed. */
+  batch?: BatchExecutor;
+  /** Closes the underlying connection(s). */
+  close?: () => Promise<void>;
+}
+
+// Bound parameters per statement: SQLite allows 32766, PostgreSQL 65535, D1 only 100.
+const MAX_PARAMS: Record<Backend, number> = { sqlite: 30_000, postgres: 60_000, d1: 100 };
+const COLUMNS = 25;
+
+/** Storage of request metrics and the statistics over them. */
+export class MetricStore {
+  readonly backend: Backend;
+  private readonly batch: BatchExecutor | undefined;
+  private readonly closeConnection: (() => Promise<void>) | undefined;
+
+  constructor(
+    readonly db: Kysely<Database>,
+    options: MetricStoreOptions,
+  ) {
+    this.backend = options.backend;
+    this.batch = options.batch;
+    this.closeConnection = options.close;
+  }
+
+  /**
+   * Stores records, all or none; a record whose `id` is already stored is skipped, so a
+   * retried batch is harmless. Records must already be valid (validate at the edge).
+   */
+  async insert(records: RequestMetric[]): Promise<InsertResult> {
+    if (records.length === 0) return { received: 0, inserted: 0, duplicates: 0 };
+    const numericBooleans = this.backend !== 'postgres';
+    const rows = records.map((r) => toRow(r, numericBooleans));
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMS[this.backend] / COLUMNS));
+    const chunks: (typeof rows)[] = [];
+    for (let i = 0; i < rows.length; i += perStatement) chunks.push(rows.slice(i, i + perStatement));
+    const insertOf = (db: Kysely<Database>, chunk: typeof rows) =>
+      db.insertInto('request_metrics').values(chunk).onConflict((oc) => oc.column('id').doNothing());
+
+    let inserted = 0;
+    if (this.batch !== undefined) {
+      inserted = await this.batch(chunks.map((chunk) => insertOf(this.db, chunk).compile()));
+    } else {
+      await this.db.transaction().execute(async (trx) => {
+        for (const chunk of chunks) {
+          const result = await insertOf(trx, chunk).executeTakeFirst();
+          inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+        }
+      });
+    }
+    return { received: records.length, inserted, duplicates: records.length - inserted };
+  }
+
+  /** The records matching a filter, oldest first. */
+  async records(filter: StatsFilter = {}): Promise<RequestMetric[]> {
+    let query = this.db.selectFrom('request_metrics').selectAll();
+    if (filter.from !== undefined) query = query.where('ts', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('ts', '<', filter.to);
+    if (filter.model !== undefined) query = query.where('model', '=', filter.model);
+    if (filter.operation !== undefined) query = query.where('operation', '=', filter.operation);
+    if (filter.project === NO_PROJECT) query = query.where('project', 'is', null);
+    else if (filter.project !== undefined) query = query.where('project', '=', filter.project);
+    const rows = await query.orderBy('ts').orderBy('id').execute();
+    return rows.map(fromRow);
+  }
+
+  /** `GET /stats`: the Summary JSON over the records matching `filter`. */
+  async summary(filter: StatsFilter = {}): Promise<Summary> {
+    return summarize(await this.records(filter), filter);
+  }
+
+  /** `GET /stats/:model`: one model's summary and series, or `null` when it has no records at all. */
+  async modelSummary(model: string, filter: StatsFilter = {}): Promise<ModelSummary | null> {
+    const scoped = { ...filter, model };
+    const records = await this.records(scoped);
+    if (records.length === 0 && !(await this.hasModel(model))) return null;
+    return { ...summarize(records, scoped), model, hourly: hourly(records), by_prompt_tokens: byPromptTokens(records) };
+  }
+
+  /** Whether any record names this model. */
+  async hasModel(model: string): Promise<boolean> {
+    const row = await this.db.selectFrom('request_metrics').select('id').where('model', '=', model).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Number of stored records. */
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('request_metrics').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Checks that the database answers. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  /** Closes the connection(s). */
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.closeConnection?.();
+  }
+}

@@ -1,0 +1,58 @@
+/** The typed stats client against a real gateway app on a real port (SQLite). */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { summarize } from '@ollama-perf/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { createStatsClient, StatsApiError } from '../src/client.js';
+import { openStore } from '../src/storage/open-node.js';
+import type { MetricStore } from '../src/storage/store.js';
+import { storeSink } from '../src/store-sink.js';
+import { fixtureRecords } from './fixtures/records.js';
+
+const records = fixtureRecords(60);
+let store: MetricStore;
+let url: string;
+let close: () => void;
+
+beforeAll(async () => {
+  store = await openStore(':memory:');
+  await store.insert(records);
+  const app = createApp({ store, sink: storeSink(store), ollamaUrl: 'http://127.0.0.1:11434', apiToken: 'tok' });
+  await new Promise<void>((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+      url = `http://127.0.0.1:${info.port}`;
+      resolve();
+    });
+    close = () => server.close();
+  });
+});
+afterAll(async () => {
+  close();
+  await store.close();
+});
+
+describe('createStatsClient', () => {
+  it('returns the validated summary, with filters', async () => {
+    const client = createStatsClient({ url, token: 'tok' });
+    expect(await client.summary()).toEqual(summarize(records));
+    expect(await client.summary({ operation: 'chat', project: 'alpha' })).toEqual(summarize(records, { operation: 'chat', project: 'alpha' }));
+  });
+
+  it('returns one model (names with ":" and "/"), or null when unknown', async () => {
+    const client = createStatsClient({ url: `${url}/`, token: 'tok' });
+    expect((await client.model('hf.co/org/repo:Q4_K_M'))?.requests).toBe(records.filter((r) => r.model === 'hf.co/org/repo:Q4_K_M').length);
+    expect(await client.model('missing:1b')).toBeNull();
+  });
+
+  it('throws a StatsApiError with the code on 401', async () => {
+    const error = await createStatsClient({ url, token: 'nope' }).summary().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StatsApiError);
+    expect(error).toMatchObject({ status: 401, code: 'unauthorized' });
+  });
+
+  it('refuses an answer that is not a Summary', async () => {
+    const fake = (async () => new Response('{"requests":"many"}', { status: 200 })) as typeof fetch;
+    await expect(createStatsClient({ url, fetch: fake }).summary()).rejects.toThrow(/unexpected answer/);
+  });
+});
