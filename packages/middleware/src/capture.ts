@@ -110,8 +110,10 @@ export class RequestCapture {
     this.status = status;
     this.thrown = thrown;
     const type = (contentType ?? '').toLowerCase();
-    // Hono's `stream()` helper sends no Content-Type, so a missing one is read as NDJSON.
-    this.format = type.includes('event-stream') ? 'sse' : type === '' || type.includes('ndjson') || type.includes('jsonl') ? 'ndjson' : 'json';
+    // Hono's `stream()` helper sends no Content-Type, so a missing one is read as NDJSON; but
+    // not on an error status: a proxy's own error page (http-proxy-middleware's 504) has none either.
+    const untyped = type === '' && status < 400;
+    this.format = type.includes('event-stream') ? 'sse' : untyped || type.includes('ndjson') || type.includes('jsonl') ? 'ndjson' : 'json';
     const select = (text: string): boolean => !this.observer.sawContent || MAY_MATTER.test(text);
     this.reader =
       this.format === 'sse' ? createSseReader({ select }) : this.format === 'ndjson' ? createNdjsonReader({ select }) : createJsonBodyReader();

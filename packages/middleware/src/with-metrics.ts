@@ -100,7 +100,21 @@ async function* observed(iterable: AsyncIterable<unknown>, capture: RequestCaptu
     void capture.finish(aborted ? { aborted: true } : {});
     throw error;
   } finally {
-    // Leaving the loop early (break, return) abandons the stream: the caller went away.
-    void capture.finish(ended ? {} : { aborted: true });
+    if (!ended) {
+      // Leaving the loop early (break, return) abandons the stream: the caller went away. The
+      // client leaves the HTTP response open then, so Ollama would generate on: abort it.
+      abortQuietly(iterable);
+      void capture.finish({ aborted: true });
+    } else {
+      void capture.finish();
+    }
+  }
+}
+
+function abortQuietly(iterable: AsyncIterable<unknown>): void {
+  try {
+    (iterable as { abort?: () => void }).abort?.();
+  } catch {
+    // Nothing to stop.
   }
 }

@@ -1,4 +1,5 @@
-/** Test support: Hono apps on real ports in front of the stand-in Ollama. */
+/** Test support: Hono and Express apps on real ports in front of the stand-in Ollama. */
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -24,6 +25,21 @@ export async function serveApp(app: Hono): Promise<Served> {
       });
     });
   });
+}
+
+/** Serves a Node request listener (an Express app) on an ephemeral 127.0.0.1 port. */
+export async function listen(listener: RequestListener): Promise<Served> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
 }
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length'];

@@ -11,8 +11,8 @@ import { logMetricError } from '../sink.js';
 export interface HttpSinkOptions {
   /** Ingest URL, e.g. `http://127.0.0.1:11435/ingest`. */
   url: string;
-  /** Bearer token (the API's `API_TOKEN`). */
-  token?: string;
+  /** Bearer token (the API's `API_TOKEN`); `undefined` sends none, so `process.env.API_TOKEN` can be passed as is. */
+  token?: string | undefined;
   /** Records per POST. Default 100. */
   batchSize?: number;
   /** Longest a record waits before its batch is sent, ms. Default 1000. */
