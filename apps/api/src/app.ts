@@ -10,8 +10,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { requireToken } from './auth.js';
 import { ApiError, onApiError } from './errors.js';
 import { proxyTo } from './proxy.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes, type SinkHealth } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { statsRoutes } from './routes/stats.js';
 import type { MetricStore } from './storage/store.js';
 
@@ -58,6 +60,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/stats/*', guard);
   app.use('/ingest', guard);
   app.use('/healthz', guard);
+  app.use('/metrics', guard);
   app.use(
     '/ingest',
     bodyLimit({
@@ -69,6 +72,8 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.route('/stats', statsRoutes(deps.store));
   app.route('/ingest', ingestRoutes(deps.store));
+  app.route('/metrics', metricsRoutes(deps.store));
+  app.route('/dashboard', dashboardRoutes());
   app.route('/healthz', healthRoutes({ store: deps.store, ollamaUrl: deps.ollamaUrl, sinkHealth: deps.sinkHealth, fetch: deps.fetch }));
 
   app.use(

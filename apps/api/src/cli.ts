@@ -31,6 +31,7 @@ async function serveCommand(args: string[]): Promise<number> {
   console.log(`  upstream   ${config.ollamaUrl}`);
   console.log(`  database   ${describeDatabase(config.databaseUrl)}`);
   console.log(`  stats      ${gateway.url}/stats`);
+  console.log(`  dashboard  ${gateway.url}/dashboard`);
   console.log(`Point clients at it: OLLAMA_HOST=${gateway.url}`);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {

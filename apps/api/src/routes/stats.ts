@@ -10,7 +10,11 @@ import { zValidator } from '@hono/zod-validator';
 export function statsRoutes(store: MetricStore): Hono {
   const query = zValidator('query', statsQuerySchema, validationHook('query parameters'));
   return new Hono()
-    .get('/', query, async (c) => c.json(await store.summary(c.req.valid('query'))))
+    .get('/', query, async (c) => {
+      const filter = c.req.valid('query');
+      // `series=hourly` adds the hourly series over all models (the dashboard's charts).
+      return c.json(c.req.query('series') === 'hourly' ? await store.summaryWithHourly(filter) : await store.summary(filter));
+    })
     .get('/:model{.+}', query, async (c) => {
       // Model names hold ':' and '/': both raw and percent-encoded forms arrive here decoded.
       const model = c.req.param('model');

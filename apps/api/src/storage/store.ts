@@ -9,6 +9,7 @@
  */
 import {
   byPromptTokens,
+  type HourlyPoint,
   hourly,
   type ModelSummary,
   NO_PROJECT,
@@ -107,6 +108,12 @@ export class MetricStore {
   /** `GET /stats`: the Summary JSON over the records matching `filter`. */
   async summary(filter: StatsFilter = {}): Promise<Summary> {
     return summarize(await this.records(filter), filter);
+  }
+
+  /** `GET /stats?series=hourly`: the summary plus the hourly series over all models. */
+  async summaryWithHourly(filter: StatsFilter = {}): Promise<Summary & { hourly: HourlyPoint[] }> {
+    const records = await this.records(filter);
+    return { ...summarize(records, filter), hourly: hourly(records) };
   }
 
   /** `GET /stats/:model`: one model's summary and series, or `null` when it has no records at all. */

@@ -59,6 +59,12 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
       expect(body).toEqual(summarize(records, filter));
     });
 
+    it('GET /stats?series=hourly adds the hourly series over all models', async () => {
+      const { body } = await getJson('/stats?series=hourly&project=alpha');
+      const alpha = records.filter((r) => r.project === 'alpha');
+      expect(body).toEqual({ ...summarize(records, { project: 'alpha' }), hourly: hourly(alpha) });
+    });
+
     it.each([
       ['raw', '/stats/hf.co/org/repo:Q4_K_M'],
       ['percent-encoded', `/stats/${encodeURIComponent('hf.co/org/repo:Q4_K_M')}`],

@@ -1,0 +1,63 @@
+/** The dashboard's HTML shell: everything it loads comes from this app (no CDN, no fonts). */
+
+/** The HTML of `GET /dashboard`. */
+export function dashboardHtml(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ollama-perf</title>
+<link rel="stylesheet" href="/dashboard/uplot.css">
+<link rel="stylesheet" href="/dashboard/dashboard.css">
+</head>
+<body>
+<header>
+  <h1>ollama-perf</h1>
+  <form id="controls">
+    <label>Range
+      <select id="range">
+        <option value="1h">Last hour</option>
+        <option value="24h" selected>Last 24 hours</option>
+        <option value="7d">Last 7 days</option>
+        <option value="custom">Custom…</option>
+      </select>
+    </label>
+    <label class="custom" hidden>From <input id="from" type="datetime-local"></label>
+    <label class="custom" hidden>To <input id="to" type="datetime-local"></label>
+    <label>Project
+      <select id="project"><option value="">All projects</option></select>
+    </label>
+    <span id="status" role="status"></span>
+  </form>
+</header>
+<form id="login" hidden>
+  <p>This gateway needs its API token.</p>
+  <input id="token" type="password" autocomplete="current-password" placeholder="API token" required>
+  <button type="submit">Show stats</button>
+</form>
+<main id="content">
+  <section id="cards" aria-label="Totals"></section>
+  <section>
+    <h2>Models</h2>
+    <div class="table-wrap"><table id="models">
+      <thead><tr>
+        <th>Model</th><th>Requests</th><th>Success</th><th>Latency p50</th><th>p95</th><th>p99</th>
+        <th>TTFT p50</th><th>Tokens/s p50</th><th>Prompt tok/s p50</th><th>Load warm p50</th><th>Load cold p50</th><th>Cold starts</th>
+      </tr></thead>
+      <tbody></tbody>
+    </table></div>
+  </section>
+  <section id="charts" aria-label="Over time">
+    <figure><figcaption>Requests and errors per hour</figcaption><div id="chart-requests"></div></figure>
+    <figure><figcaption>Latency p50 / p95 (ms)</figcaption><div id="chart-latency"></div></figure>
+    <figure><figcaption>Tokens per second (p50)</figcaption><div id="chart-tps"></div></figure>
+    <figure><figcaption>Load time: warm p50 / cold avg (ms)</figcaption><div id="chart-load"></div></figure>
+  </section>
+</main>
+<script src="/dashboard/uplot.js"></script>
+<script src="/dashboard/dashboard.js"></script>
+</body>
+</html>
+`;
+}
