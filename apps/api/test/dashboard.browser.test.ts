@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The dashboard in a real browser (Debian's Chromium, driven by playwright-core): with
  * API_TOKEN set it asks for the token once, then renders the numbers /stats returns for
