@@ -1,0 +1,15 @@
+/**
+ * `GET /metrics`: the stored records as Prometheus text exposition (see `../prometheus.ts`),
+ * computed from all records on each scrape, like `/stats`.
+ */
+import { Hono } from 'hono';
+import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../prometheus.js';
+import type { MetricStore } from '../storage/store.js';
+
+/** The Prometheus scrape route over `store`. */
+export function metricsRoutes(store: MetricStore): Hono {
+  return new Hono().get('/', async (c) => {
+    const text = renderMetrics(await store.records());
+    return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
+  });
+}
