@@ -7,6 +7,7 @@
 import { type MetricErrorHandler, type MetricSink, ollamaMetrics } from '@ollama-perf/middleware';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { requireToken } from './auth.js';
 import { ApiError, onApiError } from './errors.js';
 import { proxyTo } from './proxy.js';
@@ -38,6 +39,12 @@ export interface AppDeps {
   onMetricError?: MetricErrorHandler | undefined;
   /** The fetch used to reach Ollama. Default: global `fetch`. */
   fetch?: typeof fetch | undefined;
+  /** Longest wait for Ollama's response headers, ms. Default 600000. */
+  firstByteTimeoutMs?: number | undefined;
+  /** Longest silence between two chunks of an answer, ms. Default 300000. */
+  idleTimeoutMs?: number | undefined;
+  /** Origins allowed to call the reserved routes from a browser. Default none (CORS off). */
+  corsOrigins?: string[] | undefined;
 }
 
 /** Paths the API answers itself; everything else goes to Ollama. */
@@ -53,6 +60,14 @@ export const RESERVED_PREFIXES = ['/stats', '/ingest', '/healthz', '/metrics', '
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError(onApiError);
+
+  if (deps.corsOrigins !== undefined && deps.corsOrigins.length > 0) {
+    const reservedCors = cors({ origin: deps.corsOrigins, allowHeaders: ['Authorization', 'Content-Type'], maxAge: 600 });
+    for (const prefix of RESERVED_PREFIXES) {
+      app.use(prefix, reservedCors);
+      app.use(`${prefix}/*`, reservedCors);
+    }
+  }
 
   const guard = requireToken(deps.apiToken);
   const maxIngestBytes = deps.maxIngestBytes ?? 8 * 1024 * 1024;
@@ -85,6 +100,6 @@ export function createApp(deps: AppDeps): Hono {
       onError: deps.onMetricError,
     } as Parameters<typeof ollamaMetrics>[0]),
   );
-  app.all('*', proxyTo(deps.ollamaUrl, deps.fetch === undefined ? {} : { fetch: deps.fetch }));
+  app.all('*', proxyTo(deps.ollamaUrl, { fetch: deps.fetch, firstByteTimeoutMs: deps.firstByteTimeoutMs, idleTimeoutMs: deps.idleTimeoutMs }));
   return app;
 }

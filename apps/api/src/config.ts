@@ -14,6 +14,10 @@ export interface GatewayConfig {
   apiToken: string | undefined;
   coldStartMs: number;
   projectHeader: string;
+  spoolPath: string | undefined;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+  corsOrigins: string[];
 }
 
 /** Each setting: env name, CLI flag, default, and what it is. */
@@ -25,6 +29,10 @@ export const SETTINGS = [
   { env: 'API_TOKEN', flag: 'api-token', fallback: undefined, help: 'bearer token required on /stats, /ingest, /healthz' },
   { env: 'COLD_START_MS', flag: 'cold-start-ms', fallback: '500', help: 'a load at least this long is a cold start' },
   { env: 'PROJECT_HEADER', flag: 'project-header', fallback: 'X-Project-Name', help: 'request header naming the project' },
+  { env: 'SPOOL_PATH', flag: 'spool-path', fallback: undefined, help: 'file holding records while the database is down (default: next to the SQLite file, or ./data/ollama-perf.spool.jsonl)' },
+  { env: 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS', flag: 'first-byte-timeout-ms', fallback: '600000', help: 'longest wait for Ollama to start answering (cold loads are slow)' },
+  { env: 'UPSTREAM_IDLE_TIMEOUT_MS', flag: 'idle-timeout-ms', fallback: '300000', help: 'longest silence between two chunks of a streamed answer' },
+  { env: 'CORS_ORIGINS', flag: 'cors-origins', fallback: undefined, help: 'comma-separated origins allowed to call the reserved routes from a browser (default: none)' },
 ] as const;
 
 const configSchema = z.object({
@@ -35,6 +43,13 @@ const configSchema = z.object({
   apiToken: z.string().min(1).optional(),
   coldStartMs: z.coerce.number().finite().nonnegative(),
   projectHeader: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'),
+  spoolPath: z.string().min(1).optional(),
+  firstByteTimeoutMs: z.coerce.number().int().positive(),
+  idleTimeoutMs: z.coerce.number().int().positive(),
+  corsOrigins: z
+    .string()
+    .optional()
+    .transform((text) => (text ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '')),
 });
 
 const KEYS: Record<(typeof SETTINGS)[number]['flag'], keyof GatewayConfig> = {
@@ -45,6 +60,10 @@ const KEYS: Record<(typeof SETTINGS)[number]['flag'], keyof GatewayConfig> = {
   'api-token': 'apiToken',
   'cold-start-ms': 'coldStartMs',
   'project-header': 'projectHeader',
+  'spool-path': 'spoolPath',
+  'first-byte-timeout-ms': 'firstByteTimeoutMs',
+  'idle-timeout-ms': 'idleTimeoutMs',
+  'cors-origins': 'corsOrigins',
 };
 
 /**
@@ -65,5 +84,11 @@ export function resolveConfig(env: Record<string, string | undefined>, flags: Re
     throw new Error(`${setting?.env ?? key} ${JSON.stringify(raw[key])} is invalid: ${issue?.message ?? 'rejected'}`);
   }
   const config = result.data;
-  return { ...config, ollamaUrl: config.ollamaUrl.replace(/\/$/, ''), databaseUrl: config.databaseUrl, apiToken: config.apiToken };
+  return {
+    ...config,
+    ollamaUrl: config.ollamaUrl.replace(/\/$/, ''),
+    databaseUrl: config.databaseUrl,
+    apiToken: config.apiToken,
+    spoolPath: config.spoolPath,
+  };
 }

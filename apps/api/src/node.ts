@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import type { GatewayConfig } from './config.js';
-import { openStore, parseDatabaseUrl } from './storage/open-node.js';
+import { fileSpool } from './file-spool.js';
+import { defaultSpoolPath, openStore, parseDatabaseUrl } from './storage/open-node.js';
 import { storeSink } from './store-sink.js';
 
 /** A running gateway. */
@@ -31,6 +32,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     throw new Error(`cannot open the database (${describeDatabase(config.databaseUrl)}): ${(error as Error).message}`);
   });
   const sink = storeSink(store, {
+    spool: fileSpool(config.spoolPath ?? defaultSpoolPath(config.databaseUrl)),
     onError: (error) => console.error(`[ollama-perf] storage write failed, records kept for retry: ${(error as Error).message}`),
   });
   const app = createApp({
@@ -41,6 +43,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     coldStartMs: config.coldStartMs,
     projectHeader: config.projectHeader,
     sinkHealth: () => sink.stats(),
+    firstByteTimeoutMs: config.firstByteTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+    corsOrigins: config.corsOrigins,
   });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });

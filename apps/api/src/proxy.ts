@@ -22,7 +22,52 @@ function withoutHopByHop(source: Headers): Headers {
 /** Options of {@link proxyTo}. */
 export interface ProxyOptions {
   /** The fetch to reach Ollama with. Default: global `fetch`. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
+  /** Longest wait for Ollama's response headers, ms (a cold load can take minutes). Default 600000. */
+  firstByteTimeoutMs?: number | undefined;
+  /** Longest silence between two body chunks, ms; the stream is then cut. Default 300000. */
+  idleTimeoutMs?: number | undefined;
+}
+
+function timeoutError(message: string): Error {
+  const error = new Error(message);
+  error.name = 'TimeoutError';
+  return error;
+}
+
+/**
+ * Passes `body` through, cutting it with a TimeoutError when no chunk arrives within
+ * `idleMs` (then `onIdle` aborts the upstream request, so Ollama stops generating).
+ */
+export function withIdleTimeout(body: ReadableStream<Uint8Array>, idleMs: number, onIdle: (error: Error) => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const idle = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(timeoutError(`Ollama sent nothing for ${idleMs} ms`)), idleMs);
+        });
+        try {
+          const result = await Promise.race([reader.read(), idle]);
+          if (result.done) controller.close();
+          else controller.enqueue(result.value);
+        } catch (error) {
+          if ((error as Error).name === 'TimeoutError') {
+            onIdle(error as Error);
+            reader.cancel(error).catch(() => undefined);
+          }
+          controller.error(error);
+        } finally {
+          if (timer !== undefined) clearTimeout(timer);
+        }
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /**
@@ -33,6 +78,8 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
   const base = new URL(upstream);
   const basePath = base.pathname.replace(/\/$/, '');
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+  const firstByteMs = options.firstByteTimeoutMs ?? 600_000;
+  const idleMs = options.idleTimeoutMs ?? 300_000;
 
   return async function proxy(c: Context): Promise<Response> {
     const incoming = new URL(c.req.url);
@@ -41,6 +88,12 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
     target.search = incoming.search;
     const method = c.req.method;
     const hasBody = method !== 'GET' && method !== 'HEAD';
+    // One signal for everything that ends the upstream request: the client leaving, a timeout.
+    const upstream = new AbortController();
+    const clientSignal = c.req.raw.signal;
+    const onClientGone = () => upstream.abort(clientSignal.reason);
+    clientSignal.addEventListener('abort', onClientGone, { once: true });
+    const firstByte = setTimeout(() => upstream.abort(timeoutError(`Ollama did not answer within ${firstByteMs} ms`)), firstByteMs);
     let res: Response;
     try {
       res = await doFetch(target, {
@@ -48,19 +101,23 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
         headers: withoutHopByHop(c.req.raw.headers),
         body: hasBody ? c.req.raw.body : null,
         redirect: 'manual',
-        signal: c.req.raw.signal,
+        signal: upstream.signal,
         // Node's fetch needs this to stream a request body.
         duplex: 'half',
       } as RequestInit);
     } catch (error) {
-      if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
-      const timedOut = errorTypeOfThrown(error) === 'upstream_timeout';
+      clientSignal.removeEventListener('abort', onClientGone);
+      if (clientSignal.aborted) return new Response(null, { status: 499 });
+      const reason: unknown = upstream.signal.aborted ? upstream.signal.reason : error;
+      const timedOut = errorTypeOfThrown(reason) === 'upstream_timeout';
       return errorResponse(
         c,
         timedOut ? 504 : 502,
         timedOut ? 'upstream_timeout' : 'upstream_unreachable',
-        `Ollama at ${base.origin} did not answer: ${messageOfThrown(error)}`,
+        `Ollama at ${base.origin} did not answer: ${messageOfThrown(reason)}`,
       );
+    } finally {
+      clearTimeout(firstByte);
     }
     const headers = withoutHopByHop(res.headers);
     // fetch has already decoded a compressed body; its encoding and length no longer apply.
@@ -68,6 +125,7 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
       headers.delete('content-encoding');
       headers.delete('content-length');
     }
-    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+    const body = res.body === null ? null : withIdleTimeout(res.body, idleMs, (error) => upstream.abort(error));
+    return new Response(body, { status: res.status, statusText: res.statusText, headers });
   };
 }

@@ -1,10 +1,13 @@
 /**
  * The gateway's sink: batches records into the store (a record is queryable within
- * ~`flushIntervalMs`), keeps them when the database fails and retries with backoff, and
- * drops the oldest only past `maxBacklog` — counting every drop for /healthz.
+ * ~`flushIntervalMs`). When the database fails, the queue moves to the spool (on disk on
+ * Node) and is replayed with backoff once the database answers again; inserts skip known
+ * ids, so a replay never duplicates. Every record refused by a full spool or queue is
+ * counted as dropped for /healthz.
  */
 import type { RequestMetric } from '@ollama-perf/core';
 import type { MetricSink } from '@ollama-perf/middleware';
+import { memorySpool, type Spool } from './spool.js';
 import type { MetricStore } from './storage/store.js';
 
 /** Options of {@link storeSink}. */
@@ -13,8 +16,10 @@ export interface StoreSinkOptions {
   batchSize?: number;
   /** Longest a record waits in memory before it is written, ms. Default 100. */
   flushIntervalMs?: number;
-  /** Records held while the database is failing; past this the oldest are dropped. Default 100000. */
+  /** Records waiting in memory at most (the database keeping up); past this the oldest are dropped. Default 100000. */
   maxBacklog?: number;
+  /** Where records go while the database fails. Default: in memory (lost on exit). */
+  spool?: Spool;
   /** Longest wait between retries, ms. Default 5000. */
   maxRetryDelayMs?: number;
   /** Told about each failed write (the records stay queued). */
@@ -23,7 +28,10 @@ export interface StoreSinkOptions {
 
 /** Delivery state, as /healthz reports it. */
 export interface StoreSinkStats {
+  /** Records not yet in the database (queued and spooled). */
   backlog: number;
+  /** Of those, held in the spool. */
+  spooled: number;
   written: number;
   dropped: number;
   lastError: string | null;
@@ -49,6 +57,7 @@ export function storeSink(store: MetricStore, options: StoreSinkOptions = {}): S
   const flushIntervalMs = options.flushIntervalMs ?? 100;
   const maxBacklog = options.maxBacklog ?? 100_000;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
+  const spool = options.spool ?? memorySpool();
   const queue: RequestMetric[] = [];
   const state = { written: 0, dropped: 0, lastError: null as string | null, failures: 0 };
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -65,23 +74,45 @@ export function storeSink(store: MetricStore, options: StoreSinkOptions = {}): S
     (timer as { unref?: () => void }).unref?.();
   }
 
+  function failed(error: unknown): void {
+    state.failures++;
+    state.lastError = error instanceof Error ? error.message : String(error);
+    options.onError?.(error);
+    // Try again later, backing off while the database stays down.
+    schedule(Math.min(maxRetryDelayMs, flushIntervalMs * 2 ** Math.min(state.failures, 10)));
+  }
+
+  function succeeded(count: number): void {
+    state.written += count;
+    state.failures = 0;
+    state.lastError = null;
+  }
+
   async function writeQueued(): Promise<void> {
+    // The spool holds older records than the queue: replay it first.
+    if (spool.size() > 0) {
+      const held = spool.load();
+      try {
+        for (let i = 0; i < held.length; i += batchSize) await store.insert(held.slice(i, i + batchSize));
+      } catch (error) {
+        state.dropped += spool.append(queue.splice(0, queue.length));
+        failed(error);
+        return;
+      }
+      spool.clear();
+      succeeded(held.length);
+    }
     while (queue.length > 0) {
       const batch = queue.slice(0, batchSize);
       try {
         await store.insert(batch);
       } catch (error) {
-        state.failures++;
-        state.lastError = error instanceof Error ? error.message : String(error);
-        options.onError?.(error);
-        // Keep the batch; try again later, backing off while the database stays down.
-        schedule(Math.min(maxRetryDelayMs, flushIntervalMs * 2 ** Math.min(state.failures, 10)));
+        state.dropped += spool.append(queue.splice(0, queue.length));
+        failed(error);
         return;
       }
       queue.splice(0, batch.length);
-      state.written += batch.length;
-      state.failures = 0;
-      state.lastError = null;
+      succeeded(batch.length);
     }
   }
 
@@ -92,11 +123,14 @@ export function storeSink(store: MetricStore, options: StoreSinkOptions = {}): S
     return running;
   }
 
+  // Records spooled by an earlier run are written as soon as the database takes them.
+  if (spool.size() > 0) schedule(0);
+
   return {
     write(records) {
       queue.push(...records);
       if (queue.length > maxBacklog) state.dropped += queue.splice(0, queue.length - maxBacklog).length;
-      if (queue.length >= batchSize) void drain();
+      if (queue.length >= batchSize && state.failures === 0) void drain();
       else schedule(flushIntervalMs);
     },
     async flush() {
@@ -105,12 +139,20 @@ export function storeSink(store: MetricStore, options: StoreSinkOptions = {}): S
       await drain();
       // A write that arrived while draining is picked up too.
       if (queue.length > 0 && state.failures === 0) await drain();
+      // Whatever the database would not take is kept for the next start.
+      if (queue.length > 0) state.dropped += spool.append(queue.splice(0, queue.length));
     },
     async close() {
       await this.flush();
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
     },
-    stats: () => ({ backlog: queue.length, written: state.written, dropped: state.dropped, lastError: state.lastError }),
+    stats: () => ({
+      backlog: queue.length + spool.size(),
+      spooled: spool.size(),
+      written: state.written,
+      dropped: state.dropped,
+      lastError: state.lastError,
+    }),
   };
 }

@@ -6,7 +6,8 @@
  * and cold loads (the first request for a model reports a long `load_duration`).
  *
  * Special models: `busy` (503), `broken` (500), `midstream-error` (error line after two
- * tokens), `cutoff` (socket closed after two tokens), `slow` (a long, paced stream).
+ * tokens), `cutoff` (socket closed after two tokens), `slow` (a long, paced stream),
+ * `hang` (never answers), `stall` (two tokens, then silence).
  * Models not listed in `models` get Ollama's 404.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -56,6 +57,8 @@ export interface StandInRequest {
   model: string | null;
   /** Whether the client went away before the answer was complete. */
   closedEarly: boolean;
+  /** Body bytes handed to the socket so far (backpressure shows as this staying low). */
+  bytesSent: number;
   /** Resolves when the answer ended or the connection closed. */
   ended: Promise<void>;
 }
@@ -71,7 +74,7 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-const SPECIAL_MODELS = ['busy', 'broken', 'midstream-error', 'cutoff', 'slow'];
+const SPECIAL_MODELS = ['busy', 'broken', 'midstream-error', 'cutoff', 'slow', 'hang', 'stall'];
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /**
@@ -113,6 +116,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
         body: Buffer.concat(chunks).toString('utf8'),
         model: null,
         closedEarly: false,
+        bytesSent: 0,
         ended: new Promise((resolve) => (finish = resolve)),
       };
       requests.push(entry);
@@ -145,6 +149,8 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     if (model === 'busy') {
       return send(res, 503, 'application/json; charset=utf-8', errorBody('server busy, please try again.  maximum pending requests exceeded', openAi));
     }
+    // Never answers; the connection stays open until the client gives up.
+    if (model === 'hang') return;
     if (model === 'broken') {
       return send(res, 500, 'application/json; charset=utf-8', errorBody('llama runner process has terminated: exit status 2', openAi));
     }
@@ -152,7 +158,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     loaded.add(model);
     const options = (body.options ?? {}) as Record<string, unknown>;
     const wanted = Number(options.num_predict ?? body.max_tokens ?? (model === 'slow' ? 2000 : settings.tokens));
-    const tokens = tokensOf(Math.max(1, Math.min(100_000, Number.isFinite(wanted) ? wanted : settings.tokens)));
+    const tokens = tokensOf(Math.max(1, Math.min(2_000_000, Number.isFinite(wanted) ? wanted : settings.tokens)));
     const prompt = JSON.stringify(body.prompt ?? body.messages ?? body.input ?? '');
     const timings = answerTimings(prompt.length, tokens.length, loadNs);
     // Native routes stream unless told not to; /v1 routes only when asked.
@@ -164,7 +170,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
       case '/api/chat': {
         const lines = nativeLines(model, entry.path === '/api/chat', tokens, timings, stream);
         if (!stream) return send(res, 200, 'application/json; charset=utf-8', lines[0] as string);
-        return streamLines(res, model, 'application/x-ndjson', lines.map((l) => `${l}\n`), errorBody('an error was encountered while running the model: unexpected EOF', false) + '\n');
+        return streamLines(res, entry, 'application/x-ndjson', lines.map((l) => `${l}\n`), errorBody('an error was encountered while running the model: unexpected EOF', false) + '\n');
       }
       case '/api/embed':
         return send(res, 200, 'application/json; charset=utf-8', embedBody(model, inputs, timings));
@@ -176,7 +182,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
         if (!stream) return send(res, 200, 'application/json', openAiBody(model, chat, tokens, timings));
         const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
         const events = openAiStreamEvents(model, chat, tokens, timings, includeUsage);
-        return streamLines(res, model, 'text/event-stream', events, `data: ${errorBody('an error was encountered while running the model: unexpected EOF', true)}\n\n`);
+        return streamLines(res, entry, 'text/event-stream', events, `data: ${errorBody('an error was encountered while running the model: unexpected EOF', true)}\n\n`);
       }
       case '/v1/embeddings':
         return send(res, 200, 'application/json', openAiEmbeddingsBody(model, inputs, timings));
@@ -199,15 +205,24 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     return send(res, 404, 'text/plain', '404 page not found');
   }
 
-  async function streamLines(res: ServerResponse, model: string, type: string, lines: string[], errorLine: string): Promise<void> {
+  async function streamLines(res: ServerResponse, entry: StandInRequest, type: string, lines: string[], errorLine: string): Promise<void> {
+    const model = entry.model ?? '';
+    const write = async (chunk: Uint8Array) => {
+      entry.bytesSent += chunk.length;
+      await writeChunk(res, chunk);
+    };
     res.writeHead(200, { 'Content-Type': type });
     if (model === 'midstream-error') lines = [...lines.slice(0, 2), errorLine];
     if (model === 'cutoff') lines = lines.slice(0, 2);
+    if (model === 'stall') {
+      await write(Buffer.from(lines.slice(0, 2).join('')));
+      return; // silence: the connection stays open, nothing more comes
+    }
     if (settings.firstChunkDelayMs > 0) await sleep(settings.firstChunkDelayMs);
     if (model === 'slow') {
       for (const line of lines) {
         if (res.destroyed) return;
-        await write(res, Buffer.from(line));
+        await write(Buffer.from(line));
         await sleep(settings.slowLineDelayMs);
       }
       return void res.end();
@@ -218,7 +233,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     for (const [i, piece] of pieces.entries()) {
       if (res.destroyed) return;
       if (i > 0 && settings.chunkDelayMs > 0) await sleep(settings.chunkDelayMs);
-      await write(res, piece);
+      await write(piece);
     }
     if (model === 'cutoff') return void res.socket?.destroy();
     res.end();
@@ -249,7 +264,7 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.end(body);
 }
 
-function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
+function writeChunk(res: ServerResponse, chunk: Uint8Array): Promise<void> {
   if (res.write(chunk)) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

@@ -31,6 +31,12 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseLocation {
   throw new Error(`DATABASE_URL "${value}" is not sqlite:PATH, file:PATH, :memory: or postgres://…`);
 }
 
+/** The spool file used when none is configured: beside the SQLite file, or under ./data. */
+export function defaultSpoolPath(url: string | undefined): string {
+  const location = parseDatabaseUrl(url);
+  return location.kind === 'sqlite' && location.path !== ':memory:' ? `${location.path}.spool.jsonl` : './data/ollama-perf.spool.jsonl';
+}
+
 /** Opens (and migrates) the store a `DATABASE_URL` names. */
 export async function openStore(url: string | undefined): Promise<MetricStore> {
   const location = parseDatabaseUrl(url);
@@ -40,7 +46,9 @@ export async function openStore(url: string | undefined): Promise<MetricStore> {
     // WAL lets /stats read while the gateway writes; NORMAL sync is durable across app crashes.
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
-    database.pragma('busy_timeout = 5000');
+    // better-sqlite3 is synchronous: a lock wait blocks the event loop, so wait briefly and
+    // let the sink spool the batch instead.
+    database.pragma('busy_timeout = 100');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
     return new MetricStore(db, { backend: 'sqlite' });
@@ -51,6 +59,9 @@ export async function openStore(url: string | undefined): Promise<MetricStore> {
     // BIGINT (ts, counts) as JS numbers: epoch ms and token counts stay far below 2^53.
     types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) },
   } as pg.PoolConfig);
+  // An idle connection dropped by the server (restart, failover) must not crash the
+  // process: the next query reconnects, and a failed write is spooled by the sink.
+  pool.on('error', (error) => console.error(`[ollama-perf] PostgreSQL connection lost: ${error.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db as Kysely<unknown>, 'postgres');

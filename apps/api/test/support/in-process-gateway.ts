@@ -1,0 +1,52 @@
+/**
+ * A gateway assembled in-process the way node.ts assembles it (store, spooling sink,
+ * createApp) and served on a real 127.0.0.1 port, for tests that need to reach inside
+ * (lock the database, stop PostgreSQL, read the sink's figures).
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { type AppDeps, createApp } from '../../src/app.js';
+import { fileSpool } from '../../src/file-spool.js';
+import type { MetricStore } from '../../src/storage/store.js';
+import { type StoreSink, storeSink } from '../../src/store-sink.js';
+
+/** A served in-process gateway. */
+export interface InProcessGateway {
+  url: string;
+  sink: StoreSink;
+  close(): Promise<void>;
+}
+
+/** Serves a gateway over `store`, spooling to `spoolPath`. */
+export async function serveGateway(
+  store: MetricStore,
+  ollamaUrl: string,
+  spoolPath: string,
+  extra: Partial<AppDeps> = {},
+): Promise<InProcessGateway> {
+  const sink = storeSink(store, { spool: fileSpool(spoolPath), maxRetryDelayMs: 200 });
+  const app = createApp({ store, sink, ollamaUrl, sinkHealth: () => sink.stats(), ...extra });
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        sink,
+        close: () =>
+          new Promise<void>((done) => {
+            (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns its last answer. */
+export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
