@@ -174,7 +174,7 @@ describe('GET /metrics', () => {
   it('counts loads, cold and warm, and cold starts as /stats does', () => {
     const load = histogram('ollama_load_duration_seconds');
     expect(countOf(load)).toBe(stats.load_duration_ms.count);
-    expect(countOf(load, (s) => s.labels.cold_start === 'true')).toBe(stats.cold_load_ms.count);
+    expect(countOf(load, (s) => s.labels.cold_start === 'true')).toBe(stats.cold_load_ms.count + stats.switch_load_ms.count);
     expect(countOf(load, (s) => s.labels.cold_start === 'false')).toBe(stats.warm_load_ms.count);
     expect(sumOf(load)).toBeCloseTo(((stats.load_duration_ms.avg as number) * stats.load_duration_ms.count) / 1000, 6);
 

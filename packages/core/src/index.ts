@@ -12,6 +12,8 @@ export * from './stream-readers.js';
 export * from './percentile.js';
 export * from './filter.js';
 export * from './summary-schema.js';
+export * from './group.js';
 export * from './summarize.js';
 export * from './series.js';
+export * from './buckets.js';
 export * from './request-metric.js';

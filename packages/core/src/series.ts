@@ -1,10 +1,7 @@
-/**
- * Breakdowns of one model's records for `GET /stats/:model`: an hourly time series and
- * buckets by prompt size (how speed changes as prompts grow).
- */
-import { GroupAccumulator, groupBy } from './summarize.js';
+/** The hourly time series of `GET /stats/:model` (and `/stats?series=hourly`). */
+import { GroupAccumulator, groupBy } from './group.js';
 import type { RequestMetric } from './schema.js';
-import type { HourlyPoint, PromptTokenBucket } from './summary-schema.js';
+import type { HourlyPoint } from './summary-schema.js';
 
 /** One hour in milliseconds. */
 export const HOUR_MS = 3_600_000;
@@ -36,31 +33,3 @@ export function hourly(records: Iterable<RequestMetric>): HourlyPoint[] {
   }));
 }
 
-/** Prompt-size buckets of `by_prompt_tokens`: `[min, max]` tokens, `max` null = no bound. */
-export const PROMPT_TOKEN_BUCKETS: ReadonlyArray<readonly [number, number | null]> = [
-  [0, 255],
-  [256, 1023],
-  [1024, 4095],
-  [4096, 16383],
-  [16384, null],
-];
-
-/**
- * The figures per prompt-size bucket (records whose `prompt_eval_count` is known).
- * Every bucket is listed, empty ones with zero requests.
- */
-export function byPromptTokens(records: Iterable<RequestMetric>): PromptTokenBucket[] {
-  const groups = PROMPT_TOKEN_BUCKETS.map(() => new GroupAccumulator());
-  for (const record of records) {
-    const tokens = record.prompt_eval_count;
-    if (tokens === null) continue;
-    const index = PROMPT_TOKEN_BUCKETS.findIndex(([, max]) => max === null || tokens <= max);
-    (groups[index] as GroupAccumulator).add(record);
-  }
-  return PROMPT_TOKEN_BUCKETS.map(([min, max], i) => ({
-    bucket: max === null ? `${min}+` : `${min}-${max}`,
-    min,
-    max,
-    ...(groups[i] as GroupAccumulator).summary(),
-  }));
-}

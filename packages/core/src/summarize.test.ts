@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NO_PROJECT } from './filter.js';
-import { byPromptTokens, HOUR_MS, hourly } from './series.js';
+import { byConcurrency, byPromptTokens } from './buckets.js';
+import { HOUR_MS, hourly } from './series.js';
 import { summarize } from './summarize.js';
 import { modelSummarySchema, summarySchema } from './summary-schema.js';
 import { arbitraryRecord, record } from './test-support/records.js';
@@ -119,5 +120,36 @@ describe('byPromptTokens', () => {
   it('fits the /stats/:model schema together with hourly', () => {
     const summary = { ...summarize(RECORDS, { model: 'a' }), model: 'a', hourly: hourly(RECORDS), by_prompt_tokens: byPromptTokens(RECORDS) };
     expect(modelSummarySchema.parse(summary)).toEqual(summary);
+  });
+});
+
+describe('model switching and concurrency', () => {
+  const records = [
+    record({ id: 'a', model: 'a', cold_start: true, load_duration_ms: 900, switched_from: null, concurrency: 1 }),
+    record({ id: 'b', model: 'b', cold_start: true, load_duration_ms: 4000, switched_from: 'a', concurrency: 1, latency_ms: 300 }),
+    record({ id: 'c', model: 'a', cold_start: true, load_duration_ms: 5000, switched_from: 'b', concurrency: 2, latency_ms: 500 }),
+    record({ id: 'd', model: 'a', cold_start: false, load_duration_ms: 2, concurrency: 4, latency_ms: 700 }),
+    record({ id: 'e', model: 'a', concurrency: 12, latency_ms: 900 }),
+    record({ id: 'f', model: 'a', concurrency: null }),
+  ];
+  const summary = summarize(records);
+
+  it('counts switches and keeps switch loads apart from other cold loads', () => {
+    expect(summary.switches).toBe(2);
+    expect(summary.cold_starts).toBe(3);
+    expect(summary.cold_load_ms).toMatchObject({ count: 1, avg: 900 });
+    expect(summary.switch_load_ms).toMatchObject({ count: 2, min: 4000, max: 5000 });
+    expect(summary.by_model.a?.switches).toBe(1);
+  });
+
+  it('breaks requests down by concurrency at arrival (1, 2, 3–4, 5–8, 9+)', () => {
+    expect(summary.by_concurrency.map((b) => [b.bucket, b.requests])).toEqual([
+      ['1', 2],
+      ['2', 1],
+      ['3-4', 1],
+      ['5-8', 0],
+      ['9+', 1],
+    ]);
+    expect(byConcurrency(records)[4]).toMatchObject({ min: 9, max: null, latency_ms: { p50: 900 } });
   });
 });

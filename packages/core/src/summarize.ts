@@ -2,79 +2,11 @@
  * The Summary JSON from records: the figures of a group, and their breakdown by model,
  * operation and project. This is the reference every storage backend must agree with.
  */
+import { byConcurrency } from './buckets.js';
 import { matchesFilter, NO_PROJECT, type StatsFilter } from './filter.js';
-import { type Stat, statOf } from './percentile.js';
+import { GroupAccumulator, groupBy } from './group.js';
 import type { RequestMetric } from './schema.js';
-import { type GroupSummary, STAT_FIELDS, type StatField, type Summary } from './summary-schema.js';
-
-/** The value a record contributes to each stat field (null: it contributes nothing). */
-export function statValueOf(record: RequestMetric, field: StatField): number | null {
-  switch (field) {
-    case 'cold_load_ms':
-      return record.cold_start === true ? record.load_duration_ms : null;
-    case 'warm_load_ms':
-      return record.cold_start === false ? record.load_duration_ms : null;
-    default:
-      return record[field];
-  }
-}
-
-/**
- * Collects records of one group, then turns them into a {@link GroupSummary}.
- * Used for every breakdown (model, operation, project, hour, prompt size) so each
- * group is computed the same way.
- */
-export class GroupAccumulator {
-  private readonly records: RequestMetric[] = [];
-
-  /** Adds one record to the group. */
-  add(record: RequestMetric): void {
-    this.records.push(record);
-  }
-
-  /** The figures of the records added so far. */
-  summary(): GroupSummary {
-    const records = this.records;
-    let succeeded = 0;
-    let promptTokens = 0;
-    let generatedTokens = 0;
-    let coldStarts = 0;
-    const errors: Partial<Record<NonNullable<RequestMetric['error_type']>, number>> = {};
-    for (const r of records) {
-      if (r.success) succeeded++;
-      promptTokens += r.prompt_eval_count ?? 0;
-      generatedTokens += r.eval_count ?? 0;
-      if (r.cold_start === true) coldStarts++;
-      if (r.error_type !== null) errors[r.error_type] = (errors[r.error_type] ?? 0) + 1;
-    }
-    const stats = {} as Record<StatField, Stat>;
-    for (const field of STAT_FIELDS) stats[field] = statOf(records.map((r) => statValueOf(r, field)));
-    const requests = records.length;
-    return {
-      requests,
-      succeeded,
-      failed: requests - succeeded,
-      success_rate: requests === 0 ? null : succeeded / requests,
-      ...stats,
-      prompt_tokens: promptTokens,
-      generated_tokens: generatedTokens,
-      cold_starts: coldStarts,
-      errors_by_type: sortKeys(errors),
-    };
-  }
-}
-
-/** Groups records by a key, each group with its own {@link GroupAccumulator}. */
-export function groupBy(records: Iterable<RequestMetric>, keyOf: (r: RequestMetric) => string): Map<string, GroupAccumulator> {
-  const groups = new Map<string, GroupAccumulator>();
-  for (const record of records) {
-    const key = keyOf(record);
-    let group = groups.get(key);
-    if (group === undefined) groups.set(key, (group = new GroupAccumulator()));
-    group.add(record);
-  }
-  return groups;
-}
+import type { GroupSummary, Summary } from './summary-schema.js';
 
 function summariesByKey(records: RequestMetric[], keyOf: (r: RequestMetric) => string): Record<string, GroupSummary> {
   const out: Record<string, GroupSummary> = {};
@@ -106,16 +38,11 @@ export function summarize(records: Iterable<RequestMetric>, filter: StatsFilter 
     by_model: summariesByKey(selected, (r) => r.model),
     by_operation: summariesByKey(selected, (r) => r.operation),
     by_project: summariesByKey(selected, (r) => r.project ?? NO_PROJECT),
+    by_concurrency: byConcurrency(selected),
   };
 }
 
 /** Epoch ms → ISO-8601 UTC, `undefined` → `null`. */
 export function isoOrNull(ms: number | undefined): string | null {
   return ms === undefined ? null : new Date(ms).toISOString();
-}
-
-function sortKeys<T>(object: Partial<Record<string, T>>): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const key of Object.keys(object).sort()) out[key] = object[key] as T;
-  return out;
 }

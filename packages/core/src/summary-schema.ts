@@ -30,6 +30,7 @@ export const STAT_FIELDS = [
   'tokens_per_second',
   'prompt_tokens_per_second',
   'cold_load_ms',
+  'switch_load_ms',
   'warm_load_ms',
 ] as const;
 /** One of {@link STAT_FIELDS}. */
@@ -50,16 +51,27 @@ export const groupSummarySchema = z.object({
   prompt_tokens: z.number().int().nonnegative(),
   generated_tokens: z.number().int().nonnegative(),
   cold_starts: z.number().int().nonnegative(),
+  /** Cold loads that followed a different model (model switching). */
+  switches: z.number().int().nonnegative(),
   errors_by_type: z.partialRecord(errorTypeSchema, z.number().int().positive()),
 });
 
-/** `GET /stats`: the whole window, and broken down by model, operation and project. */
+/** One bucket of a numeric breakdown: records whose value lies in `min`..`max` (`max` null: no upper bound). */
+export const bucketSummarySchema = groupSummarySchema.extend({
+  bucket: z.string(),
+  min: z.number().int().nonnegative(),
+  max: z.number().int().nonnegative().nullable(),
+});
+
+/** `GET /stats`: the whole window, and broken down by model, operation, project and concurrency. */
 export const summarySchema = groupSummarySchema.extend({
   from: z.string().nullable(),
   to: z.string().nullable(),
   by_model: z.record(z.string(), groupSummarySchema),
   by_operation: z.record(z.string(), groupSummarySchema),
   by_project: z.record(z.string(), groupSummarySchema),
+  /** Requests by how many were in flight when they arrived (1, 2, 3–4, 5–8, 9+): the cost of load. */
+  by_concurrency: z.array(bucketSummarySchema),
 });
 
 /** One hour of the `hourly` series (UTC). */
@@ -70,12 +82,8 @@ export const hourlyPointSchema = groupSummarySchema.extend({
   start: z.number().int(),
 });
 
-/** One bucket of `by_prompt_tokens`: records whose prompt had `min`..`max` tokens (`max` null: no upper bound). */
-export const promptTokenBucketSchema = groupSummarySchema.extend({
-  bucket: z.string(),
-  min: z.number().int().nonnegative(),
-  max: z.number().int().nonnegative().nullable(),
-});
+/** One bucket of `by_prompt_tokens`: records whose prompt had `min`..`max` tokens. */
+export const promptTokenBucketSchema = bucketSummarySchema;
 
 /** `GET /stats/:model`: the summary of one model plus its series. */
 export const modelSummarySchema = summarySchema.extend({
@@ -92,6 +100,8 @@ export type GroupSummary = z.infer<typeof groupSummarySchema>;
 export type Summary = z.infer<typeof summarySchema>;
 /** @see hourlyPointSchema */
 export type HourlyPoint = z.infer<typeof hourlyPointSchema>;
+/** @see bucketSummarySchema */
+export type BucketSummary = z.infer<typeof bucketSummarySchema>;
 /** @see promptTokenBucketSchema */
 export type PromptTokenBucket = z.infer<typeof promptTokenBucketSchema>;
 /** @see modelSummarySchema */
