@@ -5,7 +5,7 @@
  * `node.ts` and `worker.ts` supply the store, the sink and the configuration.
  */
 import { type MetricErrorHandler, type MetricSink, ollamaMetrics } from '@ollama-perf/middleware';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requireToken } from './auth.js';
@@ -15,6 +15,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes, type SinkHealth } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { modelsRoutes } from './routes/models.js';
 import { statsRoutes } from './routes/stats.js';
 import type { MetricStore } from './storage/store.js';
 
@@ -43,12 +44,14 @@ export interface AppDeps {
   firstByteTimeoutMs?: number | undefined;
   /** Longest silence between two chunks of an answer, ms. Default 300000. */
   idleTimeoutMs?: number | undefined;
+  /** When /api/ps was last sampled (the Node gateway's sampler), for /models. */
+  residencySampledAt?: (() => number | null) | undefined;
   /** Origins allowed to call the reserved routes from a browser. Default none (CORS off). */
   corsOrigins?: string[] | undefined;
 }
 
 /** Paths the API answers itself; everything else goes to Ollama. */
-export const RESERVED_PREFIXES = ['/stats', '/ingest', '/healthz', '/metrics', '/dashboard'] as const;
+export const RESERVED_PREFIXES = ['/stats', '/ingest', '/healthz', '/metrics', '/models', '/dashboard'] as const;
 
 /**
  * Builds the gateway.
@@ -76,6 +79,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/ingest', guard);
   app.use('/healthz', guard);
   app.use('/metrics', guard);
+  app.use('/models', guard);
   app.use(
     '/ingest',
     bodyLimit({
@@ -88,8 +92,15 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/stats', statsRoutes(deps.store));
   app.route('/ingest', ingestRoutes(deps.store));
   app.route('/metrics', metricsRoutes(deps.store));
+  app.route('/models', modelsRoutes(deps.store, deps.residencySampledAt));
   app.route('/dashboard', dashboardRoutes());
   app.route('/healthz', healthRoutes({ store: deps.store, ollamaUrl: deps.ollamaUrl, sinkHealth: deps.sinkHealth, fetch: deps.fetch }));
+  // A reserved path never reaches Ollama, whatever the method or sub-path (`POST /stats`,
+  // `/stats/`): proxied, an OPTIONS preflight would come back with Ollama's own CORS headers.
+  for (const prefix of RESERVED_PREFIXES) {
+    app.all(prefix, notReserved);
+    app.all(`${prefix}/*`, notReserved);
+  }
 
   app.use(
     '*',
@@ -102,4 +113,8 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.all('*', proxyTo(deps.ollamaUrl, { fetch: deps.fetch, firstByteTimeoutMs: deps.firstByteTimeoutMs, idleTimeoutMs: deps.idleTimeoutMs }));
   return app;
+}
+
+function notReserved(c: Context): never {
+  throw new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`);
 }

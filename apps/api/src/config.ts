@@ -18,6 +18,7 @@ export interface GatewayConfig {
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
   corsOrigins: string[];
+  residencyIntervalMs: number;
 }
 
 /** Each setting: env name, CLI flag, default, and what it is. */
@@ -32,6 +33,7 @@ export const SETTINGS = [
   { env: 'SPOOL_PATH', flag: 'spool-path', fallback: undefined, help: 'file holding records while the database is down (default: next to the SQLite file, or ./data/ollama-perf.spool.jsonl)' },
   { env: 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS', flag: 'first-byte-timeout-ms', fallback: '600000', help: 'longest wait for Ollama to start answering (cold loads are slow)' },
   { env: 'UPSTREAM_IDLE_TIMEOUT_MS', flag: 'idle-timeout-ms', fallback: '300000', help: 'longest silence between two chunks of a streamed answer' },
+  { env: 'RESIDENCY_INTERVAL_MS', flag: 'residency-interval-ms', fallback: '10000', help: 'how often to sample /api/ps for what is loaded (0: never)' },
   { env: 'CORS_ORIGINS', flag: 'cors-origins', fallback: undefined, help: 'comma-separated origins allowed to call the reserved routes from a browser (default: none)' },
 ] as const;
 
@@ -46,6 +48,7 @@ const configSchema = z.object({
   spoolPath: z.string().min(1).optional(),
   firstByteTimeoutMs: z.coerce.number().int().positive(),
   idleTimeoutMs: z.coerce.number().int().positive(),
+  residencyIntervalMs: z.coerce.number().int().nonnegative(),
   corsOrigins: z
     .string()
     .optional()
@@ -64,6 +67,7 @@ const KEYS: Record<(typeof SETTINGS)[number]['flag'], keyof GatewayConfig> = {
   'first-byte-timeout-ms': 'firstByteTimeoutMs',
   'idle-timeout-ms': 'idleTimeoutMs',
   'cors-origins': 'corsOrigins',
+  'residency-interval-ms': 'residencyIntervalMs',
 };
 
 /**

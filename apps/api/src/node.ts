@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import type { GatewayConfig } from './config.js';
 import { fileSpool } from './file-spool.js';
 import { defaultSpoolPath, openStore, parseDatabaseUrl } from './storage/open-node.js';
+import { ResidencySampler } from './residency/sampler.js';
 import { storeSink } from './store-sink.js';
 
 /** A running gateway. */
@@ -18,6 +19,20 @@ export interface RunningGateway {
   port: number;
   /** Stops accepting, waits for in-flight responses (up to `graceMs`), flushes records, closes storage. */
   stop(graceMs?: number): Promise<void>;
+}
+
+// A failing poll is logged once, not every 10 s, until it works again.
+function onceUntilRecovered(what: string) {
+  let failing = false;
+  return {
+    report(error: unknown) {
+      if (!failing) console.error(`[ollama-perf] ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      failing = true;
+    },
+    recovered(events: unknown[] | null) {
+      if (events !== null) failing = false;
+    },
+  };
 }
 
 /** Describes where records go, for the start-up line. */
@@ -35,9 +50,24 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     spool: fileSpool(config.spoolPath ?? defaultSpoolPath(config.databaseUrl)),
     onError: (error) => console.error(`[ollama-perf] storage write failed, records kept for retry: ${(error as Error).message}`),
   });
+  const sampler = new ResidencySampler({
+    store,
+    ollamaUrl: config.ollamaUrl,
+    onError: (error) => sampleErrors.report(error),
+  });
+  const sampleErrors = onceUntilRecovered('cannot read what Ollama has loaded (/api/ps)');
+  const sampling = config.residencyIntervalMs > 0;
+  let poll: ReturnType<typeof setInterval> | undefined;
   const app = createApp({
     store,
-    sink,
+    // A cold start means Ollama just loaded (and maybe evicted) a model: sample right away.
+    sink: {
+      write(records) {
+        sink.write(records);
+        if (poll !== undefined && records.some((r) => r.cold_start === true)) void sampler.sample().then(sampleErrors.recovered);
+      },
+    },
+    residencySampledAt: () => sampler.lastSampleAt,
     ollamaUrl: config.ollamaUrl,
     apiToken: config.apiToken,
     coldStartMs: config.coldStartMs,
@@ -62,6 +92,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       );
     });
   });
+  // Sample only once serving: a start-up that fails must not leave a poll behind.
+  if (sampling) {
+    poll = setInterval(() => void sampler.sample().then(sampleErrors.recovered), config.residencyIntervalMs);
+    poll.unref();
+    void sampler.sample().then(sampleErrors.recovered);
+  }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   let stopping: Promise<void> | null = null;
@@ -74,6 +110,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
         await Promise.race([closed, deadline]);
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        if (poll !== undefined) clearInterval(poll);
         await sink.close();
         await store.close();
       })();

@@ -61,8 +61,12 @@ describe('renderMetrics', () => {
       '# TYPE ollama_load_duration_seconds histogram',
       '# TYPE ollama_cold_starts_total counter',
       '# TYPE ollama_requests_total counter',
+      '# TYPE ollama_model_switches_total counter',
+      '# TYPE ollama_model_loaded gauge',
+      '# TYPE ollama_model_vram_bytes gauge',
+      '# TYPE ollama_model_size_bytes gauge',
     ]);
-    expect(lines(text, '# HELP')).toHaveLength(7);
+    expect(lines(text, '# HELP')).toHaveLength(11);
     expect(text.split('\n').filter((line) => line !== '' && !line.startsWith('#'))).toEqual([]);
   });
 

@@ -95,14 +95,14 @@ class SeriesMap<T> {
 }
 
 interface Family {
-  readonly type: 'counter' | 'histogram';
+  readonly type: 'counter' | 'gauge' | 'histogram';
   readonly name: string;
   readonly help: string;
   render(lines: string[]): void;
 }
 
 class Counter implements Family {
-  readonly type = 'counter' as const;
+  readonly type: 'counter' | 'gauge' = 'counter';
   private readonly values = new SeriesMap(() => ({ n: 0 }));
 
   constructor(
@@ -117,6 +117,11 @@ class Counter implements Family {
   render(lines: string[]): void {
     for (const { labels, value } of this.values.sorted()) lines.push(`${this.name}${formatLabels(labels)} ${formatNumber(value.n)}`);
   }
+}
+
+/** A gauge: a value that goes up and down (set, not added, per series). */
+class Gauge extends Counter {
+  override readonly type = 'gauge' as const;
 }
 
 class Histogram implements Family {
@@ -156,6 +161,14 @@ class Histogram implements Family {
 
 const positive = (value: number | null): value is number => value !== null && value > 0;
 
+/** What Ollama has loaded (from `/api/ps` samples), for the residency gauges. */
+export interface ResidencyGauges {
+  /** Loaded now, with their sizes. */
+  loaded: Array<{ model: string; size: number | null; size_vram: number | null }>;
+  /** Every model seen loaded at some time (those not in `loaded` report 0). */
+  known: string[];
+}
+
 /**
  * Renders every metric family over `records` (all stored records, so each family is a
  * cumulative total that `rate()` and `increase()` work on). Every family has its HELP and
@@ -170,7 +183,7 @@ const positive = (value: number | null): value is number => value !== null && va
  * const text = renderMetrics(await store.records());
  * return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
  */
-export function renderMetrics(records: Iterable<RequestMetric>): string {
+export function renderMetrics(records: Iterable<RequestMetric>, residency: ResidencyGauges = { loaded: [], known: [] }): string {
   const duration = new Histogram(
     'gen_ai_client_operation_duration_seconds',
     'GenAI operation duration: request arrival at the gateway to the last byte sent to the client.',
@@ -198,6 +211,10 @@ export function renderMetrics(records: Iterable<RequestMetric>): string {
   );
   const coldStarts = new Counter('ollama_cold_starts_total', 'Requests whose model had to be loaded first (load_duration at or above the cold-start threshold).');
   const requests = new Counter('ollama_requests_total', 'Inference requests recorded, by outcome: status is "success" or "error" (then error_type says why).');
+  const switches = new Counter('ollama_model_switches_total', 'Cold loads that followed a different model (model switching): the model loaded is gen_ai_request_model.');
+  const loaded = new Gauge('ollama_model_loaded', 'Whether Ollama has the model loaded (1) or not (0), at the last /api/ps sample.');
+  const vram = new Gauge('ollama_model_vram_bytes', 'VRAM the loaded model occupies (size_vram in /api/ps), bytes.');
+  const size = new Gauge('ollama_model_size_bytes', 'Memory the loaded model occupies in all (size in /api/ps), bytes.');
 
   for (const r of records) {
     const base: Labels = [
@@ -220,9 +237,19 @@ export function renderMetrics(records: Iterable<RequestMetric>): string {
     // Zero-valued series too, so that increase() sees a model's first cold start.
     coldStarts.add(base, r.cold_start === true ? 1 : 0);
     requests.add(r.success ? [...base, ['status', 'success']] : [...base, ['status', 'error'], ['error_type', r.error_type ?? OTHER_ERROR]], 1);
+    switches.add(base, r.switched_from === null ? 0 : 1);
+  }
+  const nowLoaded = new Set(residency.loaded.map((m) => m.model));
+  for (const model of new Set([...residency.known, ...nowLoaded])) {
+    loaded.add([['gen_ai_provider_name', GEN_AI_PROVIDER_NAME], ['model', model]], nowLoaded.has(model) ? 1 : 0);
+  }
+  for (const m of residency.loaded) {
+    const labels: Labels = [['gen_ai_provider_name', GEN_AI_PROVIDER_NAME], ['model', m.model]];
+    if (m.size_vram !== null) vram.add(labels, m.size_vram);
+    if (m.size !== null) size.add(labels, m.size);
   }
 
-  const families: Family[] = [duration, tokenUsage, timeToFirstToken, timePerOutputToken, loadDuration, coldStarts, requests];
+  const families: Family[] = [duration, tokenUsage, timeToFirstToken, timePerOutputToken, loadDuration, coldStarts, requests, switches, loaded, vram, size];
   const lines: string[] = [];
   for (const family of families) {
     lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`, `# TYPE ${family.name} ${family.type}`);

@@ -7,6 +7,7 @@ import { Kysely } from 'kysely';
 import { D1Dialect } from 'kysely-d1';
 import type { Hono } from 'hono';
 import { createApp } from './app.js';
+import { ResidencySampler } from './residency/sampler.js';
 import type { Database } from './storage/schema.js';
 import { MetricStore } from './storage/store.js';
 
@@ -54,5 +55,14 @@ function appFor(env: WorkerEnv): Hono {
 export default {
   fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Response | Promise<Response> {
     return appFor(env).fetch(request, env, ctx);
+  },
+  // The cron trigger (wrangler.jsonc) samples Ollama's /api/ps for model residency.
+  scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): void {
+    const sampler = new ResidencySampler({
+      store: d1Store(env.DB),
+      ollamaUrl: env.OLLAMA_URL,
+      onError: (error) => console.error(`[ollama-perf] residency sample failed: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    ctx.waitUntil(sampler.sample());
   },
 } satisfies ExportedHandler<WorkerEnv>;

@@ -2,13 +2,13 @@
  * wrangler applies migrations/*.sql to D1; Node runs the Kysely migrations. The SQL file
  * must be exactly the DDL the SQLite migration issues, so the two can never drift.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrationsFor } from '../src/storage/migrations.js';
 
-async function sqliteDdl(): Promise<string[]> {
+async function sqliteDdl(name: string): Promise<string[]> {
   const statements: string[] = [];
   const db = new Kysely<unknown>({
     dialect: new SqliteDialect({ database: new SqliteDatabase(':memory:') }),
@@ -16,7 +16,7 @@ async function sqliteDdl(): Promise<string[]> {
       if (event.level === 'query') statements.push(event.query.sql);
     },
   });
-  for (const migration of Object.values(migrationsFor('sqlite'))) await migration.up(db);
+  await migrationsFor('sqlite')[name]?.up(db);
   await db.destroy();
   return statements;
 }
@@ -32,7 +32,14 @@ function statementsOf(file: string): string[] {
 }
 
 describe('D1 migrations', () => {
-  it('0001 is the DDL of the Kysely SQLite migration', async () => {
-    expect(statementsOf('0001_request_metrics.sql')).toEqual(await sqliteDdl());
+  it('has one SQL file per Kysely migration', () => {
+    const files = readdirSync(new URL('../migrations/', import.meta.url)).filter((f) => f.endsWith('.sql'));
+    expect(files.map((f) => f.replace(/\.sql$/, ''))).toEqual(Object.keys(migrationsFor('sqlite')));
+  });
+
+  it.each(Object.keys(migrationsFor('sqlite')))('%s.sql is the DDL of the Kysely SQLite migration', async (name) => {
+    const ddl = await sqliteDdl(name);
+    expect(ddl.length).toBeGreaterThan(0);
+    expect(statementsOf(`${name}.sql`)).toEqual(ddl);
   });
 });

@@ -62,6 +62,10 @@ const FAMILIES = [
   ['ollama_load_duration_seconds', 'HISTOGRAM'],
   ['ollama_cold_starts_total', 'COUNTER'],
   ['ollama_requests_total', 'COUNTER'],
+  ['ollama_model_switches_total', 'COUNTER'],
+  ['ollama_model_loaded', 'GAUGE'],
+  ['ollama_model_vram_bytes', 'GAUGE'],
+  ['ollama_model_size_bytes', 'GAUGE'],
 ] as const;
 
 // Written out rather than imported, so a wrong constant in the code fails here.

@@ -72,8 +72,9 @@ export const statsQuerySchema = z
     from: timeBound.optional(),
     to: timeBound.optional(),
     operation: operationSchema.optional(),
-    project: z.string().min(1).max(512).optional(),
-    model: z.string().min(1).max(512).optional(),
+    // No record holds U+0000 (the record schema refuses it; PostgreSQL cannot even compare it).
+    project: z.string().min(1).max(512).regex(/^[^\u0000]*$/, 'must not contain U+0000').optional(),
+    model: z.string().min(1).max(512).regex(/^[^\u0000]*$/, 'must not contain U+0000').optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
     message: '`from` must not be after `to`',

@@ -92,9 +92,12 @@ export function nanosToMs(nanos: unknown): number | null {
   return typeof nanos === 'number' && Number.isFinite(nanos) && nanos >= 0 ? nanos / 1e6 : null;
 }
 
-/** `count / (ms / 1000)` when both are > 0, else `null`. */
+/** `count / (ms / 1000)` when both are > 0 and the rate is finite, else `null`. */
 export function ratePerSecond(count: number | null, ms: number | null): number | null {
-  return count !== null && ms !== null && count > 0 && ms > 0 ? count / (ms / 1000) : null;
+  if (count === null || ms === null || count <= 0 || ms <= 0) return null;
+  // A garbage duration (e.g. 1e-300 ns) overflows the division; such a rate means nothing.
+  const rate = count / (ms / 1000);
+  return Number.isFinite(rate) ? rate : null;
 }
 
 function countOf(value: unknown): number | null {

@@ -62,15 +62,22 @@ export function buildRequestMetric(observation: RequestObservation): RequestMetr
     status: observation.status,
     success: errorType === null,
     error_type: errorType,
-    error_message: errorType === null || message === null ? null : truncateMessage(message),
+    error_message: errorType === null || message === null ? null : storable(truncateMessage(message)),
     latency_ms: Math.max(0, observation.latency_ms),
     ttft_ms: observation.ttft_ms === null ? null : Math.max(0, observation.ttft_ms),
     ...timings,
+    done_reason: timings.done_reason === null ? null : storable(timings.done_reason),
     concurrency: observation.concurrency ?? null,
     switched_from: observation.switched_from ?? null,
   };
 }
 
 function clip(text: string): string {
-  return text.length <= NAME_MAX ? text : text.slice(0, NAME_MAX);
+  return storable(text.length <= NAME_MAX ? text : text.slice(0, NAME_MAX));
+}
+
+// The schema refuses U+0000 (PostgreSQL cannot store it); a name or message from the wire
+// may carry one, so it becomes U+FFFD, as an undecodable byte does.
+function storable(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }

@@ -28,6 +28,12 @@ export const ERROR_MESSAGE_MAX = 500;
 /** Longest model name, project or endpoint accepted. */
 export const NAME_MAX = 512;
 
+// PostgreSQL text cannot hold U+0000 (and C tools stop at it): a record carrying one could be
+// stored on SQLite but would fail — with its whole batch — on PostgreSQL, so it is refused.
+const NO_NUL = /^[^\u0000]*$/;
+const NUL_MESSAGE = 'must not contain U+0000';
+const text = () => z.string().regex(NO_NUL, NUL_MESSAGE);
+
 const nonNegative = z.number().finite().nonnegative();
 const nullableMs = nonNegative.nullable();
 const nullableCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).nullable();
@@ -37,17 +43,17 @@ const nullableCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER
  * ingested field is an error, not a silently dropped value.
  */
 export const requestMetricSchema = z.strictObject({
-  id: z.string().min(1).max(128),
+  id: text().min(1).max(128),
   ts: z.number().int().nonnegative().max(8.64e15),
-  model: z.string().min(1).max(NAME_MAX),
+  model: text().min(1).max(NAME_MAX),
   operation: operationSchema,
-  endpoint: z.string().min(1).max(NAME_MAX),
-  project: z.string().min(1).max(NAME_MAX).nullable(),
+  endpoint: text().min(1).max(NAME_MAX),
+  project: text().min(1).max(NAME_MAX).nullable(),
   stream: z.boolean(),
   status: z.number().int().min(0).max(999),
   success: z.boolean(),
   error_type: errorTypeSchema.nullable(),
-  error_message: z.string().max(ERROR_MESSAGE_MAX).nullable(),
+  error_message: text().max(ERROR_MESSAGE_MAX).nullable(),
   latency_ms: nonNegative,
   ttft_ms: nullableMs,
   total_duration_ms: nullableMs,
@@ -59,9 +65,9 @@ export const requestMetricSchema = z.strictObject({
   tokens_per_second: nullableMs,
   prompt_tokens_per_second: nullableMs,
   cold_start: z.boolean().nullable(),
-  done_reason: z.string().max(64).nullable(),
+  done_reason: text().max(64).nullable(),
   concurrency: z.number().int().positive().max(1_000_000).nullable(),
-  switched_from: z.string().min(1).max(NAME_MAX).nullable(),
+  switched_from: text().min(1).max(NAME_MAX).nullable(),
 });
 
 /** One inference request as ollama-perf records it. Times in milliseconds, `ts` in epoch ms. */

@@ -45,6 +45,11 @@ export interface StandInOptions {
   coldLoadNs?: number;
   /** `load_duration` reported when warm, ns. Default 0 (omitted, as Ollama's omitempty does). */
   warmLoadNs?: number;
+  /** Models kept loaded at once (Ollama's OLLAMA_MAX_LOADED_MODELS); loading one more evicts the least recently used. Default 3. */
+  maxLoadedModels?: number;
+  /** `size` and `size_vram` of every loaded model, bytes. Default 3.8 GB in VRAM, nothing in RAM. */
+  modelSize?: number;
+  modelVram?: number;
 }
 
 /** One request the stand-in received. */
@@ -95,6 +100,9 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     seed: 1,
     coldLoadNs: 2_500_000_000,
     warmLoadNs: 0,
+    maxLoadedModels: 3,
+    modelSize: 3_800_000_000,
+    modelVram: 3_800_000_000,
     ...options,
   };
   const loaded = new Set<string>();
@@ -155,7 +163,10 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
       return send(res, 500, 'application/json; charset=utf-8', errorBody('llama runner process has terminated: exit status 2', openAi));
     }
     const loadNs = loaded.has(model) ? settings.warmLoadNs : settings.coldLoadNs;
+    // A Set keeps insertion order: re-adding moves the model to most recently used.
+    loaded.delete(model);
     loaded.add(model);
+    while (loaded.size > settings.maxLoadedModels) loaded.delete(loaded.values().next().value as string);
     const options = (body.options ?? {}) as Record<string, unknown>;
     const wanted = Number(options.num_predict ?? body.max_tokens ?? (model === 'slow' ? 2000 : settings.tokens));
     const tokens = tokensOf(Math.max(1, Math.min(2_000_000, Number.isFinite(wanted) ? wanted : settings.tokens)));
@@ -199,7 +210,16 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
       return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ models }));
     }
     if (path === '/api/ps') {
-      const models = [...loaded].map((name) => ({ name, model: name, size: 3_800_000_000, size_vram: 3_800_000_000 }));
+      const models = [...loaded].reverse().map((name) => ({
+        name,
+        model: name,
+        size: settings.modelSize,
+        digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
+        details: { format: 'gguf', family: 'llama', parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+        expires_at: '2026-11-27T10:05:00.000000000Z',
+        size_vram: settings.modelVram,
+        context_length: 4096,
+      }));
       return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ models }));
     }
     return send(res, 404, 'text/plain', '404 page not found');

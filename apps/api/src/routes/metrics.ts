@@ -5,11 +5,13 @@
 import { Hono } from 'hono';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../prometheus.js';
 import type { MetricStore } from '../storage/store.js';
+import { currentResidency } from './models.js';
 
 /** The Prometheus scrape route over `store`. */
 export function metricsRoutes(store: MetricStore): Hono {
   return new Hono().get('/', async (c) => {
-    const text = renderMetrics(await store.records());
+    const [records, residency] = await Promise.all([store.records(), currentResidency(store)]);
+    const text = renderMetrics(records, residency);
     return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
   });
 }

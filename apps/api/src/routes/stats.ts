@@ -15,10 +15,12 @@ export function statsRoutes(store: MetricStore): Hono {
       // `series=hourly` adds the hourly series over all models (the dashboard's charts).
       return c.json(c.req.query('series') === 'hourly' ? await store.summaryWithHourly(filter) : await store.summary(filter));
     })
-    .get('/:model{.+}', query, async (c) => {
+    .get('/:model{[\\s\\S]+}', query, async (c) => {
       // Model names hold ':' and '/': both raw and percent-encoded forms arrive here decoded.
+      // `[\s\S]`, not `.`: a name may hold a line break (it came in a JSON body), and is still a name.
       const model = c.req.param('model');
-      const summary = await store.modelSummary(model, c.req.valid('query'));
+      // No record holds U+0000 (the schema refuses it), and PostgreSQL fails on a query naming it.
+      const summary = model.includes('\u0000') ? null : await store.modelSummary(model, c.req.valid('query'));
       if (summary === null) throw new ApiError(404, 'not_found', `no records for model "${model}"`);
       return c.json(summary);
     });

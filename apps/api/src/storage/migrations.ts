@@ -4,7 +4,7 @@
  * wrangler; a test checks all three against {@link REQUEST_METRIC_COLUMNS}.
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
-import { type LogicalType, REQUEST_METRIC_COLUMNS, REQUEST_METRIC_INDEXES } from './schema.js';
+import { type LogicalType, MODEL_RESIDENCY_COLUMNS, REQUEST_METRIC_COLUMNS, REQUEST_METRIC_INDEXES } from './schema.js';
 
 /** The SQL family a database speaks. */
 export type Flavor = 'sqlite' | 'postgres';
@@ -16,18 +16,37 @@ const COLUMN_TYPES: Record<Flavor, Record<LogicalType, string>> = {
   postgres: { text: 'text', integer: 'bigint', real: 'double precision', boolean: 'boolean' },
 };
 
+type ColumnSpec = { name: string; type: LogicalType; nullable: boolean };
+
+function createTable(db: Kysely<unknown>, flavor: Flavor, name: string, columns: ReadonlyArray<ColumnSpec>) {
+  let table = db.schema.createTable(name).ifNotExists();
+  for (const column of columns) {
+    table = table.addColumn(column.name, sql.raw(COLUMN_TYPES[flavor][column.type]), (c) => {
+      let built = column.nullable ? c : c.notNull();
+      if (column.name === 'id') built = built.primaryKey();
+      return built;
+    });
+  }
+  return table;
+}
+
+function createModelResidency(flavor: Flavor): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await createTable(db, flavor, 'model_residency', MODEL_RESIDENCY_COLUMNS).execute();
+      await db.schema.createIndex('model_residency_ts').ifNotExists().on('model_residency').columns(['ts']).execute();
+      await db.schema.createIndex('model_residency_model_ts').ifNotExists().on('model_residency').columns(['model', 'ts']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('model_residency').ifExists().execute();
+    },
+  };
+}
+
 function createRequestMetrics(flavor: Flavor): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      let table = db.schema.createTable('request_metrics').ifNotExists();
-      for (const column of REQUEST_METRIC_COLUMNS) {
-        table = table.addColumn(column.name, sql.raw(COLUMN_TYPES[flavor][column.type]), (c) => {
-          let built = column.nullable ? c : c.notNull();
-          if (column.name === 'id') built = built.primaryKey();
-          return built;
-        });
-      }
-      await table.execute();
+      await createTable(db, flavor, 'request_metrics', REQUEST_METRIC_COLUMNS).execute();
       for (const index of REQUEST_METRIC_INDEXES) {
         await db.schema.createIndex(index.name).ifNotExists().on('request_metrics').columns(index.columns).execute();
       }
@@ -40,7 +59,10 @@ function createRequestMetrics(flavor: Flavor): Migration {
 
 /** All migrations for a flavor, keyed so that they sort in the order they must run. */
 export function migrationsFor(flavor: Flavor): Record<string, Migration> {
-  return { '0001_request_metrics': createRequestMetrics(flavor) };
+  return {
+    '0001_request_metrics': createRequestMetrics(flavor),
+    '0002_model_residency': createModelResidency(flavor),
+  };
 }
 
 /**

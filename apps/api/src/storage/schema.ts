@@ -40,9 +40,21 @@ export interface RequestMetricTable {
   switched_from: string | null;
 }
 
+/** The `model_residency` table: one row each time a model was seen loaded or unloaded in `/api/ps`. */
+export interface ModelResidencyTable {
+  id: string;
+  ts: BigIntColumn;
+  model: string;
+  event: 'loaded' | 'unloaded';
+  size: BigIntColumn | null;
+  size_vram: BigIntColumn | null;
+  context_length: number | null;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   request_metrics: RequestMetricTable;
+  model_residency: ModelResidencyTable;
 }
 
 /** A column's logical type: what every backend must agree on. */
@@ -78,6 +90,17 @@ export const REQUEST_METRIC_COLUMNS: ReadonlyArray<{ name: keyof RequestMetricTa
   { name: 'done_reason', type: 'text', nullable: true },
   { name: 'concurrency', type: 'integer', nullable: true },
   { name: 'switched_from', type: 'text', nullable: true },
+];
+
+/** The columns of `model_residency`, as every backend must have them. */
+export const MODEL_RESIDENCY_COLUMNS: ReadonlyArray<{ name: keyof ModelResidencyTable; type: LogicalType; nullable: boolean }> = [
+  { name: 'id', type: 'text', nullable: false },
+  { name: 'ts', type: 'integer', nullable: false },
+  { name: 'model', type: 'text', nullable: false },
+  { name: 'event', type: 'text', nullable: false },
+  { name: 'size', type: 'integer', nullable: true },
+  { name: 'size_vram', type: 'integer', nullable: true },
+  { name: 'context_length', type: 'integer', nullable: true },
 ];
 
 /** Indexes serving the stats queries: time windows, alone or per model / project / operation. */

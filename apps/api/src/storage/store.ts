@@ -19,6 +19,7 @@ import {
   summarize,
 } from '@ollama-perf/core';
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
+import type { ResidencyEvent } from '../residency/residency.js';
 import type { Flavor } from './migrations.js';
 import { fromRow, toRow } from './rows.js';
 import type { Database } from './schema.js';
@@ -94,6 +95,39 @@ export class MetricStore {
 
   /** The records matching a filter, oldest first. */
   async records(filter: StatsFilter = {}): Promise<RequestMetric[]> {
+    const rows = await this.matching(filter).orderBy('ts').orderBy('id').execute();
+    return rows.map(fromRow);
+  }
+
+  /**
+   * The records matching a filter, oldest first, in pages of `batchSize`: memory stays
+   * flat however many there are (exports). Pages follow the (ts, id) keyset rather than an
+   * OFFSET, so each page is an index range scan and records inserted meanwhile neither
+   * repeat nor shift the pages; the same query runs on SQLite, PostgreSQL and D1.
+   *
+   * @example
+   * for await (const page of store.stream({ model: 'llama3.2' })) for (const r of page) write(r);
+   */
+  async *stream(filter: StatsFilter = {}, batchSize = 5000): AsyncGenerator<RequestMetric[], void, undefined> {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    let after: { ts: number; id: string } | null = null;
+    for (;;) {
+      let query = this.matching(filter);
+      if (after !== null) {
+        const { ts, id } = after;
+        query = query.where((eb) => eb.or([eb('ts', '>', ts), eb.and([eb('ts', '=', ts), eb('id', '>', id)])]));
+      }
+      const rows = await query.orderBy('ts').orderBy('id').limit(batchSize).execute();
+      if (rows.length === 0) return;
+      const page = rows.map(fromRow);
+      yield page;
+      if (rows.length < batchSize) return;
+      const last = page[page.length - 1] as RequestMetric;
+      after = { ts: last.ts, id: last.id };
+    }
+  }
+
+  private matching(filter: StatsFilter) {
     let query = this.db.selectFrom('request_metrics').selectAll();
     if (filter.from !== undefined) query = query.where('ts', '>=', filter.from);
     if (filter.to !== undefined) query = query.where('ts', '<', filter.to);
@@ -101,8 +135,7 @@ export class MetricStore {
     if (filter.operation !== undefined) query = query.where('operation', '=', filter.operation);
     if (filter.project === NO_PROJECT) query = query.where('project', 'is', null);
     else if (filter.project !== undefined) query = query.where('project', '=', filter.project);
-    const rows = await query.orderBy('ts').orderBy('id').execute();
-    return rows.map(fromRow);
+    return query;
   }
 
   /** `GET /stats`: the Summary JSON over the records matching `filter`. */
@@ -122,6 +155,26 @@ export class MetricStore {
     const records = await this.records(scoped);
     if (records.length === 0 && !(await this.hasModel(model))) return null;
     return { ...summarize(records, scoped), model, hourly: hourly(records), by_prompt_tokens: byPromptTokens(records) };
+  }
+
+  /** Stores residency changes (ids make a repeated sample harmless). */
+  async insertResidency(events: ResidencyEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db.insertInto('model_residency').values(events).onConflict((oc) => oc.column('id').doNothing()).execute();
+  }
+
+  /** Residency changes, oldest first; `before` bounds them (exclusive) for a window's history. */
+  async residencyEvents(before?: number): Promise<ResidencyEvent[]> {
+    let query = this.db.selectFrom('model_residency').selectAll();
+    if (before !== undefined) query = query.where('ts', '<', before);
+    const rows = await query.orderBy('ts').orderBy('id').execute();
+    return rows.map((r) => ({
+      ...r,
+      ts: Number(r.ts),
+      size: r.size === null ? null : Number(r.size),
+      size_vram: r.size_vram === null ? null : Number(r.size_vram),
+      context_length: r.context_length === null ? null : Number(r.context_length),
+    }));
   }
 
   /** Whether any record names this model. */

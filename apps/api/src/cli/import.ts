@@ -1,0 +1,239 @@
+/**
+ * `ollama-perf import FILE…`: loads Ollama server logs (GIN request lines), JSONL of
+ * ollama-perf records and the `performance.jsonl` of Python tools into the database.
+ * Each file is read line by line and inserted in batches, so memory stays flat for any
+ * size; ids derive from the source lines, so importing a file again adds nothing; a line
+ * that cannot be read is counted and reported, never fatal.
+ */
+import { parseArgs } from 'node:util';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DEFAULT_COLD_START_MS, type RequestMetric } from '@ollama-perf/core';
+import type { MetricStore } from '../storage/store.js';
+import { type CliIo, usageErrors, UsageError } from './command.js';
+import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';
+import { DETECTION_LINES, detectFormat, IMPORT_FORMATS, type ImportFormat } from './detect-format.js';
+import { ginLogParser } from './parse-gin-log.js';
+import { parseMetricJsonlLine } from './parse-metric-jsonl.js';
+import { pythonJsonlParser } from './parse-python-jsonl.js';
+import { type LineParser, SkipTally } from './parsed-line.js';
+import { createProgressBar, NO_PROGRESS } from './progress.js';
+import { parseTimeZone, type TimeZone } from './time-zone.js';
+
+/** Help of `import`. */
+export const IMPORT_USAGE = `Usage: ollama-perf import FILE… [options]
+
+Loads request records into the database from:
+  - Ollama server logs (the [GIN] request lines; other output is skipped). GIN lines carry
+    no model or timings: records get the route, status and latency, model "unknown".
+  - JSONL of ollama-perf records (export --format jsonl, the middleware's jsonlFileSink)
+  - logs/performance.jsonl of Python tools (total_latency_ms, load_time_ms, …)
+The format is detected per file from its first lines. Importing a file again adds nothing.
+
+Options:
+  --tz ZONE          zone of times written without an offset (GIN lines, naive Python
+                     timestamps): an IANA name such as Europe/Berlin, or +02:00 (default UTC)
+  --format F         gin, jsonl or python: skip detection
+  --cold-start-ms N  Python logs: a load at least this long is a cold start (default COLD_START_MS, else ${DEFAULT_COLD_START_MS})
+${DB_HELP}
+  --help             show this help
+`;
+
+const OPTIONS = {
+  tz: { type: 'string' },
+  format: { type: 'string' },
+  'cold-start-ms': { type: 'string' },
+  db: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+/** Records per insert: large enough to be fast, small enough to keep memory flat. */
+export const IMPORT_BATCH_SIZE = 1000;
+// Files smaller than this finish before a progress bar would be worth drawing.
+const PROGRESS_MIN_BYTES = 1_048_576;
+
+const FORMAT_NAMES: Readonly<Record<ImportFormat, string>> = {
+  gin: 'Ollama server log',
+  jsonl: 'ollama-perf JSONL',
+  python: 'Python performance.jsonl',
+};
+
+/** How `import` reads files (from its flags). */
+export interface ImportSettings {
+  /** Zone of times written without an offset. */
+  timeZone: TimeZone;
+  /** Python logs: a load at least this long (ms) is a cold start. */
+  coldStartMs: number;
+  /** Forced format; `undefined`: detect per file. */
+  format: ImportFormat | undefined;
+}
+
+/** A file that could not be read or recognised; the other files are still imported. */
+export class UnreadableFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreadableFileError';
+  }
+}
+
+/** What importing one file did. */
+export interface FileOutcome {
+  format: ImportFormat | null;
+  imported: number;
+  duplicates: number;
+  skipped: SkipTally;
+}
+
+function parserFor(format: ImportFormat, settings: ImportSettings): LineParser {
+  switch (format) {
+    case 'gin':
+      return ginLogParser({ timeZone: settings.timeZone });
+    case 'python':
+      return pythonJsonlParser({ timeZone: settings.timeZone, coldStartMs: settings.coldStartMs });
+    case 'jsonl':
+      return parseMetricJsonlLine;
+  }
+}
+
+/**
+ * Imports one file into `store`. Throws an {@link UnreadableFileError} when the file cannot
+ * be read or its format cannot be told (database errors are thrown as they are); lines that
+ * cannot be read are skipped and tallied.
+ */
+export async function importFile(path: string, store: MetricStore, settings: ImportSettings, io: CliIo): Promise<FileOutcome> {
+  const { size } = await stat(path).catch((error: unknown) => {
+    throw new UnreadableFileError(messageOf(error));
+  });
+  const input = createReadStream(path, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const bar = size >= PROGRESS_MIN_BYTES ? createProgressBar({ stream: io.stderr, total: size, label: basename(path) }) : NO_PROGRESS;
+  const outcome: FileOutcome = { format: settings.format ?? null, imported: 0, duplicates: 0, skipped: new SkipTally() };
+  let parse = settings.format === undefined ? null : parserFor(settings.format, settings);
+  let batch: RequestMetric[] = [];
+  // Lines read before the format is known; at most DETECTION_LINES.
+  const pending: Array<[number, string]> = [];
+
+  // Set when the database fails: that is not the file's fault, and stops the whole import.
+  let storeError: unknown;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const result = await store.insert(batch).catch((error: unknown) => {
+      storeError = error;
+      throw error;
+    });
+    outcome.imported += result.inserted;
+    outcome.duplicates += result.duplicates;
+    batch = [];
+  };
+  const handle = async (parser: LineParser, lineNumber: number, line: string) => {
+    if (line.trim() === '') return;
+    const parsed = parser(line);
+    if ('record' in parsed) {
+      batch.push(parsed.record);
+      if (batch.length >= IMPORT_BATCH_SIZE) await flush();
+    } else outcome.skipped.add(parsed, lineNumber);
+  };
+
+  let lineNumber = 0;
+  try {
+    for await (const raw of lines) {
+      lineNumber++;
+      // A byte-order mark (Windows editors) is not part of the first line.
+      const line = lineNumber === 1 && raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
+      if (lineNumber % 1000 === 0) bar.update(input.bytesRead, lineNumber);
+      if (parse !== null) {
+        await handle(parse, lineNumber, line);
+        continue;
+      }
+      if (line.trim() === '') continue;
+      pending.push([lineNumber, line]);
+      const format = detectFormat([line]);
+      if (format === null) {
+        if (pending.length >= DETECTION_LINES) break;
+        continue;
+      }
+      outcome.format = format;
+      parse = parserFor(format, settings);
+      for (const [n, text] of pending.splice(0)) await handle(parse, n, text);
+    }
+    if (parse === null && pending.length > 0) {
+      throw new UnreadableFileError(`cannot tell the format from the first ${pending.length} lines (pass --format ${IMPORT_FORMATS.join('|')})`);
+    }
+    await flush();
+  } catch (error) {
+    if (error === storeError || error instanceof UnreadableFileError) throw error;
+    throw new UnreadableFileError(messageOf(error));
+  } finally {
+    bar.done();
+    lines.close();
+    input.destroy();
+  }
+  return outcome;
+}
+
+function describeOutcome(path: string, outcome: FileOutcome, settings: ImportSettings): string {
+  const format = outcome.format;
+  const kind = format === null ? 'empty' : FORMAT_NAMES[format];
+  const zone = format === 'gin' || format === 'python' ? `, times without offset in ${settings.timeZone.name}` : '';
+  return `${path} (${kind}${zone}): imported ${outcome.imported}, duplicates ${outcome.duplicates}, ${outcome.skipped.describe()}`;
+}
+
+function settingsOf(values: { tz?: string | undefined; format?: string | undefined; 'cold-start-ms'?: string | undefined }, env: CliIo['env']): ImportSettings {
+  const timeZone = parseTimeZone(values.tz ?? 'UTC');
+  if (timeZone === null) throw new UsageError(`--tz "${values.tz}" is not a time zone: use an IANA name (Europe/Berlin) or an offset (+02:00)`);
+  const format = values.format;
+  if (format !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format "${format}" is not ${IMPORT_FORMATS.join(', ')}`);
+  }
+  const coldText = values['cold-start-ms'] ?? (env.COLD_START_MS || undefined);
+  const coldStartMs = coldText === undefined ? DEFAULT_COLD_START_MS : Number(coldText);
+  if (!Number.isFinite(coldStartMs) || coldStartMs < 0) throw new UsageError(`cold start threshold "${coldText}" is not a number of milliseconds`);
+  return { timeZone, coldStartMs, format: format as ImportFormat | undefined };
+}
+
+/** Runs `import`. */
+export async function importCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = usageErrors(() => parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true }));
+  if (values.help === true) {
+    io.stdout.write(IMPORT_USAGE);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('name at least one FILE to import');
+  const settings = settingsOf(values, io.env);
+  const store = await openDatabase(databaseUrlOf(values.db, io.env), { mustExist: false });
+  const total = { imported: 0, duplicates: 0, skipped: new SkipTally(), failed: 0 };
+  try {
+    for (const path of positionals) {
+      let outcome: FileOutcome;
+      try {
+        outcome = await importFile(path, store, settings, io);
+      } catch (error) {
+        // A file we cannot read does not stop the others; the exit code says it happened.
+        if (!(error instanceof UnreadableFileError)) throw error;
+        total.failed++;
+        io.stderr.write(`${path}: ${error.message}\n`);
+        continue;
+      }
+      io.stdout.write(`${describeOutcome(path, outcome, settings)}\n`);
+      total.imported += outcome.imported;
+      total.duplicates += outcome.duplicates;
+      total.skipped.merge(outcome.skipped);
+    }
+  } finally {
+    await store.close();
+  }
+  if (positionals.length > 1) {
+    io.stdout.write(`total: imported ${total.imported}, duplicates ${total.duplicates}, ${total.skipped.describe()}${total.failed > 0 ? `, ${total.failed} file(s) not read` : ''}\n`);
+  }
+  return total.failed > 0 ? 1 : 0;
+}
+
+function messageOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}

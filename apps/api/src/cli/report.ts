@@ -1,0 +1,85 @@
+/**
+ * `ollama-perf report`: the statistics of recorded requests in the terminal, or as the
+ * Summary JSON with `--json`. Reads the database directly (`--db`, default DATABASE_URL or
+ * the default SQLite file) or asks a running gateway (`--url`, with `--token`).
+ */
+import { parseArgs } from 'node:util';
+import { type StatsFilter, type Summary, summarize } from '@ollama-perf/core';
+import { createStatsClient } from '../client.js';
+import { describeDatabase } from '../node.js';
+import { type CliIo, usageErrors, UsageError, wantsColor } from './command.js';
+import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';
+import { filterFromFlags, filterHelp } from './filter-flags.js';
+import { renderReport } from './render-report.js';
+
+/** Help of `report`. */
+export const REPORT_USAGE = `Usage: ollama-perf report [options]
+
+Prints the statistics of recorded requests: overall figures, generation speed (tokens/s),
+timing breakdown (load cold vs warm, prompt eval, generation, TTFT, latency), errors by
+type and a per-model table.
+
+Options:
+${filterHelp('since', 'until')}
+  --json             print the Summary JSON (as GET /stats answers) instead
+${DB_HELP}
+  --url GATEWAY      ask a running gateway instead, e.g. http://127.0.0.1:11435
+  --token T          the gateway's API_TOKEN (default: API_TOKEN)
+  --help             show this help
+
+Colours only on a terminal, never with NO_COLOR set.
+`;
+
+const OPTIONS = {
+  model: { type: 'string' },
+  project: { type: 'string' },
+  operation: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  json: { type: 'boolean' },
+  db: { type: 'string' },
+  url: { type: 'string' },
+  token: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+async function summaryFromGateway(url: string, token: string | undefined, filter: StatsFilter): Promise<Summary> {
+  const client = createStatsClient({ url, token });
+  if (filter.model === undefined) return client.summary(filter);
+  // /stats/:model answers one model with its series; the report needs its Summary part.
+  const { model, ...rest } = filter;
+  const answer = await client.model(model, rest);
+  if (answer === null) return summarize([], filter);
+  const { model: _model, hourly: _hourly, by_prompt_tokens: _buckets, ...summary } = answer;
+  return summary;
+}
+
+async function summaryFromDatabase(url: string | undefined, filter: StatsFilter): Promise<Summary> {
+  const store = await openDatabase(url, { mustExist: true });
+  try {
+    return await store.summary(filter);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Runs `report`. */
+export async function reportCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = usageErrors(() => parseArgs({ args, options: OPTIONS, strict: true }));
+  if (values.help === true) {
+    io.stdout.write(REPORT_USAGE);
+    return 0;
+  }
+  if (values.url !== undefined && values.db !== undefined) throw new UsageError('give either --db or --url, not both');
+  const filter = filterFromFlags({ ...values, from: values.since, to: values.until }, io.now(), 'since', 'until');
+  const token = values.token ?? (io.env.API_TOKEN || undefined);
+  const summary =
+    values.url === undefined ? await summaryFromDatabase(databaseUrlOf(values.db, io.env), filter) : await summaryFromGateway(values.url, token, filter);
+  if (values.json === true) {
+    io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return 0;
+  }
+  const source = values.url === undefined ? describeDatabase(databaseUrlOf(values.db, io.env)) : `gateway ${values.url}`;
+  io.stdout.write(renderReport(summary, { color: wantsColor(io.stdout, io.env), filter, source }));
+  return 0;
+}
