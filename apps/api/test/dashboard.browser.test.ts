@@ -27,6 +27,13 @@ const fixtures = fixtureRecords();
 const shift = now - 4 * 3_600_000 - (fixtures[0] as RequestMetric).ts;
 const records = fixtures.map((r) => ({ ...r, ts: r.ts + shift }));
 
+// llama3.2 loaded 3 h ago until qwen replaced it 2 h ago; qwen is still loaded.
+const RESIDENCY = [
+  { id: 'r1', ts: now - 3 * 3_600_000, model: 'llama3.2', event: 'loaded' as const, size: 4e9, size_vram: 3e9, context_length: 4096 },
+  { id: 'r2', ts: now - 2 * 3_600_000, model: 'qwen2.5vl:7b', event: 'loaded' as const, size: 6e9, size_vram: 5e9, context_length: 8192 },
+  { id: 'r3', ts: now - 2 * 3_600_000, model: 'llama3.2', event: 'unloaded' as const, size: 4e9, size_vram: 3e9, context_length: 4096 },
+];
+
 let store: MetricStore;
 let url: string;
 let closeServer: () => void;
@@ -36,6 +43,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   store = await openStore(':memory:');
   await store.insert(records);
+  await store.insertResidency(RESIDENCY);
   const app = createApp({ store, sink: storeSink(store), ollamaUrl: 'http://127.0.0.1:9', apiToken: TOKEN });
   await new Promise<void>((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
@@ -131,12 +139,24 @@ describe('dashboard in Chromium', () => {
       expect(await value('warm_load_p50')).toBe(group.warm_load_ms.p50);
       expect(await value('cold_load_p50')).toBe(group.cold_load_ms.p50);
       expect(await value('cold_starts')).toBe(group.cold_starts);
+      expect(await value('switches')).toBe(group.switches);
+      expect(await value('switch_load_p50')).toBe(group.switch_load_ms.p50);
       expect(await row.locator('td').first().textContent()).toBe(model);
     }
   });
 
-  it('draws the four charts', async () => {
+  it('draws the four charts and the VRAM chart', async () => {
     expect(await laptop.page.locator('#charts canvas').count()).toBe(4);
+    expect(await laptop.page.locator('#chart-vram canvas').count()).toBe(1);
+  });
+
+  it('shows the residency timeline /models returns: one lane per model, one bar per interval', async () => {
+    const lanes = laptop.page.locator('#timeline .lane');
+    expect(await lanes.count()).toBe(2);
+    const bars = async (model: string) =>
+      laptop.page.locator(`#timeline .lane[data-model="${model}"] .segment`).evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.from, (e as HTMLElement).dataset.to]));
+    expect(await bars('llama3.2')).toEqual([[String(now - 3 * 3_600_000), String(now - 2 * 3_600_000)]]);
+    expect(await bars('qwen2.5vl:7b')).toEqual([[String(now - 2 * 3_600_000), '']]);
   });
 
   it('filters by project', async () => {

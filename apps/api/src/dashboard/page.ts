@@ -43,7 +43,7 @@ export function dashboardHtml(): string {
     <div class="table-wrap"><table id="models">
       <thead><tr>
         <th>Model</th><th>Requests</th><th>Success</th><th>Latency p50</th><th>p95</th><th>p99</th>
-        <th>TTFT p50</th><th>Tokens/s p50</th><th>Prompt tok/s p50</th><th>Load warm p50</th><th>Load cold p50</th><th>Cold starts</th>
+        <th>TTFT p50</th><th>Tokens/s p50</th><th>Prompt tok/s p50</th><th>Load warm p50</th><th>Load cold p50</th><th>Load after switch p50</th><th>Cold starts</th><th>Switches</th>
       </tr></thead>
       <tbody></tbody>
     </table></div>
@@ -53,6 +53,12 @@ export function dashboardHtml(): string {
     <figure><figcaption>Latency p50 / p95 (ms)</figcaption><div id="chart-latency"></div></figure>
     <figure><figcaption>Tokens per second (p50)</figcaption><div id="chart-tps"></div></figure>
     <figure><figcaption>Load time: warm p50 / cold avg (ms)</figcaption><div id="chart-load"></div></figure>
+  </section>
+  <section aria-label="Model residency">
+    <h2>Model residency</h2>
+    <p class="hint">Which model Ollama had loaded when (from its /api/ps), and the VRAM in use.</p>
+    <div id="timeline"></div>
+    <figure><figcaption>VRAM in use by loaded models (GB)</figcaption><div id="chart-vram"></div></figure>
   </section>
 </main>
 <script src="/dashboard/uplot.js"></script>

@@ -75,6 +75,7 @@
       card('TTFT p50', fmtMs(stats.ttft_ms.p50), stats.ttft_ms.p50),
       card('Tokens/s p50', fmtNumber(stats.tokens_per_second.p50, 1), stats.tokens_per_second.p50),
       card('Cold starts', fmtNumber(stats.cold_starts, 0), stats.cold_starts),
+      card('Switches', fmtNumber(stats.switches, 0), stats.switches),
       card('Errors', fmtNumber(stats.failed, 0), stats.failed),
     );
   }
@@ -90,7 +91,9 @@
     ['prompt_tokens_per_second_p50', (g) => g.prompt_tokens_per_second.p50, (v) => fmtNumber(v, 1)],
     ['warm_load_p50', (g) => g.warm_load_ms.p50, fmtMs],
     ['cold_load_p50', (g) => g.cold_load_ms.p50, fmtMs],
+    ['switch_load_p50', (g) => g.switch_load_ms?.p50, fmtMs],
     ['cold_starts', (g) => g.cold_starts, (v) => fmtNumber(v, 0)],
+    ['switches', (g) => g.switches, (v) => fmtNumber(v, 0)],
   ];
 
   function renderTable(stats) {
@@ -156,6 +159,59 @@
     ], [x, pick((p) => p.warm_load_ms.p50), pick((p) => p.cold_load_ms.avg)]);
   }
 
+  // One lane per model; each loaded interval is a bar placed by time within the window.
+  function renderTimeline(models, from, to) {
+    const span = Math.max(1, to - from);
+    const lanes = new Map();
+    for (const interval of models.history) {
+      if (!lanes.has(interval.model)) lanes.set(interval.model, []);
+      lanes.get(interval.model).push(interval);
+    }
+    const rows = [...lanes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([model, intervals]) => {
+      const lane = document.createElement('div');
+      lane.className = 'lane';
+      lane.dataset.model = model;
+      const name = document.createElement('div');
+      name.className = 'name';
+      name.textContent = model;
+      name.title = model;
+      const track = document.createElement('div');
+      track.className = 'track';
+      for (const interval of intervals) {
+        const start = Math.max(interval.from, from);
+        const end = Math.min(interval.to ?? to, to);
+        const bar = document.createElement('div');
+        bar.className = interval.to === null ? 'segment open' : 'segment';
+        bar.style.left = `${((start - from) / span) * 100}%`;
+        bar.style.width = `${(Math.max(0, end - start) / span) * 100}%`;
+        bar.dataset.from = String(interval.from);
+        bar.dataset.to = interval.to === null ? '' : String(interval.to);
+        bar.title = `${model}: ${new Date(interval.from).toLocaleString()} – ${interval.to === null ? 'now' : new Date(interval.to).toLocaleString()}` +
+          (interval.size_vram === null ? '' : `, ${(interval.size_vram / 1e9).toFixed(1)} GB VRAM`);
+        track.append(bar);
+      }
+      lane.append(name, track);
+      return lane;
+    });
+    const timeline = $('timeline');
+    if (rows.length === 0) {
+      const empty = document.createElement('p');
+      empty.className = 'empty';
+      empty.textContent = 'No residency samples in this range.';
+      timeline.replaceChildren(empty);
+    } else timeline.replaceChildren(...rows);
+
+    // VRAM in use: a step at every load and unload.
+    const changes = new Set([from, to]);
+    for (const i of models.history) {
+      changes.add(Math.max(i.from, from));
+      if (i.to !== null) changes.add(Math.min(i.to, to));
+    }
+    const times = [...changes].filter((t) => t >= from && t <= to).sort((a, b) => a - b);
+    const vram = times.map((t) => models.history.filter((i) => i.from <= t && (i.to === null || i.to > t)).reduce((sum, i) => sum + (i.size_vram ?? 0), 0) / 1e9);
+    chart('chart-vram', [{ label: 'VRAM GB', stroke: '#8e44ad', width: 2, paths: uPlot.paths.stepped({ align: 1 }) }], [times.map((t) => t / 1000), vram]);
+  }
+
   function updateProjects(stats) {
     for (const name of Object.keys(stats.by_project)) projects.add(name);
     const select = $('project');
@@ -181,12 +237,16 @@
     if (to !== undefined) params.set('to', String(Math.floor(to)));
     if ($('project').value !== '') params.set('project', $('project').value);
     try {
-      const stats = await api(`/stats?${params}`);
+      const [stats, models] = await Promise.all([
+        api(`/stats?${params}`),
+        api(`/models?from=${Math.floor(from ?? Date.now() - RANGES['24h'])}${to === undefined ? '' : `&to=${Math.floor(to)}`}`),
+      ]);
       $('login').hidden = true;
       $('content').hidden = false;
       renderCards(stats);
       renderTable(stats);
       renderCharts(stats.hourly ?? []);
+      renderTimeline(models, from ?? Date.now() - RANGES['24h'], to ?? Date.now());
       updateProjects(stats);
       $('status').className = '';
       $('status').textContent = `Updated ${new Date().toLocaleTimeString()}`;
