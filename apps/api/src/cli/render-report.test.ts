@@ -46,6 +46,14 @@ describe('renderReport', () => {
     }
   });
 
+  it('prints loading per model: cold starts, switches, cold / after-switch / warm load p50', () => {
+    const loading = text.slice(text.indexOf('LOADING (ms, per model)'));
+    for (const [model, group] of Object.entries(summary.by_model)) {
+      const cells = [group.cold_starts, group.switches].map(formatCount).concat([group.cold_load_ms.p50, group.switch_load_ms.p50, group.warm_load_ms.p50].map(formatNumber));
+      expect(loading).toMatch(new RegExp(`\\n {2}${escape(model)} +${cells.map(escape).join(' +')}\\n`));
+    }
+  });
+
   it('lines the per-model table up in fixed-width columns', () => {
     const table = text.slice(text.indexOf('PER MODEL')).split('\n').slice(1, 7);
     const rule = table[1] as string;

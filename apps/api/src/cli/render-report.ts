@@ -204,6 +204,30 @@ export function renderReport(summary: Summary, options: ReportOptions): string {
       models.map(([model, group]) => modelRow(model, group, s)),
     ),
     '  (latency, TTFT and load in ms; load cold / warm: average of the cold and of the warm loads)',
+    '',
+  );
+
+  out.push(
+    heading('LOADING (ms, per model)'),
+    ...table(
+      [
+        { header: 'model', align: 'left' },
+        { header: 'cold starts' },
+        { header: 'switches' },
+        { header: 'cold p50' },
+        { header: 'after switch p50' },
+        { header: 'warm p50' },
+      ],
+      models.map(([model, group]) => [
+        printable(model),
+        formatCount(group.cold_starts),
+        formatCount(group.switches),
+        formatNumber(group.cold_load_ms.p50),
+        formatNumber(group.switch_load_ms.p50),
+        formatNumber(group.warm_load_ms.p50),
+      ]),
+    ),
+    '  (a switch is a cold load right after a different model: Ollama evicted one to load the other)',
   );
   return `${out.join('\n')}\n`;
 }
