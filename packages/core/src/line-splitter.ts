@@ -22,17 +22,30 @@ export function createUtf8StreamDecoder(): (chunk?: Uint8Array | string) => stri
     chunk === undefined ? decoder.decode() : typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
 }
 
-/** Splits a byte stream into lines (`\n` or `\r\n`), decoding UTF-8 across chunk borders. */
+/** Longest line kept by default (16 Mi characters): a stream that never ends its line must not hold memory without bound. */
+export const MAX_LINE_CHARS = 16 * 1024 * 1024;
+
+/**
+ * Splits a byte stream into lines (`\n` or `\r\n`), decoding UTF-8 across chunk borders.
+ * A line longer than `maxLineChars` is dropped (and counted in `overlongLines`) instead
+ * of being held.
+ */
 export class LineSplitter {
   private readonly decode = createUtf8StreamDecoder();
   private pending = '';
+  private skipping = false;
+  /** Lines dropped for being longer than the limit. */
+  overlongLines = 0;
+
+  constructor(private readonly maxLineChars: number = MAX_LINE_CHARS) {}
 
   /** Feeds bytes (or already-decoded text); returns the lines they complete, without terminators. */
   push(chunk: Uint8Array | string): string[] {
     const text = this.decode(chunk);
     let newline = text.indexOf('\n');
     if (newline === -1) {
-      this.pending += text;
+      if (!this.skipping) this.pending += text;
+      this.checkLength();
       return [];
     }
     const lines: string[] = [];
@@ -40,12 +53,14 @@ export class LineSplitter {
     let head = this.pending;
     this.pending = '';
     while (newline !== -1) {
-      lines.push(stripCr(head + text.slice(start, newline)));
+      if (this.skipping) this.skipping = false;
+      else lines.push(stripCr(head + text.slice(start, newline)));
       head = '';
       start = newline + 1;
       newline = text.indexOf('\n', start);
     }
     this.pending = text.slice(start);
+    this.checkLength();
     return lines;
   }
 
@@ -53,7 +68,18 @@ export class LineSplitter {
   end(): string[] {
     const rest = this.pending + this.decode();
     this.pending = '';
+    if (this.skipping) {
+      this.skipping = false;
+      return [];
+    }
     return rest === '' ? [] : [stripCr(rest)];
+  }
+
+  private checkLength(): void {
+    if (this.pending.length <= this.maxLineChars) return;
+    this.pending = '';
+    this.skipping = true;
+    this.overlongLines++;
   }
 }
 

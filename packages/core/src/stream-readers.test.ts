@@ -163,3 +163,16 @@ describe('select', () => {
     expect(events.map((e) => e.kind)).toEqual(['json', 'done']);
   });
 });
+
+describe('a line that never ends', () => {
+  it('is dropped past the limit and reported, and reading goes on', () => {
+    const reader = createNdjsonReader({ maxLineChars: 100 });
+    const items: StreamItem[] = [];
+    for (let i = 0; i < 50; i++) items.push(...reader.push('x'.repeat(10)));
+    items.push(...reader.push('yyy\n{"a":1}\n'), ...reader.end());
+    expect(items).toEqual([
+      { kind: 'invalid', text: '', error: 'line longer than the reader keeps' },
+      { kind: 'json', value: { a: 1 } },
+    ]);
+  });
+});

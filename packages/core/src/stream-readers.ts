@@ -38,6 +38,8 @@ export interface StreamReaderOptions {
    * returning `false` skips it unparsed. Lets a hot path parse only the lines it needs.
    */
   select?: (text: string) => boolean;
+  /** Longest line kept; a longer one is reported as `invalid` and not held. Default 16 Mi characters. */
+  maxLineChars?: number;
 }
 
 /**
@@ -49,9 +51,14 @@ export interface StreamReaderOptions {
  */
 export function createNdjsonReader(options: StreamReaderOptions = {}): StreamReader {
   const { select } = options;
-  const lines = new LineSplitter();
+  const lines = new LineSplitter(options.maxLineChars);
+  let overlong = 0;
   const toItems = (texts: string[]): StreamItem[] => {
     const items: StreamItem[] = [];
+    if (lines.overlongLines > overlong) {
+      overlong = lines.overlongLines;
+      items.push({ kind: 'invalid', text: '', error: 'line longer than the reader keeps' });
+    }
     for (const text of texts) {
       if (text.trim() !== '' && (select === undefined || select(text))) items.push(parseJson(text));
     }
@@ -71,7 +78,7 @@ export function createNdjsonReader(options: StreamReaderOptions = {}): StreamRea
  */
 export function createSseReader(options: StreamReaderOptions = {}): StreamReader {
   const { select } = options;
-  const lines = new LineSplitter();
+  const lines = new LineSplitter(options.maxLineChars);
   let data: string[] = [];
   let event: string | undefined;
 

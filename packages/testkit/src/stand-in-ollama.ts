@@ -45,7 +45,7 @@ export interface StandInOptions {
   coldLoadNs?: number;
   /** `load_duration` reported when warm, ns. Default 0 (omitted, as Ollama's omitempty does). */
   warmLoadNs?: number;
-  /** Models kept loaded at once (Ollama's OLLAMA_MAX_LOADED_MODELS); loading one more evicts the least recently used. Default 3. */
+  /** Models kept loaded at once (Ollama's OLLAMA_MAX_LOADED_MODELS); loading one more evicts the least recently used. Default: no limit. */
   maxLoadedModels?: number;
   /** `size` and `size_vram` of every loaded model, bytes. Default 3.8 GB in VRAM, nothing in RAM. */
   modelSize?: number;
@@ -100,7 +100,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     seed: 1,
     coldLoadNs: 2_500_000_000,
     warmLoadNs: 0,
-    maxLoadedModels: 3,
+    maxLoadedModels: Number.POSITIVE_INFINITY,
     modelSize: 3_800_000_000,
     modelVram: 3_800_000_000,
     ...options,
