@@ -31,6 +31,10 @@ describe('GET /metrics on D1 (workerd)', () => {
       'ollama_load_duration_seconds HISTOGRAM',
       'ollama_cold_starts_total COUNTER',
       'ollama_requests_total COUNTER',
+      'ollama_model_switches_total COUNTER',
+      'ollama_model_loaded GAUGE',
+      'ollama_model_vram_bytes GAUGE',
+      'ollama_model_size_bytes GAUGE',
     ]);
 
     const stats = (await (await call('/stats')).json()) as Summary;
