@@ -12,7 +12,7 @@ import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { abortUpstreamOnClose, type ExpressOllamaMetricsOptions, ollamaMetrics } from '../src/express.js';
 import { memorySink } from '../src/index.js';
-import { bytesOf, deadUrl, eventually, listen, type Served } from './support.js';
+import { bytesOf, deadUrl, eventually, listen, type Served, CHAT_MESSAGES, collect, resetBetweenTests, expectMidStreamErrorRecorded } from './support.js';
 
 let ollama: StandIn;
 const sink = memorySink();
@@ -79,20 +79,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await ollama.close();
 });
-beforeEach(() => {
-  sink.records.length = 0;
-  errors.length = 0;
-  ollama.configure({ firstChunkDelayMs: 0, chunkDelayMs: 0, maxChunks: 0 });
-});
+beforeEach(() => resetBetweenTests(sink, errors, ollama));
 
-const messages = [{ role: 'user' as const, content: 'Why is the sky blue? Ünïcödé 🦙' }];
+const messages = CHAT_MESSAGES;
 const expectedChat = answerTimings(JSON.stringify(messages).length, 8, 0);
-
-async function collect(parts: AsyncIterable<unknown>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const part of parts) out.push(part);
-  return out;
-}
 
 describe('Express proxying with http-proxy-middleware', () => {
   let proxy: Served;
@@ -194,21 +184,7 @@ describe('Express proxying with http-proxy-middleware', () => {
   });
 
   it('records an error line mid-stream as stream_error', async () => {
-    const parts: unknown[] = [];
-    const failure = await (async () => {
-      for await (const part of await new Ollama({ host: proxy.url }).generate({ model: 'midstream-error', prompt: 'x', stream: true })) parts.push(part);
-    })().catch((error: unknown) => error);
-    expect(parts).toHaveLength(2);
-    expect((failure as Error).message).toContain('unexpected EOF');
-    await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
-      model: 'midstream-error',
-      status: 200,
-      stream: true,
-      success: false,
-      error_type: 'stream_error',
-      error_message: expect.stringContaining('unexpected EOF'),
-    });
+    await expectMidStreamErrorRecorded(proxy.url, sink);
   });
 
   it('aborts the upstream request when the client goes away mid-stream, and records client_aborted', async () => {

@@ -11,7 +11,7 @@ import { stream } from 'hono/streaming';
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MemorySink, memorySink, ollamaMetrics } from '../src/index.js';
-import { deadUrl, eventually, type Served, serveApp } from './support.js';
+import { deadUrl, eventually, type Served, serveApp, CHAT_MESSAGES, HAIKU_PROMPT, collect, resetBetweenTests, expectMidStreamErrorRecorded } from './support.js';
 
 let ollama: StandIn;
 let app: Served;
@@ -67,25 +67,15 @@ afterAll(async () => {
   await app.close();
   await ollama.close();
 });
-beforeEach(() => {
-  sink.records.length = 0;
-  errors.length = 0;
-  ollama.configure({ firstChunkDelayMs: 0, chunkDelayMs: 0, maxChunks: 0 });
-});
+beforeEach(() => resetBetweenTests(sink, errors, ollama));
 
-const messages = [{ role: 'user' as const, content: 'Why is the sky blue? Ünïcödé 🦙' }];
-const prompt = 'Write a haiku about llamas 🦙';
+const messages = CHAT_MESSAGES;
+const prompt = HAIKU_PROMPT;
 
 const cases = [
   { operation: 'chat', endpoint: '/api/chat', request: { model: 'llama3.2', messages }, promptChars: JSON.stringify(messages).length },
   { operation: 'generate', endpoint: '/api/generate', request: { model: 'llama3.2', prompt }, promptChars: JSON.stringify(prompt).length },
 ] as const;
-
-async function collect(parts: AsyncIterable<unknown>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const part of parts) out.push(part);
-  return out;
-}
 
 describe('a Hono handler calling the ollama client', () => {
   const direct = () => new Ollama({ host: ollama.url });
@@ -211,21 +201,7 @@ describe('failures in a Hono handler calling the ollama client', () => {
   });
 
   it('records an error Ollama sent mid-stream (relayed as an error line) as stream_error', async () => {
-    const parts: unknown[] = [];
-    const failure = await (async () => {
-      for await (const part of await new Ollama({ host: app.url }).generate({ model: 'midstream-error', prompt, stream: true })) parts.push(part);
-    })().catch((error: unknown) => error);
-    expect(parts).toHaveLength(2);
-    expect((failure as Error).message).toContain('unexpected EOF');
-    await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
-      model: 'midstream-error',
-      status: 200,
-      stream: true,
-      success: false,
-      error_type: 'stream_error',
-      error_message: expect.stringContaining('unexpected EOF'),
-    });
+    await expectMidStreamErrorRecorded(app.url, sink);
   });
 
   it('records a client that goes away mid-stream as client_aborted, and the handler stops Ollama', async () => {

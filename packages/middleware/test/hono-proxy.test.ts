@@ -8,7 +8,7 @@ import { answerTimings, type StandIn, startStandInOllama } from '@ollama-perf/te
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memorySink } from '../src/index.js';
-import { bytesOf, deadUrl, eventually, proxyApp, type Served, serveApp } from './support.js';
+import { bytesOf, deadUrl, eventually, proxyApp, type Served, serveApp, CHAT_MESSAGES, resetBetweenTests } from './support.js';
 
 let ollama: StandIn;
 let proxy: Served;
@@ -23,13 +23,9 @@ afterAll(async () => {
   await proxy.close();
   await ollama.close();
 });
-beforeEach(() => {
-  sink.records.length = 0;
-  errors.length = 0;
-  ollama.configure({ firstChunkDelayMs: 0, chunkDelayMs: 0, maxChunks: 0 });
-});
+beforeEach(() => resetBetweenTests(sink, errors, ollama));
 
-const messages = [{ role: 'user' as const, content: 'Why is the sky blue? Ünïcödé 🦙' }];
+const messages = CHAT_MESSAGES;
 const expectedChat = answerTimings(JSON.stringify(messages).length, 8, 0);
 
 describe('through a Hono fetch proxy', () => {

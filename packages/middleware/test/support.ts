@@ -3,6 +3,7 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { expect } from 'vitest';
 import { ollamaMetrics, type OllamaMetricsOptions } from '../src/index.js';
 
 /** A server on 127.0.0.1 and how to stop it. */
@@ -94,4 +95,46 @@ export async function deadUrl(): Promise<string> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
+}
+
+/** The chat every middleware test sends: ASCII, accented letters and an emoji. */
+export const CHAT_MESSAGES = [{ role: 'user' as const, content: 'Why is the sky blue? Ünïcödé 🦙' }];
+/** The generate prompt of the handler and client-wrapper tests. */
+export const HAIKU_PROMPT = 'Write a haiku about llamas 🦙';
+
+/** Every item of an async iterable, in order. */
+export async function collect<T>(parts: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const part of parts) out.push(part);
+  return out;
+}
+
+/** Forgets what the previous test recorded and restores the stand-in's default pacing. */
+export function resetBetweenTests(sink: { records: unknown[] }, errors: unknown[], ollama: { configure(options: object): void }): void {
+  sink.records.length = 0;
+  errors.length = 0;
+  ollama.configure({ firstChunkDelayMs: 0, chunkDelayMs: 0, maxChunks: 0 });
+}
+
+/**
+ * Streams `midstream-error` through `host` with the ollama client: the client sees two
+ * parts, then the error; the one record says stream_error.
+ */
+export async function expectMidStreamErrorRecorded(host: string, sink: { records: unknown[] }): Promise<void> {
+  const { Ollama } = await import('ollama');
+  const parts: unknown[] = [];
+  const failure = await (async () => {
+    for await (const part of await new Ollama({ host }).generate({ model: 'midstream-error', prompt: HAIKU_PROMPT, stream: true })) parts.push(part);
+  })().catch((error: unknown) => error);
+  expect(parts).toHaveLength(2);
+  expect((failure as Error).message).toContain('unexpected EOF');
+  await eventually(() => expect(sink.records).toHaveLength(1));
+  expect(sink.records[0]).toMatchObject({
+    model: 'midstream-error',
+    status: 200,
+    stream: true,
+    success: false,
+    error_type: 'stream_error',
+    error_message: expect.stringContaining('unexpected EOF'),
+  });
 }

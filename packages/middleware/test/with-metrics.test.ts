@@ -7,7 +7,7 @@ import { answerTimings, type StandIn, startStandInOllama } from '@ollama-perf/te
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memorySink, withMetrics } from '../src/index.js';
-import { deadUrl, eventually } from './support.js';
+import { deadUrl, eventually, CHAT_MESSAGES, HAIKU_PROMPT, collect, resetBetweenTests } from './support.js';
 
 let ollama: StandIn;
 let plain: Ollama;
@@ -26,20 +26,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await ollama.close();
 });
-beforeEach(() => {
-  sink.records.length = 0;
-  errors.length = 0;
-  ollama.configure({ firstChunkDelayMs: 0, chunkDelayMs: 0, maxChunks: 0 });
-});
+beforeEach(() => resetBetweenTests(sink, errors, ollama));
 
-const messages = [{ role: 'user' as const, content: 'Why is the sky blue? Ünïcödé 🦙' }];
-const prompt = 'Write a haiku about llamas 🦙';
-
-async function collect(parts: AsyncIterable<unknown>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const part of parts) out.push(part);
-  return out;
-}
+const messages = CHAT_MESSAGES;
+const prompt = HAIKU_PROMPT;
 
 /** The rejection of `promise`, or a failure when it resolves. */
 async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
