@@ -1,0 +1,121 @@
+/**
+ * Filling a database with a synthetic history, fast, for the stats benchmark. SQLite: the
+ * schema comes from the app's own migrations (`openStore`), then rows go in through
+ * better-sqlite3 directly — prepared multi-row INSERTs, one transaction per 50,000 rows,
+ * `synchronous = OFF` (a fixture needs no durability) — about an order of magnitude faster
+ * than the app's write path. PostgreSQL: the store's own batched inserts.
+ */
+import { createRequire } from 'node:module';
+import type { RequestMetric } from '@ollama-perf/core';
+import { REQUEST_METRIC_COLUMNS } from '../../apps/api/src/storage/schema.ts';
+import { openStore } from '../../apps/api/src/storage/open-node.ts';
+import { type HistoryOptions, syntheticHistory } from './records.js';
+
+// The part of better-sqlite3's API used here (bench has no dependency of its own on it:
+// it is loaded from apps/api, the package that owns it).
+interface SqliteStatement {
+  run(...params: unknown[]): unknown;
+}
+interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  pragma(source: string): unknown;
+  transaction(fn: () => void): () => void;
+  close(): void;
+}
+type SqliteConstructor = new (path: string) => SqliteDatabase;
+
+const ROWS_PER_STATEMENT = 200; // × 25 columns = 5,000 bound parameters (SQLite allows 32,766)
+const ROWS_PER_TRANSACTION = 50_000;
+const COLUMN_NAMES = REQUEST_METRIC_COLUMNS.map((c) => c.name);
+
+function openSqlite(path: string): SqliteDatabase {
+  const require = createRequire(new URL('../../apps/api/package.json', import.meta.url));
+  const Database = require('better-sqlite3') as SqliteConstructor;
+  return new Database(path);
+}
+
+function pushRow(values: unknown[], record: RequestMetric): void {
+  for (const name of COLUMN_NAMES) {
+    const value = record[name];
+    values.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
+  }
+}
+
+/** What a fill observed of each record, for checks computed outside the database. */
+export type RecordVisitor = (record: RequestMetric) => void;
+
+/**
+ * Creates (migrates) the SQLite database at `path` and inserts a synthetic history of
+ * `options.total` records; `visit` sees each record as it goes in. Resolves with the
+ * insert rate (records/s).
+ *
+ * @example
+ * const rate = await fillSqlite('/tmp/stats.sqlite', { total: 1_000_000 });
+ */
+export async function fillSqlite(path: string, options: HistoryOptions, visit: RecordVisitor = () => undefined): Promise<number> {
+  const store = await openStore(`sqlite:${path}`);
+  await store.close();
+  const db = openSqlite(path);
+  try {
+    db.pragma('synchronous = OFF');
+    const placeholders = (rows: number) => Array.from({ length: rows }, () => `(${COLUMN_NAMES.map(() => '?').join(',')})`).join(',');
+    const sqlFor = (rows: number) => `INSERT INTO request_metrics (${COLUMN_NAMES.join(',')}) VALUES ${placeholders(rows)}`;
+    const full = db.prepare(sqlFor(ROWS_PER_STATEMENT));
+    const started = performance.now();
+    let pending: RequestMetric[] = [];
+    const flush = db.transaction(() => {
+      let i = 0;
+      for (; i + ROWS_PER_STATEMENT <= pending.length; i += ROWS_PER_STATEMENT) {
+        const values: unknown[] = [];
+        for (let j = i; j < i + ROWS_PER_STATEMENT; j++) pushRow(values, pending[j] as RequestMetric);
+        full.run(...values);
+      }
+      if (i < pending.length) {
+        const values: unknown[] = [];
+        for (let j = i; j < pending.length; j++) pushRow(values, pending[j] as RequestMetric);
+        db.prepare(sqlFor(pending.length - i)).run(...values);
+      }
+    });
+    for (const record of syntheticHistory(options)) {
+      visit(record);
+      pending.push(record);
+      if (pending.length === ROWS_PER_TRANSACTION) {
+        flush();
+        pending = [];
+      }
+    }
+    if (pending.length > 0) flush();
+    const seconds = (performance.now() - started) / 1000;
+    // Leave a clean file behind: everything in the main database, WAL emptied.
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    return options.total / seconds;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Migrates the PostgreSQL database at `url`, empties `request_metrics`, and inserts a synthetic history through the
+ * store's own batched insert. Resolves with the insert rate (records/s).
+ */
+export async function fillPostgres(url: string, options: HistoryOptions, visit: RecordVisitor = () => undefined): Promise<number> {
+  const store = await openStore(url);
+  try {
+    // A fresh table for each fill: sizes measured one after the other must not add up.
+    await store.db.deleteFrom('request_metrics').execute();
+    const started = performance.now();
+    let batch: RequestMetric[] = [];
+    for (const record of syntheticHistory(options)) {
+      visit(record);
+      batch.push(record);
+      if (batch.length === 10_000) {
+        await store.insert(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await store.insert(batch);
+    return options.total / ((performance.now() - started) / 1000);
+  } finally {
+    await store.close();
+  }
+}
