@@ -58,9 +58,10 @@ async function waitForRecords(n: number): Promise<RequestMetric[]> {
 }
 
 describe('the gateway, end to end', () => {
-  it('prints where it listens, the upstream and the database', () => {
+  it('prints where it listens, the upstream, the database and the dashboard', () => {
     expect(gateway.output()).toContain(`upstream   ${ollama.url}`);
     expect(gateway.output()).toContain(`database   SQLite ${database}`);
+    expect(gateway.output()).toContain(`dashboard  ${gateway.url}/dashboard`);
   });
 
   it('answers the ollama client and /v1 fetches exactly as Ollama does, and records each request', async () => {

@@ -28,6 +28,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   say(`  upstream   ${config.ollamaUrl}`);
   say(`  database   ${describeDatabase(config.databaseUrl)}`);
   say(`  stats      ${gateway.url}/stats`);
+  say(`  dashboard  ${gateway.url}/dashboard`);
   say(`Point clients at it: OLLAMA_HOST=${gateway.url}`);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
