@@ -10,7 +10,7 @@
  * @example
  * percentile([10, 20, 30, 40, 50], 95) // 48
  */
-export function percentile(sorted: readonly number[], p: number): number | null {
+export function percentile(sorted: ArrayLike<number>, p: number): number | null {
   const n = sorted.length;
   if (n === 0) return null;
   if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile p must be within [0, 100], got ${p}`);
@@ -53,17 +53,18 @@ export const EMPTY_STAT: Readonly<Stat> = Object.freeze({
  * statOf([30, 10, null, 20]) // { count: 3, avg: 20, min: 10, max: 30, p50: 20, p95: 29, p99: 29.8 }
  */
 export function statOf(values: Iterable<number | null | undefined>): Stat {
-  const sorted: number[] = [];
-  for (const value of values) if (typeof value === 'number' && Number.isFinite(value)) sorted.push(value);
-  return statOfSorted(sorted.sort(ascending));
+  const finite: number[] = [];
+  for (const value of values) if (typeof value === 'number' && Number.isFinite(value)) finite.push(value);
+  // A typed array sorts numerically without a comparator call per comparison: several times faster.
+  return statOfSorted(Float64Array.from(finite).sort());
 }
 
 /** The {@link Stat} of finite values already sorted ascending (no copy is made). */
-export function statOfSorted(sorted: readonly number[]): Stat {
+export function statOfSorted(sorted: ArrayLike<number>): Stat {
   const count = sorted.length;
   if (count === 0) return { ...EMPTY_STAT };
   let sum = 0;
-  for (const value of sorted) sum += value;
+  for (let i = 0; i < count; i++) sum += sorted[i] as number;
   return {
     count,
     avg: sum / count,
