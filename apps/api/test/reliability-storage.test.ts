@@ -96,7 +96,11 @@ describe('storage faults', () => {
     const before = await store.count();
     const first = await startGatewayProcess(env);
     await postgres.stop();
-    for (let i = 0; i < N; i++) expect((await generate(first.url, i)).status).toBe(200);
+    try {
+      for (let i = 0; i < N; i++) expect((await generate(first.url, i)).status).toBe(200);
+    } catch (error) {
+      throw new Error(`gateway output:\n${first.output()}`, { cause: error });
+    }
     expect(await first.stop()).toBe(0);
     expect(existsSync(spoolPath)).toBe(true);
     expect(readFileSync(spoolPath, 'utf8').trim().split('\n')).toHaveLength(N);

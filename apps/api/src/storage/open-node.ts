@@ -62,6 +62,11 @@ export async function openStore(url: string | undefined): Promise<MetricStore> {
   // An idle connection dropped by the server (restart, failover) must not crash the
   // process: the next query reconnects, and a failed write is spooled by the sink.
   pool.on('error', (error) => console.error(`[ollama-perf] PostgreSQL connection lost: ${error.message}`));
+  // A connection dropped while checked out (between a transaction's statements, say) emits
+  // 'error' on the client, which pg-pool does not listen to then: without this it crashes.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => console.error(`[ollama-perf] PostgreSQL connection lost: ${error.message}`));
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db as Kysely<unknown>, 'postgres');
