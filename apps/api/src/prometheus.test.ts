@@ -1,5 +1,5 @@
 /** `renderMetrics()` and `escapeLabelValue()`: exact text for small inputs, bucket edges, label rules. */
-import type { RequestMetric } from '@ollama-perf/core';
+import { EMPTY_TIMINGS, type RequestMetric } from '@ollama-perf/core';
 import { describe, expect, it } from 'vitest';
 import { escapeLabelValue, renderMetrics } from './prometheus.js';
 
@@ -18,16 +18,7 @@ function record(overrides: Partial<RequestMetric> = {}): RequestMetric {
     error_message: null,
     latency_ms: 250,
     ttft_ms: null,
-    total_duration_ms: null,
-    load_duration_ms: null,
-    prompt_eval_duration_ms: null,
-    eval_duration_ms: null,
-    prompt_eval_count: null,
-    eval_count: null,
-    tokens_per_second: null,
-    prompt_tokens_per_second: null,
-    cold_start: null,
-    done_reason: null,
+    ...EMPTY_TIMINGS,
     concurrency: null,
     switched_from: null,
     ...overrides,

@@ -3,6 +3,8 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import type { RequestMetric } from '@ollama-perf/core';
+import { answerTimings } from '@ollama-perf/testkit';
 import { expect } from 'vitest';
 import { ollamaMetrics, type OllamaMetricsOptions } from '../src/index.js';
 
@@ -137,4 +139,35 @@ export async function expectMidStreamErrorRecorded(host: string, sink: { records
     error_type: 'stream_error',
     error_message: expect.stringContaining('unexpected EOF'),
   });
+}
+
+/**
+ * The record of a warm, successful, streamed 8-token answer from the stand-in, with a TTFT
+ * inside its latency: what every way in must produce for the same request.
+ */
+export function expectWarmStreamRecord(record: RequestMetric | undefined, expected: { operation: string; endpoint: string; promptChars: number }): void {
+  const timings = answerTimings(expected.promptChars, 8, 0);
+  expect(record).toMatchObject({
+    model: 'llama3.2',
+    operation: expected.operation,
+    endpoint: expected.endpoint,
+    project: null,
+    stream: true,
+    status: 200,
+    success: true,
+    error_type: null,
+    eval_count: 8,
+    eval_duration_ms: timings.eval_duration / 1e6,
+    prompt_eval_count: timings.prompt_eval_count,
+    prompt_eval_duration_ms: timings.prompt_eval_duration / 1e6,
+    total_duration_ms: timings.total_duration / 1e6,
+    load_duration_ms: null,
+    cold_start: false,
+    tokens_per_second: 50,
+    prompt_tokens_per_second: 1000,
+    done_reason: 'stop',
+    concurrency: 1,
+  });
+  expect(record?.ttft_ms).not.toBeNull();
+  expect(record?.ttft_ms).toBeLessThanOrEqual(record?.latency_ms as number);
 }

@@ -2,7 +2,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type RequestMetric, requestMetricSchema } from '@ollama-perf/core';
+import { EMPTY_TIMINGS, type RequestMetric, requestMetricSchema } from '@ollama-perf/core';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../test/support.js';
@@ -34,16 +34,7 @@ function record(fields: Partial<RequestMetric> = {}): RequestMetric {
     error_message: 'model "x" not found — "quoted", \\ backslash, newline\nand 🦙',
     latency_ms: 3.25,
     ttft_ms: null,
-    total_duration_ms: null,
-    load_duration_ms: null,
-    prompt_eval_duration_ms: null,
-    eval_duration_ms: null,
-    prompt_eval_count: null,
-    eval_count: null,
-    tokens_per_second: null,
-    prompt_tokens_per_second: null,
-    cold_start: null,
-    done_reason: null,
+    ...EMPTY_TIMINGS,
     concurrency: 2,
     switched_from: null,
     ...fields,
