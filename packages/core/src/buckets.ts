@@ -5,7 +5,7 @@
  */
 import type { RequestMetric } from './schema.js';
 import { GroupAccumulator } from './group.js';
-import type { BucketSummary } from './summary-schema.js';
+import type { BucketSummary, GroupSummary } from './summary-schema.js';
 
 /** Inclusive `[min, max]` ranges, `max` null = no upper bound, in ascending order. */
 export type BucketBounds = ReadonlyArray<readonly [number, number | null]>;
@@ -40,11 +40,16 @@ export function bucketBy(records: Iterable<RequestMetric>, valueOf: (r: RequestM
     const index = bounds.findIndex(([min, max]) => value >= min && (max === null || value <= max));
     if (index !== -1) (groups[index] as GroupAccumulator).add(record);
   }
+  return bucketSummaries(bounds, (i) => (groups[i] as GroupAccumulator).summary());
+}
+
+/** Every bucket of `bounds`, labelled, with the figures `summaryOf` gives for its index. */
+export function bucketSummaries(bounds: BucketBounds, summaryOf: (index: number) => GroupSummary): BucketSummary[] {
   return bounds.map(([min, max], i) => ({
     bucket: max === null ? `${min}+` : min === max ? `${min}` : `${min}-${max}`,
     min,
     max,
-    ...(groups[i] as GroupAccumulator).summary(),
+    ...summaryOf(i),
   }));
 }
 

@@ -17,3 +17,8 @@ export * from './summarize.js';
 export * from './series.js';
 export * from './buckets.js';
 export * from './request-metric.js';
+export * from './sketch.js';
+export * from './aggregate.js';
+export * from './rollup-codec.js';
+export * from './rollup-summary.js';
+export * from './summary-diff.js';

@@ -1,7 +1,7 @@
 /** The hourly time series of `GET /stats/:model` (and `/stats?series=hourly`). */
 import { GroupAccumulator, groupBy } from './group.js';
 import type { RequestMetric } from './schema.js';
-import type { HourlyPoint } from './summary-schema.js';
+import type { GroupSummary, HourlyPoint } from './summary-schema.js';
 
 /** One hour in milliseconds. */
 export const HOUR_MS = 3_600_000;
@@ -17,19 +17,35 @@ export const MAX_FILLED_HOURS = 24 * 400;
  * hourly(records).map((p) => [p.hour, p.requests, p.latency_ms.p95])
  */
 export function hourly(records: Iterable<RequestMetric>): HourlyPoint[] {
-  const groups = groupBy(records, (r) => String(Math.floor(r.ts / HOUR_MS) * HOUR_MS));
-  if (groups.size === 0) return [];
-  const starts = [...groups.keys()].map(Number);
-  const first = Math.min(...starts);
-  const last = Math.max(...starts);
+  const groups = groupBy(records, (r) => String(hourStartOf(r.ts)));
+  const byHour = new Map<number, { summary(): GroupSummary }>();
+  for (const [start, group] of groups) byHour.set(Number(start), group);
+  return hourlySeries(byHour, new GroupAccumulator().summary());
+}
+
+/** Start (epoch ms) of the UTC hour holding `ts`. */
+export function hourStartOf(ts: number): number {
+  return Math.floor(ts / HOUR_MS) * HOUR_MS;
+}
+
+/**
+ * The hourly series of groups keyed by hour start (from records or from rollups): the
+ * figures of each hour from the first to the last, empty hours filled with `empty`, up to
+ * {@link MAX_FILLED_HOURS}.
+ */
+export function hourlySeries(byHour: ReadonlyMap<number, { summary(): GroupSummary }>, empty: GroupSummary): HourlyPoint[] {
+  if (byHour.size === 0) return [];
+  const starts = [...byHour.keys()];
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const start of starts) {
+    if (start < first) first = start;
+    if (start > last) last = start;
+  }
   const hours =
     (last - first) / HOUR_MS <= MAX_FILLED_HOURS
       ? Array.from({ length: (last - first) / HOUR_MS + 1 }, (_, i) => first + i * HOUR_MS)
       : starts.sort((a, b) => a - b);
-  return hours.map((start) => ({
-    hour: new Date(start).toISOString(),
-    start,
-    ...(groups.get(String(start)) ?? new GroupAccumulator()).summary(),
-  }));
+  return hours.map((start) => ({ hour: new Date(start).toISOString(), start, ...(byHour.get(start)?.summary() ?? empty) }));
 }
 

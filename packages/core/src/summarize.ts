@@ -9,9 +9,13 @@ import type { RequestMetric } from './schema.js';
 import type { GroupSummary, Summary } from './summary-schema.js';
 
 function summariesByKey(records: RequestMetric[], keyOf: (r: RequestMetric) => string): Record<string, GroupSummary> {
+  return sortedSummaries(groupBy(records, keyOf));
+}
+
+/** The summary of each group, keys sorted (the order every breakdown of the Summary JSON has). */
+export function sortedSummaries(groups: ReadonlyMap<string, { summary(): GroupSummary }>): Record<string, GroupSummary> {
   const out: Record<string, GroupSummary> = {};
-  const groups = groupBy(records, keyOf);
-  for (const key of [...groups.keys()].sort()) out[key] = (groups.get(key) as GroupAccumulator).summary();
+  for (const key of [...groups.keys()].sort()) out[key] = (groups.get(key) as { summary(): GroupSummary }).summary();
   return out;
 }
 

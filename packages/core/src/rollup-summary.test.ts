@@ -1,0 +1,80 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RollupAggregate } from './aggregate.js';
+import { byPromptTokens } from './buckets.js';
+import { decodeRollupInto, encodeRollup } from './rollup-codec.js';
+import { modelSummaryOfParts, partsOfRecords, summaryOfParts } from './rollup-summary.js';
+import { hourly } from './series.js';
+import { SKETCH_RELATIVE_ACCURACY } from './sketch.js';
+import { summarize } from './summarize.js';
+import { summaryDifferences } from './summary-diff.js';
+import { modelSummarySchema, summarySchema } from './summary-schema.js';
+import { arbitraryRecord, record } from './test-support/records.js';
+
+const records = fc.uniqueArray(arbitraryRecord, { selector: (r) => r.id, minLength: 1, maxLength: 120 });
+
+describe('summaries from rollup parts', () => {
+  it('equal the exact summary: counts, sums, extremes to the digit, percentiles within the sketch accuracy', () => {
+    fc.assert(
+      fc.property(records, (sample) => {
+        const fromParts = summaryOfParts(partsOfRecords(sample));
+        expect(summarySchema.parse(fromParts)).toEqual(fromParts);
+        const { differences } = summaryDifferences(fromParts, summarize(sample), SKETCH_RELATIVE_ACCURACY);
+        expect(differences).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('give one model its hourly series and prompt-size buckets', () => {
+    fc.assert(
+      fc.property(records, (sample) => {
+        const model = sample[0]?.model as string;
+        const own = sample.filter((r) => r.model === model);
+        const fromParts = modelSummaryOfParts(partsOfRecords(own), model);
+        expect(modelSummarySchema.parse(fromParts)).toEqual(fromParts);
+        const exact = { ...summarize(own, { model }), model, hourly: hourly(own), by_prompt_tokens: byPromptTokens(own) };
+        expect(summaryDifferences(fromParts, exact, SKETCH_RELATIVE_ACCURACY).differences).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('survive the blob: decoding gives back the same figures, and decoding into an aggregate merges', () => {
+    fc.assert(
+      fc.property(records, (sample) => {
+        const aggregate = new RollupAggregate();
+        for (const r of sample) aggregate.add(r);
+        const blob = encodeRollup(aggregate);
+        expect(decodeRollupInto(blob).all.summary()).toEqual(aggregate.all.summary());
+        const twice = decodeRollupInto(blob, decodeRollupInto(blob));
+        expect(twice.all.requests).toBe(2 * sample.length);
+        expect(twice.byConcurrency.map((b) => b?.requests ?? 0)).toEqual(aggregate.byConcurrency.map((b) => 2 * (b?.requests ?? 0)));
+      }),
+    );
+  });
+
+  it('refuses a blob that is not a rollup, rather than answering wrong figures', () => {
+    const aggregate = new RollupAggregate();
+    aggregate.add(record());
+    const blob = encodeRollup(aggregate);
+    expect(() => decodeRollupInto(blob.subarray(0, blob.length - 3))).toThrow(RangeError);
+    expect(() => decodeRollupInto(new Uint8Array([9, 0]))).toThrow(/unknown rollup format 9/);
+    expect(() => decodeRollupInto(new Uint8Array([...blob, 0]))).toThrow(/trailing/);
+  });
+
+  it('splits records by hour, model, operation and project', () => {
+    const t = Date.UTC(2026, 10, 27, 10);
+    const parts = partsOfRecords([
+      record({ id: 'a', ts: t }),
+      record({ id: 'b', ts: t + 59 * 60_000 }),
+      record({ id: 'c', ts: t + 60 * 60_000 }),
+      record({ id: 'd', ts: t, project: 'alpha' }),
+    ]);
+    expect(parts.map((p) => [p.start - t, p.project, p.aggregate.all.requests])).toEqual([
+      [0, null, 2],
+      [3_600_000, null, 1],
+      [0, 'alpha', 1],
+    ]);
+  });
+});

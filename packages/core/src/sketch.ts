@@ -1,0 +1,144 @@
+/**
+ * A mergeable quantile sketch with a fixed relative error (the DDSketch idea): non-negative
+ * values are counted in logarithmic buckets `(γ^(i-1), γ^i]`, so any two sketches merge by
+ * adding counts, however many records each summarizes. Count, sum, min and max are kept
+ * exactly; percentiles follow the same R-7 rule as {@link percentile}, with each of the two
+ * ranks it interpolates between read from its bucket — so every percentile is within
+ * {@link SKETCH_RELATIVE_ACCURACY} of the exact one.
+ */
+import type { Stat } from './percentile.js';
+import { EMPTY_STAT } from './percentile.js';
+
+/**
+ * Largest relative error of a percentile read from a sketch (0.9%: under the 1% DESIGN.md
+ * allows, with room for floating-point rounding at bucket edges).
+ */
+export const SKETCH_RELATIVE_ACCURACY = 0.009;
+
+const GAMMA = (1 + SKETCH_RELATIVE_ACCURACY) / (1 - SKETCH_RELATIVE_ACCURACY);
+const LOG_GAMMA = Math.log(GAMMA);
+// Every positive double has an index within ±(1075·ln 2 / ln γ) ≈ ±41 400.
+const MAX_INDEX = Math.ceil((1100 * Math.LN2) / LOG_GAMMA);
+
+/** The bucket index of a positive value. */
+export function bucketIndexOf(value: number): number {
+  // `| 0` turns the -0 of ceil(-0.4) into 0 (indices are well inside int32).
+  return Math.ceil(Math.log(value) / LOG_GAMMA) | 0;
+}
+
+/** The value a bucket stands for: the point whose relative distance to both bucket edges is the same. */
+export function bucketValueOf(index: number): number {
+  return (2 * GAMMA ** index) / (GAMMA + 1);
+}
+
+const PERCENTILES = [50, 95, 99] as const;
+
+/** A quantile sketch of one measure. */
+export class LogSketch {
+  count = 0;
+  sum = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+  /** Values that are exactly 0 (no logarithm). */
+  zeros = 0;
+  // counts[i] holds bucket `offset + i`; grown on demand in both directions.
+  private offset = 0;
+  private counts = new Float64Array(0);
+
+  /** Adds one value (finite, ≥ 0; anything else is refused). */
+  add(value: number): void {
+    if (!(value >= 0 && value < Number.POSITIVE_INFINITY)) throw new RangeError(`a sketch takes finite values ≥ 0, got ${value}`);
+    this.count++;
+    this.sum += value;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    if (value === 0) this.zeros++;
+    else this.addToBucket(bucketIndexOf(value), 1);
+  }
+
+  /** Adds `count` values to bucket `index` (decoding, merging). Count, sum, min and max are the caller's. */
+  addToBucket(index: number, count: number): void {
+    if (!(index >= -MAX_INDEX && index <= MAX_INDEX)) throw new RangeError(`bucket index out of range: ${index}`);
+    let slot = index - this.offset;
+    if (slot < 0 || slot >= this.counts.length) slot = this.grow(index);
+    this.counts[slot] = (this.counts[slot] as number) + count;
+  }
+
+  /** Adds the exact figures (count, sum, extremes, zeros) of some values whose buckets are added separately. */
+  addTotals(count: number, sum: number, min: number, max: number, zeros: number): void {
+    this.count += count;
+    this.sum += sum;
+    if (min < this.min) this.min = min;
+    if (max > this.max) this.max = max;
+    this.zeros += zeros;
+  }
+
+  /** Adds every value of `other` to this sketch. */
+  merge(other: LogSketch): void {
+    if (other.count === 0) return;
+    this.addTotals(other.count, other.sum, other.min, other.max, other.zeros);
+    other.forEachBucket((index, count) => this.addToBucket(index, count));
+  }
+
+  /** Calls `visit` for each non-empty bucket, lowest first. */
+  forEachBucket(visit: (index: number, count: number) => void): void {
+    const counts = this.counts;
+    for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) visit(this.offset + i, counts[i] as number);
+  }
+
+  /** Count, mean, extremes (exact) and p50/p95/p99 (within {@link SKETCH_RELATIVE_ACCURACY}). */
+  stat(): Stat {
+    if (this.count === 0) return { ...EMPTY_STAT };
+    const n = this.count;
+    // R-7: the p-th percentile interpolates between the values of ranks ⌊(n−1)p/100⌋ and the next.
+    const ranks: number[] = [];
+    for (const p of PERCENTILES) {
+      const lo = Math.floor(((n - 1) * p) / 100);
+      ranks.push(lo, Math.min(lo + 1, n - 1));
+    }
+    const values = this.valuesAtRanks(ranks);
+    const [p50, p95, p99] = PERCENTILES.map((p, i) => {
+      const rank = ((n - 1) * p) / 100;
+      const low = values[2 * i] as number;
+      const high = values[2 * i + 1] as number;
+      return low + (rank - Math.floor(rank)) * (high - low);
+    });
+    return { count: n, avg: this.sum / n, min: this.min, max: this.max, p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null };
+  }
+
+  /** The value at each 0-based rank (ascending ranks): exact at the ends, a bucket's value in between. */
+  private valuesAtRanks(ranks: number[]): number[] {
+    const out: number[] = [];
+    let seen = this.zeros;
+    let slot = 0;
+    for (const rank of ranks) {
+      if (rank === 0) out.push(this.min);
+      else if (rank === this.count - 1) out.push(this.max);
+      else if (rank < this.zeros) out.push(0);
+      else {
+        while (seen <= rank && slot < this.counts.length) seen += this.counts[slot++] as number;
+        const value = bucketValueOf(this.offset + slot - 1);
+        out.push(value < this.min ? this.min : value > this.max ? this.max : value);
+      }
+    }
+    return out;
+  }
+
+  private grow(index: number): number {
+    if (this.counts.length === 0) {
+      this.offset = index;
+      this.counts = new Float64Array(16);
+      return 0;
+    }
+    const low = Math.min(this.offset, index);
+    const high = Math.max(this.offset + this.counts.length - 1, index);
+    // Grow by at least half again, so n inserts at widening edges cost O(n) copies overall.
+    const extra = Math.max(high - low + 1, Math.ceil(this.counts.length * 1.5)) - (high - low + 1);
+    const newLow = index < this.offset ? low - extra : low;
+    const grown = new Float64Array(high - newLow + 1 + (index < this.offset ? 0 : extra));
+    grown.set(this.counts, this.offset - newLow);
+    this.counts = grown;
+    this.offset = newLow;
+    return index - newLow;
+  }
+}
