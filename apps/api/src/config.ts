@@ -19,6 +19,7 @@ export interface GatewayConfig {
   idleTimeoutMs: number;
   corsOrigins: string[];
   residencyIntervalMs: number;
+  rollupIntervalMs: number;
 }
 
 /** Each setting: env name, CLI flag, default, and what it is. */
@@ -34,6 +35,7 @@ export const SETTINGS = [
   { env: 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS', flag: 'first-byte-timeout-ms', fallback: '600000', help: 'longest wait for Ollama to start answering (cold loads are slow)' },
   { env: 'UPSTREAM_IDLE_TIMEOUT_MS', flag: 'idle-timeout-ms', fallback: '300000', help: 'longest silence between two chunks of a streamed answer' },
   { env: 'RESIDENCY_INTERVAL_MS', flag: 'residency-interval-ms', fallback: '10000', help: 'how often to sample /api/ps for what is loaded (0: never)' },
+  { env: 'ROLLUP_INTERVAL_MS', flag: 'rollup-interval-ms', fallback: '60000', help: 'how often to fold finished hours and days into rollups (0: never; /stats then reads every record)' },
   { env: 'CORS_ORIGINS', flag: 'cors-origins', fallback: undefined, help: 'comma-separated origins allowed to call the reserved routes from a browser (default: none)' },
 ] as const;
 
@@ -49,6 +51,7 @@ const configSchema = z.object({
   firstByteTimeoutMs: z.coerce.number().int().positive(),
   idleTimeoutMs: z.coerce.number().int().positive(),
   residencyIntervalMs: z.coerce.number().int().nonnegative(),
+  rollupIntervalMs: z.coerce.number().int().nonnegative(),
   corsOrigins: z
     .string()
     .optional()
@@ -68,6 +71,7 @@ const KEYS: Record<(typeof SETTINGS)[number]['flag'], keyof GatewayConfig> = {
   'idle-timeout-ms': 'idleTimeoutMs',
   'cors-origins': 'corsOrigins',
   'residency-interval-ms': 'residencyIntervalMs',
+  'rollup-interval-ms': 'rollupIntervalMs',
 };
 
 /**

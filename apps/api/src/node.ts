@@ -11,6 +11,7 @@ import type { GatewayConfig } from './config.js';
 import { fileSpool } from './file-spool.js';
 import { defaultSpoolPath, openStore, parseDatabaseUrl } from './storage/open-node.js';
 import { ResidencySampler } from './residency/sampler.js';
+import { type RollupTimer, startRollupTimer } from './rollup-timer.js';
 import { storeSink } from './store-sink.js';
 
 /** A running gateway. */
@@ -98,6 +99,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     poll.unref();
     void sampler.sample().then(sampleErrors.recovered);
   }
+  const rollups: RollupTimer | null =
+    config.rollupIntervalMs > 0
+      ? startRollupTimer(store, config.rollupIntervalMs, (error) =>
+          console.error(`[ollama-perf] building rollups failed (stats read the records meanwhile): ${(error as Error).message}`),
+        )
+      : null;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   let stopping: Promise<void> | null = null;
@@ -111,6 +118,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         await Promise.race([closed, deadline]);
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         if (poll !== undefined) clearInterval(poll);
+        await rollups?.stop();
         await sink.close();
         await store.close();
       })();

@@ -27,7 +27,7 @@ export function d1Store(database: D1Database): MetricStore {
     backend: 'd1',
     async batch(queries: CompiledQuery[]) {
       const results = await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.parameters)));
-      return results.reduce((sum, r) => sum + (r.meta.changes ?? 0), 0);
+      return results.map((r) => r.meta.changes ?? 0);
     },
   });
 }
@@ -56,13 +56,19 @@ export default {
   fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Response | Promise<Response> {
     return appFor(env).fetch(request, env, ctx);
   },
-  // The cron trigger (wrangler.jsonc) samples Ollama's /api/ps for model residency.
-  scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): void {
+  // The cron trigger (wrangler.jsonc) samples Ollama's /api/ps for model residency and folds finished hours into rollups.
+  scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): void {
+    const store = d1Store(env.DB);
     const sampler = new ResidencySampler({
-      store: d1Store(env.DB),
+      store,
       ollamaUrl: env.OLLAMA_URL,
       onError: (error) => console.error(`[ollama-perf] residency sample failed: ${error instanceof Error ? error.message : String(error)}`),
     });
     ctx.waitUntil(sampler.sample());
+    ctx.waitUntil(
+      store.rollups.build(controller.scheduledTime).catch((error: unknown) => {
+        console.error(`[ollama-perf] rollup build failed: ${error instanceof Error ? error.message : String(error)}`);
+      }),
+    );
   },
 } satisfies ExportedHandler<WorkerEnv>;

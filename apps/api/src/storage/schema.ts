@@ -51,14 +51,48 @@ export interface ModelResidencyTable {
   context_length: number | null;
 }
 
+/** How long a rollup row's period is. */
+export type RollupGrain = 'hour' | 'day';
+
+/**
+ * The `metric_rollups` table: the figures of one model × operation × project over one hour
+ * or day, as a blob of core's rollup codec (`encodeRollup`). A cache of `request_metrics`:
+ * rebuilt from it whenever that period changes, never written on its own.
+ */
+export interface MetricRollupTable {
+  grain: RollupGrain;
+  start: BigIntColumn;
+  model: string;
+  operation: Operation;
+  project: string | null;
+  // SQLite/PostgreSQL hand back a Buffer, D1 an array of bytes or an ArrayBuffer.
+  data: ColumnType<Uint8Array | ArrayBuffer | number[], Uint8Array, Uint8Array>;
+}
+
+/**
+ * The `rollup_periods` table: for each hour and day that holds records, how often records
+ * were added to it (`version`) and which version its rollup rows were built from. A period
+ * is served from rollups only while the two are equal.
+ */
+export interface RollupPeriodTable {
+  /** `hour:<start>` or `day:<start>`. */
+  id: string;
+  grain: RollupGrain;
+  start: BigIntColumn;
+  version: BigIntColumn;
+  built_version: BigIntColumn;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   request_metrics: RequestMetricTable;
   model_residency: ModelResidencyTable;
+  metric_rollups: MetricRollupTable;
+  rollup_periods: RollupPeriodTable;
 }
 
 /** A column's logical type: what every backend must agree on. */
-export type LogicalType = 'text' | 'integer' | 'real' | 'boolean';
+export type LogicalType = 'text' | 'integer' | 'real' | 'boolean' | 'blob';
 
 /**
  * The columns every backend must have, in order, with their logical types and nullability.
@@ -101,6 +135,25 @@ export const MODEL_RESIDENCY_COLUMNS: ReadonlyArray<{ name: keyof ModelResidency
   { name: 'size', type: 'integer', nullable: true },
   { name: 'size_vram', type: 'integer', nullable: true },
   { name: 'context_length', type: 'integer', nullable: true },
+];
+
+/** The columns of `metric_rollups`. */
+export const METRIC_ROLLUP_COLUMNS: ReadonlyArray<{ name: keyof MetricRollupTable; type: LogicalType; nullable: boolean }> = [
+  { name: 'grain', type: 'text', nullable: false },
+  { name: 'start', type: 'integer', nullable: false },
+  { name: 'model', type: 'text', nullable: false },
+  { name: 'operation', type: 'text', nullable: false },
+  { name: 'project', type: 'text', nullable: true },
+  { name: 'data', type: 'blob', nullable: false },
+];
+
+/** The columns of `rollup_periods`. */
+export const ROLLUP_PERIOD_COLUMNS: ReadonlyArray<{ name: keyof RollupPeriodTable; type: LogicalType; nullable: boolean }> = [
+  { name: 'id', type: 'text', nullable: false },
+  { name: 'grain', type: 'text', nullable: false },
+  { name: 'start', type: 'integer', nullable: false },
+  { name: 'version', type: 'integer', nullable: false },
+  { name: 'built_version', type: 'integer', nullable: false },
 ];
 
 /** Indexes serving the stats queries: time windows, alone or per model / project / operation. */

@@ -2,25 +2,31 @@
  * MetricStore: writes records and answers the stats queries, on any Kysely database
  * (better-sqlite3, D1, pg). Runtime-free: the caller opens the database.
  *
- * Statistics are computed by core's `summarize()` over the matching rows, so every
- * backend returns the same numbers to the last digit. The query API (`summary`,
- * `modelSummary`) is what callers use, so it can later be served from rollups without
- * changing them.
+ * Statistics of short windows are computed by core's `summarize()` over the matching rows
+ * (exact, the same on every backend to the last digit); longer windows merge hourly and
+ * daily rollups with the records of their edges (see ./rollups.ts): counts and sums exact,
+ * percentiles within core's sketch accuracy (0.9%).
  */
 import {
   byPromptTokens,
   type HourlyPoint,
   hourly,
+  hourlyOfParts,
   type ModelSummary,
+  modelSummaryOfParts,
   NO_PROJECT,
+  partsOfRecords,
   type RequestMetric,
+  type RollupPart,
   type StatsFilter,
   type Summary,
   summarize,
+  summaryOfParts,
 } from '@ollama-perf/core';
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { ResidencyEvent } from '../residency/residency.js';
 import type { Flavor } from './migrations.js';
+import { Rollups } from './rollups.js';
 import { fromRow, toRow } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -34,13 +40,13 @@ export interface InsertResult {
 /** Which database a store talks to. */
 export type Backend = Flavor | 'd1';
 
-/** How a store runs several statements atomically where Kysely has no transactions (D1). */
-export type BatchExecutor = (queries: CompiledQuery[]) => Promise<number>;
+/** How a store runs several statements atomically where Kysely has no transactions (D1); resolves with the rows each changed. */
+export type BatchExecutor = (queries: CompiledQuery[]) => Promise<number[]>;
 
 /** Options of {@link MetricStore}. */
 export interface MetricStoreOptions {
   backend: Backend;
-  /** D1 only: runs compiled statements as one atomic batch, returning rows changed. */
+  /** D1 only: runs compiled statements as one atomic batch, returning the rows each changed. */
   batch?: BatchExecutor;
   /** Closes the underlying connection(s). */
   close?: () => Promise<void>;
@@ -53,6 +59,8 @@ const COLUMNS = 25;
 /** Storage of request metrics and the statistics over them. */
 export class MetricStore {
   readonly backend: Backend;
+  /** The hourly and daily rollups behind the stats of long windows. */
+  readonly rollups: Rollups;
   private readonly batch: BatchExecutor | undefined;
   private readonly closeConnection: (() => Promise<void>) | undefined;
 
@@ -63,6 +71,22 @@ export class MetricStore {
     this.backend = options.backend;
     this.batch = options.batch;
     this.closeConnection = options.close;
+    this.rollups = new Rollups({
+      db,
+      maxParams: MAX_PARAMS[this.backend],
+      runAtomically: (queries) => this.runAtomically(queries),
+      records: (filter) => this.records(filter),
+    });
+  }
+
+  /** Runs statements all or none: one D1 batch, or one transaction. Resolves with the rows each changed. */
+  async runAtomically(queries: CompiledQuery[]): Promise<number[]> {
+    if (this.batch !== undefined) return this.batch(queries);
+    return this.db.transaction().execute(async (trx) => {
+      const changed: number[] = [];
+      for (const query of queries) changed.push(Number((await trx.executeQuery(query)).numAffectedRows ?? 0));
+      return changed;
+    });
   }
 
   /**
@@ -76,20 +100,12 @@ export class MetricStore {
     const perStatement = Math.max(1, Math.floor(MAX_PARAMS[this.backend] / COLUMNS));
     const chunks: (typeof rows)[] = [];
     for (let i = 0; i < rows.length; i += perStatement) chunks.push(rows.slice(i, i + perStatement));
-    const insertOf = (db: Kysely<Database>, chunk: typeof rows) =>
-      db.insertInto('request_metrics').values(chunk).onConflict((oc) => oc.column('id').doNothing());
-
-    let inserted = 0;
-    if (this.batch !== undefined) {
-      inserted = await this.batch(chunks.map((chunk) => insertOf(this.db, chunk).compile()));
-    } else {
-      await this.db.transaction().execute(async (trx) => {
-        for (const chunk of chunks) {
-          const result = await insertOf(trx, chunk).executeTakeFirst();
-          inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
-        }
-      });
-    }
+    const inserts = chunks.map((chunk) =>
+      this.db.insertInto('request_metrics').values(chunk).onConflict((oc) => oc.column('id').doNothing()).compile(),
+    );
+    // The hours and days the records fall in change in the same transaction: their rollups are then out of date.
+    const changed = await this.runAtomically([...inserts, ...this.rollups.markChanged(records)]);
+    const inserted = changed.slice(0, inserts.length).reduce((sum, n) => sum + n, 0);
     return { received: records.length, inserted, duplicates: records.length - inserted };
   }
 
@@ -138,21 +154,38 @@ export class MetricStore {
     return query;
   }
 
+  /**
+   * What a window's figures are made of: its records when no rollup covers any of it
+   * (exact), else rollup parts plus the records of the ranges no clean rollup covers.
+   * `hourly`: parts of hours only, for a series by hour.
+   */
+  private async figures(filter: StatsFilter, hourly: boolean): Promise<{ records: RequestMetric[] } | { parts: RollupPart[] }> {
+    const plan = await this.rollups.plan(filter, hourly);
+    if (plan.days.length === 0 && plan.hours.length === 0) return { records: await this.records(filter) };
+    const parts = await this.rollups.partsOf(plan, filter);
+    for (const [from, to] of plan.raw) parts.push(...partsOfRecords(await this.records({ ...filter, from, to })));
+    return { parts };
+  }
+
   /** `GET /stats`: the Summary JSON over the records matching `filter`. */
   async summary(filter: StatsFilter = {}): Promise<Summary> {
-    return summarize(await this.records(filter), filter);
+    const figures = await this.figures(filter, false);
+    return 'records' in figures ? summarize(figures.records, filter) : summaryOfParts(figures.parts, filter);
   }
 
   /** `GET /stats?series=hourly`: the summary plus the hourly series over all models. */
   async summaryWithHourly(filter: StatsFilter = {}): Promise<Summary & { hourly: HourlyPoint[] }> {
-    const records = await this.records(filter);
-    return { ...summarize(records, filter), hourly: hourly(records) };
+    const figures = await this.figures(filter, true);
+    if ('records' in figures) return { ...summarize(figures.records, filter), hourly: hourly(figures.records) };
+    return { ...summaryOfParts(figures.parts, filter), hourly: hourlyOfParts(figures.parts) };
   }
 
   /** `GET /stats/:model`: one model's summary and series, or `null` when it has no records at all. */
   async modelSummary(model: string, filter: StatsFilter = {}): Promise<ModelSummary | null> {
     const scoped = { ...filter, model };
-    const records = await this.records(scoped);
+    const figures = await this.figures(scoped, true);
+    if ('parts' in figures) return modelSummaryOfParts(figures.parts, model, scoped);
+    const { records } = figures;
     if (records.length === 0 && !(await this.hasModel(model))) return null;
     return { ...summarize(records, scoped), model, hourly: hourly(records), by_prompt_tokens: byPromptTokens(records) };
   }

@@ -1,0 +1,251 @@
+/**
+ * Rollups: the figures of each model × operation × project per hour and per day, kept in
+ * `metric_rollups` so that `/stats` merges a few hundred rows instead of reading millions of
+ * records. They are a cache of `request_metrics`, never a second truth:
+ *
+ * - every insert bumps the `version` of the hours and days its records fall in, in the same
+ *   transaction (`rollup_periods`);
+ * - {@link Rollups.build} rebuilds closed periods whose rollups are older than their
+ *   version — hours from their records, days from their hours — and records which version
+ *   it built, atomically with the rows;
+ * - {@link Rollups.plan} serves a window from clean days and hours only, and reads the
+ *   records of everything else (the edges of the window, the current hour, periods changed
+ *   since their build). So answers are never stale, and a late record, an import or a
+ *   concurrent build can only make a period dirty — never wrong.
+ */
+import {
+  decodeRollupInto,
+  encodeRollup,
+  HOUR_MS,
+  NO_PROJECT,
+  type RequestMetric,
+  RollupAggregate,
+  type RollupPart,
+  type StatsFilter,
+  partsOfRecords,
+} from '@ollama-perf/core';
+import { type CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
+import type { Database, MetricRollupTable, RollupGrain } from './schema.js';
+
+/** One day in milliseconds. */
+export const DAY_MS = 86_400_000;
+const GRAIN_MS: Record<RollupGrain, number> = { hour: HOUR_MS, day: DAY_MS };
+
+/** A time range to read records from; `undefined` ends are open. */
+export type RawRange = readonly [from: number | undefined, to: number | undefined];
+
+/** Where the figures of a window come from. */
+export interface RollupPlan {
+  /** Starts of the days served from day rollups. */
+  days: number[];
+  /** Starts of the hours served from hour rollups. */
+  hours: number[];
+  /** The rest of the window, read from the records. */
+  raw: RawRange[];
+}
+
+/** What one {@link Rollups.build} call did. */
+export interface BuildResult {
+  hours: number;
+  days: number;
+}
+
+/** How the store runs statements atomically, and reads records. */
+export interface RollupHost {
+  db: Kysely<Database>;
+  /** Rows one statement may insert (bound-parameter limits differ by backend). */
+  maxParams: number;
+  runAtomically(queries: CompiledQuery[]): Promise<number[]>;
+  records(filter: StatsFilter): Promise<RequestMetric[]>;
+}
+
+const periodId = (grain: RollupGrain, start: number) => `${grain}:${start}`;
+const startOf = (ts: number, grain: RollupGrain) => Math.floor(ts / GRAIN_MS[grain]) * GRAIN_MS[grain];
+
+// SQLite/PostgreSQL return a Buffer (a Uint8Array), D1 an ArrayBuffer or an array of bytes.
+function bytesOf(data: Uint8Array | ArrayBuffer | number[]): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : Uint8Array.from(data);
+}
+
+/** Rollup maintenance and planning over one store's database. */
+export class Rollups {
+  constructor(private readonly host: RollupHost) {}
+
+  /**
+   * The statements that mark the hours and days of `records` as changed: run them in the
+   * transaction that inserts the records.
+   */
+  markChanged(records: Iterable<RequestMetric>): CompiledQuery[] {
+    const periods = new Map<string, { id: string; grain: RollupGrain; start: number; version: number; built_version: number }>();
+    for (const record of records) {
+      for (const grain of ['hour', 'day'] as const) {
+        const start = startOf(record.ts, grain);
+        const id = periodId(grain, start);
+        if (!periods.has(id)) periods.set(id, { id, grain, start, version: 1, built_version: 0 });
+      }
+    }
+    const rows = [...periods.values()];
+    const perStatement = Math.max(1, Math.floor(this.host.maxParams / 5));
+    const queries: CompiledQuery[] = [];
+    for (let i = 0; i < rows.length; i += perStatement) {
+      queries.push(
+        this.host.db
+          .insertInto('rollup_periods')
+          .values(rows.slice(i, i + perStatement))
+          .onConflict((oc) => oc.column('id').doUpdateSet({ version: sql`rollup_periods.version + 1` }))
+          .compile(),
+      );
+    }
+    return queries;
+  }
+
+  /** Marks every hour and day that holds records as changed (after a bulk load that bypassed the store). */
+  async markAll(): Promise<void> {
+    for (const grain of ['hour', 'day'] as const) {
+      const ms = GRAIN_MS[grain];
+      await sql`insert into rollup_periods (id, grain, start, version, built_version)
+        select distinct ${grain} || ':' || ((ts / ${sql.lit(ms)}) * ${sql.lit(ms)}), ${grain}, (ts / ${sql.lit(ms)}) * ${sql.lit(ms)}, 1, 0
+        from request_metrics where true
+        on conflict (id) do update set version = rollup_periods.version + 1`.execute(this.host.db);
+    }
+  }
+
+  /**
+   * Rebuilds up to `limit` closed periods (ended before `now`) whose rollups are out of
+   * date: hours first, then the days whose hours are all clean. Safe to run anywhere,
+   * any number of times, concurrently.
+   */
+  async build(now: number, limit = 200): Promise<BuildResult> {
+    const result: BuildResult = { hours: 0, days: 0 };
+    for (const grain of ['hour', 'day'] as const) {
+      const dirty = await this.host.db
+        .selectFrom('rollup_periods')
+        .select(['start', 'version'])
+        .where('grain', '=', grain)
+        .where((eb) => eb('built_version', '<>', eb.ref('version')))
+        .where('start', '<=', now - GRAIN_MS[grain])
+        .orderBy('start')
+        .limit(limit)
+        .execute();
+      for (const period of dirty) {
+        const start = Number(period.start);
+        const built = grain === 'hour' ? await this.buildHour(start, Number(period.version)) : await this.buildDay(start, Number(period.version));
+        if (built) result[grain === 'hour' ? 'hours' : 'days']++;
+      }
+    }
+    return result;
+  }
+
+  private async buildHour(start: number, version: number): Promise<boolean> {
+    const parts = partsOfRecords(await this.host.records({ from: start, to: start + HOUR_MS }));
+    await this.replace('hour', start, version, parts);
+    return true;
+  }
+
+  private async buildDay(start: number, version: number): Promise<boolean> {
+    const end = start + DAY_MS;
+    const pending = await this.host.db
+      .selectFrom('rollup_periods')
+      .select('id')
+      .where('grain', '=', 'hour')
+      .where('start', '>=', start)
+      .where('start', '<', end)
+      .where((eb) => eb('built_version', '<>', eb.ref('version')))
+      .limit(1)
+      .execute();
+    if (pending.length > 0) return false;
+    const day = new Map<string, RollupPart>();
+    for (const part of await this.parts('hour', start, end, {})) {
+      const key = JSON.stringify([part.model, part.operation, part.project]);
+      const merged = day.get(key);
+      if (merged === undefined) day.set(key, { ...part, start });
+      else merged.aggregate.merge(part.aggregate);
+    }
+    await this.replace('day', start, version, [...day.values()]);
+    return true;
+  }
+
+  private async replace(grain: RollupGrain, start: number, version: number, parts: RollupPart[]): Promise<void> {
+    const db = this.host.db;
+    const queries: CompiledQuery[] = [db.deleteFrom('metric_rollups').where('grain', '=', grain).where('start', '=', start).compile()];
+    const rows = parts.map((part) => ({
+      grain,
+      start,
+      model: part.model,
+      operation: part.operation,
+      project: part.project,
+      data: encodeRollup(part.aggregate),
+    }));
+    const perStatement = Math.max(1, Math.floor(this.host.maxParams / 6));
+    for (let i = 0; i < rows.length; i += perStatement) queries.push(db.insertInto('metric_rollups').values(rows.slice(i, i + perStatement)).compile());
+    queries.push(db.updateTable('rollup_periods').set({ built_version: version }).where('id', '=', periodId(grain, start)).compile());
+    await this.host.runAtomically(queries);
+  }
+
+  /**
+   * Which days and hours of the window `filter` names can be served from rollups, and
+   * which ranges must be read from records. `hourly`: hours only (for a series by hour).
+   */
+  async plan(filter: StatsFilter, hourly: boolean): Promise<RollupPlan> {
+    const from = filter.from ?? Number.NEGATIVE_INFINITY;
+    const to = filter.to ?? Number.POSITIVE_INFINITY;
+    let query = this.host.db
+      .selectFrom('rollup_periods')
+      .select(['grain', 'start'])
+      .where((eb) => eb('built_version', '=', eb.ref('version')));
+    if (filter.from !== undefined) query = query.where('start', '>=', filter.from - DAY_MS);
+    if (filter.to !== undefined) query = query.where('start', '<', filter.to);
+    const clean = await query.orderBy('start').execute();
+
+    const days = hourly
+      ? []
+      : clean.filter((p) => p.grain === 'day').map((p) => Number(p.start)).filter((start) => start >= from && start + DAY_MS <= to);
+    const inDays = new Set(days);
+    const hours = clean
+      .filter((p) => p.grain === 'hour')
+      .map((p) => Number(p.start))
+      .filter((start) => start >= from && start + HOUR_MS <= to && !inDays.has(startOf(start, 'day')));
+    const covered = [...days.map((start) => [start, start + DAY_MS] as const), ...hours.map((start) => [start, start + HOUR_MS] as const)].sort(
+      (a, b) => a[0] - b[0],
+    );
+    const raw: RawRange[] = [];
+    let cursor: number | undefined = filter.from;
+    for (const [start, end] of covered) {
+      if (cursor === undefined || cursor < start) raw.push([cursor, start]);
+      cursor = end;
+    }
+    if (covered.length === 0 || cursor === undefined || filter.to === undefined || cursor < filter.to) raw.push([cursor, filter.to]);
+    return { days, hours, raw };
+  }
+
+  /** The rollup parts of `grain` with starts in [from, to) matching the filter's model, operation and project. */
+  async parts(grain: RollupGrain, from: number, to: number, filter: StatsFilter, only?: ReadonlySet<number>): Promise<RollupPart[]> {
+    let query = this.host.db.selectFrom('metric_rollups').selectAll().where('grain', '=', grain).where('start', '>=', from).where('start', '<', to);
+    if (filter.model !== undefined) query = query.where('model', '=', filter.model);
+    if (filter.operation !== undefined) query = query.where('operation', '=', filter.operation);
+    if (filter.project === NO_PROJECT) query = query.where('project', 'is', null);
+    else if (filter.project !== undefined) query = query.where('project', '=', filter.project);
+    const rows: Selectable<MetricRollupTable>[] = await query.execute();
+    const parts: RollupPart[] = [];
+    for (const row of rows) {
+      const start = Number(row.start);
+      if (only !== undefined && !only.has(start)) continue;
+      const aggregate = decodeRollupInto(bytesOf(row.data), new RollupAggregate());
+      parts.push({ start, model: row.model, operation: row.operation, project: row.project, aggregate });
+    }
+    return parts;
+  }
+
+  /** The parts a plan serves from rollups. */
+  async partsOf(plan: RollupPlan, filter: StatsFilter): Promise<RollupPart[]> {
+    const parts: RollupPart[] = [];
+    for (const [grain, starts] of [['day', plan.days], ['hour', plan.hours]] as const) {
+      if (starts.length === 0) continue;
+      const first = starts[0] as number;
+      const last = starts[starts.length - 1] as number;
+      parts.push(...(await this.parts(grain, first, last + 1, filter, new Set(starts))));
+    }
+    return parts;
+  }
+}

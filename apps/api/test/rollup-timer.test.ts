@@ -1,0 +1,43 @@
+/** The Node gateway's rollup timer: catches up a backlog in steps, keeps going after a failure, stops cleanly. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startRollupTimer } from '../src/rollup-timer.js';
+import { openStore } from '../src/storage/open-node.js';
+import type { MetricStore } from '../src/storage/store.js';
+import { fixtureRecords } from './fixtures/records.js';
+
+let store: MetricStore | undefined;
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+});
+
+describe('rollup timer', () => {
+  it('builds a backlog of more periods than one step takes, then /stats is served from rollups', async () => {
+    store = await openStore(':memory:');
+    // 48 hours and 3 days of records, all in the past: more than one step (20 periods).
+    await store.insert(fixtureRecords(480, 48));
+    const timer = startRollupTimer(store, 60_000, (error) => {
+      throw error;
+    });
+    await vi.waitFor(async () => {
+      // The three days (27th to 29th) are whole in rollups: nothing is left to read from records.
+      const plan = await (store as MetricStore).rollups.plan({}, false);
+      expect(plan.days).toHaveLength(3);
+      expect(plan.hours).toEqual([]);
+    }, { timeout: 20_000, interval: 100 });
+    await timer.stop();
+  });
+
+  it('reports a failing build and tries again on the next tick', async () => {
+    store = await openStore(':memory:');
+    const errors: unknown[] = [];
+    const build = vi.spyOn(store.rollups, 'build').mockRejectedValueOnce(new Error('database is locked')).mockResolvedValue({ hours: 0, days: 0 });
+    const timer = startRollupTimer(store, 20, (error) => errors.push(error));
+    await vi.waitFor(() => expect(build.mock.calls.length).toBeGreaterThanOrEqual(2), { timeout: 5000 });
+    await timer.stop();
+    expect(errors.map((e) => (e as Error).message)).toEqual(['database is locked']);
+    const calls = build.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(build.mock.calls.length).toBe(calls);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Rollups answer like the records they summarize, on every backend (SQLite, PostgreSQL, D1
+ * in workerd): after a build, `/stats` and `/stats/:model` over three days of records —
+ * whole days from day rollups, the edges from hour rollups and records — equal core's exact
+ * `summarize()` with counts, sums and extremes to the digit and every percentile within 1%.
+ */
+import { byPromptTokens, hourly, NO_PROJECT, type StatsFilter, summarize, summaryDifferences } from '@ollama-perf/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BuildResult } from '../../src/storage/rollups.js';
+import { FIXTURE_START, fixtureRecords } from '../fixtures/records.js';
+import { SUITE_TOKEN } from './token.js';
+
+type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
+
+/** A fresh app over an empty database, and a way to run its rollup build. */
+export interface RollupTarget {
+  fetch: Fetch;
+  build(now: number): Promise<BuildResult>;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+// DESIGN.md allows approximate percentiles within 1% of the exact R-7 ones.
+const TOLERANCE = 0.01;
+const LATER = Date.UTC(2030, 0, 1);
+
+/** Registers the suite; `connect` is called once, in `beforeAll`. */
+export function rollupSuite(backend: string, connect: () => Promise<RollupTarget>): void {
+  describe(`rollups on ${backend}`, () => {
+    // 08:00 on day one to 08:00 on day four: two whole days, two partial ones.
+    const records = fixtureRecords(1200, 72);
+    let target: RollupTarget;
+    let firstBuild: BuildResult;
+    const getJson = async (path: string) => {
+      const res = await target.fetch(path, { headers: { authorization: `Bearer ${SUITE_TOKEN}` } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const ingest = async (batch: unknown[]) => {
+      const res = await target.fetch('/ingest', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SUITE_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+      });
+      expect(res.status).toBe(200);
+    };
+
+    beforeAll(async () => {
+      target = await connect();
+      for (let i = 0; i < records.length; i += 400) await ingest(records.slice(i, i + 400));
+      firstBuild = await target.build(LATER);
+    }, 120_000);
+
+    it('builds every hour and day that holds records, and then has nothing left to do', async () => {
+      const hours = new Set(records.map((r) => Math.floor(r.ts / HOUR))).size;
+      expect(firstBuild).toEqual({ hours, days: 4 });
+      expect(await target.build(LATER)).toEqual({ hours: 0, days: 0 });
+    });
+
+    it.each<[string, StatsFilter]>([
+      ['', {}],
+      [`from=${FIXTURE_START + 30 * HOUR + 1234}`, { from: FIXTURE_START + 30 * HOUR + 1234 }],
+      [`from=${FIXTURE_START + 5 * HOUR}&to=${FIXTURE_START + 60 * HOUR - 99}`, { from: FIXTURE_START + 5 * HOUR, to: FIXTURE_START + 60 * HOUR - 99 }],
+      ['operation=generate&project=alpha', { operation: 'generate', project: 'alpha' }],
+      [`project=${encodeURIComponent(NO_PROJECT)}`, { project: NO_PROJECT }],
+    ])('GET /stats?%s equals the exact summary within 1%', async (query, filter) => {
+      const body = await getJson(`/stats?${query}`);
+      const comparison = summaryDifferences(body, summarize(records, filter), TOLERANCE);
+      expect(comparison.differences).toEqual([]);
+      expect(comparison.percentiles).toBeGreaterThan(100);
+      // Served from rollups indeed: an exact computation would differ by nothing at all.
+      expect(comparison.maxPercentileError).toBeGreaterThan(0);
+    });
+
+    it('GET /stats/:model gives the hourly series and prompt-size buckets within 1%', async () => {
+      const model = 'hf.co/org/repo:Q4_K_M';
+      const mine = records.filter((r) => r.model === model);
+      const body = await getJson(`/stats/${encodeURIComponent(model)}`);
+      const exact = { ...summarize(records, { model }), model, hourly: hourly(mine), by_prompt_tokens: byPromptTokens(mine) };
+      const comparison = summaryDifferences(body, exact, TOLERANCE);
+      expect(comparison.differences).toEqual([]);
+      expect((body.hourly as unknown[]).length).toBe(72);
+    });
+
+    it('GET /stats?series=hourly gives the series over all models within 1%', async () => {
+      const body = await getJson('/stats?series=hourly');
+      expect(summaryDifferences(body, { ...summarize(records), hourly: hourly(records) }, TOLERANCE).differences).toEqual([]);
+    });
+
+    it('counts a record added to a built day at once, and the next build folds it in', async () => {
+      const late = { ...(records[500] as (typeof records)[number]), id: 'late-arrival', ts: FIXTURE_START + DAY + 3 * HOUR + 17, latency_ms: 123_456 };
+      await ingest([late]);
+      const all = [...records, late];
+      const before = await getJson('/stats');
+      expect(summaryDifferences(before, summarize(all), TOLERANCE).differences).toEqual([]);
+      expect(await target.build(LATER)).toEqual({ hours: 1, days: 1 });
+      const after = await getJson('/stats');
+      expect(summaryDifferences(after, summarize(all), TOLERANCE).differences).toEqual([]);
+      expect((after.latency_ms as { max: number }).max).toBe(123_456);
+    });
+
+    it('leaves periods that are not over yet to the records', async () => {
+      expect(await target.build(FIXTURE_START + 2 * HOUR)).toEqual({ hours: 0, days: 0 });
+    });
+  });
+}
