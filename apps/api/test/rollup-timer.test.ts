@@ -14,13 +14,14 @@ afterEach(async () => {
 describe('rollup timer', () => {
   it('builds a backlog of more periods than one step takes, then /stats is served from rollups', async () => {
     store = await openStore(':memory:');
-    // 48 hours and 3 days of records, all in the past: more than one step (20 periods).
-    await store.insert(fixtureRecords(480, 48));
+    // 48 hours over 3 days, a month before the fixtures' date (so in the past whenever this runs):
+    // more periods than one step (20) builds.
+    await store.insert(fixtureRecords(480, 48).map((r) => ({ ...r, ts: r.ts - 30 * 86_400_000 })));
     const timer = startRollupTimer(store, 60_000, (error) => {
       throw error;
     });
     await vi.waitFor(async () => {
-      // The three days (27th to 29th) are whole in rollups: nothing is left to read from records.
+      // The three days are whole in rollups: nothing is left to read from records.
       const plan = await (store as MetricStore).rollups.plan({}, false);
       expect(plan.days).toHaveLength(3);
       expect(plan.hours).toEqual([]);
