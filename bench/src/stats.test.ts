@@ -51,6 +51,7 @@ describe('stats benchmark (tiny)', () => {
       expect(m.summary.medianMs).toBeGreaterThan(0);
       expect(m.model.medianMs).toBeGreaterThan(0);
       expect(m.fillRate).toBeGreaterThan(0);
+      expect(m.rollupRate).toBeGreaterThan(0);
       expect(m.gatewayPeakRss).toBeGreaterThan(0);
       expect(m.accuracy).toMatchObject({ maxRelativeError: 0, countMismatches: 0 });
       expect(m.accuracy?.compared).toBeGreaterThan(0);

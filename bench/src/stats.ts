@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RequestMetric, STAT_FIELDS, type StatField, statValueOf } from '@ollama-perf/core';
 import { startTestPostgres, type TestPostgres } from '../../apps/api/test/support/postgres.ts';
-import { fillPostgres, fillSqlite } from './fill.js';
+import { buildRollups, fillPostgres, fillSqlite } from './fill.js';
 import { timedRequest } from './load.js';
 import type { Log, Mode } from './mode.js';
 import { MODELS } from './records.js';
@@ -98,6 +98,8 @@ export interface RouteTiming {
 export interface StatsMeasurement extends StatsSize {
   /** Records/s of the fill (not the app's write path: see ingest). */
   fillRate: number;
+  /** Records/s folded into rollups by the store's own build (hours from records, days from hours). */
+  rollupRate: number;
   summary: RouteTiming;
   model: RouteTiming;
   accuracy: AccuracyCheck | null;
@@ -211,6 +213,8 @@ async function measure(size: StatsSize, databaseUrl: string, fill: (visit: (r: R
   const exact = exactCollector();
   log(`stats: filling ${size.backend} with ${size.records.toLocaleString('en-US')} records`);
   const fillRate = await fill((record) => exact.add(record));
+  log(`stats: building rollups`);
+  const rollupRate = await buildRollups(databaseUrl, size.records);
   const gateway = await spawnServer({ kind: 'gateway', upstream: 'http://127.0.0.1:9', databaseUrl, sink: 'noop' });
   try {
     log(`stats: ${size.backend} ${size.records.toLocaleString('en-US')} — ${size.warmup ? 'warm-up and ' : ''}${size.runs} timed run(s) per route`);
@@ -232,7 +236,7 @@ async function measure(size: StatsSize, databaseUrl: string, fill: (visit: (r: R
     } catch {
       // The process is gone (it died answering): no figure.
     }
-    return { ...size, fillRate, summary: summary.timing, model: model.timing, accuracy, gatewayPeakRss };
+    return { ...size, fillRate, rollupRate, summary: summary.timing, model: model.timing, accuracy, gatewayPeakRss };
   } finally {
     await gateway.stop();
   }

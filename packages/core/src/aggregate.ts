@@ -104,10 +104,32 @@ export class RollupAggregate {
 
   /** Adds every record of `other`. */
   merge(other: RollupAggregate): void {
-    this.all.merge(other.all);
-    mergeBuckets(this.byConcurrency, other.byConcurrency);
-    mergeBuckets(this.byPromptTokens, other.byPromptTokens);
+    other.mergeAllInto(this.all);
+    other.mergeConcurrencyInto(this.byConcurrency);
+    other.mergePromptTokensInto(this.byPromptTokens);
   }
+
+  /** Adds this aggregate's records to `group`. */
+  mergeAllInto(group: GroupAggregate): void {
+    group.merge(this.all);
+  }
+
+  /** Adds this aggregate's concurrency buckets to `buckets`. */
+  mergeConcurrencyInto(buckets: Array<GroupAggregate | null>): void {
+    mergeBuckets(buckets, this.byConcurrency);
+  }
+
+  /** Adds this aggregate's prompt-size buckets to `buckets`. */
+  mergePromptTokensInto(buckets: Array<GroupAggregate | null>): void {
+    mergeBuckets(buckets, this.byPromptTokens);
+  }
+}
+
+/** Figures that merge into aggregates: a {@link RollupAggregate}, or a stored blob being read. */
+export interface MergeableFigures {
+  mergeAllInto(group: GroupAggregate): void;
+  mergeConcurrencyInto(buckets: Array<GroupAggregate | null>): void;
+  mergePromptTokensInto(buckets: Array<GroupAggregate | null>): void;
 }
 
 function addToBucket(buckets: Array<GroupAggregate | null>, index: number, record: RequestMetric): void {

@@ -4,10 +4,13 @@
  * varints, sums and extremes float64, buckets as (index delta, count) pairs — a few bytes per
  * non-empty bucket, so a row costs what its distinct values cost, not its record count.
  */
-import { GroupAggregate, RollupAggregate } from './aggregate.js';
-import type { LogSketch } from './sketch.js';
+import { ERROR_TYPES, GroupAggregate, RollupAggregate } from './aggregate.js';
+import { CONCURRENCY_BUCKETS, PROMPT_TOKEN_BUCKETS } from './buckets.js';
+import type { LogSketch, PackedTotals } from './sketch.js';
+import { STAT_FIELDS } from './summary-schema.js';
 
-const FORMAT_VERSION = 1;
+// 1: sections back to back. 2: each section prefixed with its length, so a reader skips what it does not need.
+const FORMAT_VERSION = 2;
 
 class ByteWriter {
   private buffer = new Uint8Array(256);
@@ -41,6 +44,13 @@ class ByteWriter {
     this.reserve(8);
     this.view.setFloat64(this.length, value, true);
     this.length += 8;
+  }
+
+  /** Bytes as they are. */
+  raw(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
   }
 
   bytes(): Uint8Array {
@@ -83,6 +93,17 @@ class ByteReader {
   get done(): boolean {
     return this.offset === this.bytes.length;
   }
+
+  /** Where the next read starts. */
+  get position(): number {
+    return this.offset;
+  }
+
+  /** Skips `length` bytes. */
+  skip(length: number): void {
+    if (this.offset + length > this.bytes.length) throw new RangeError('rollup blob ends inside a section');
+    this.offset += length;
+  }
 }
 
 function writeSketch(out: ByteWriter, sketch: LogSketch): void {
@@ -92,8 +113,7 @@ function writeSketch(out: ByteWriter, sketch: LogSketch): void {
   out.float(sketch.min);
   out.float(sketch.max);
   out.uint(sketch.zeros);
-  const buckets: number[] = [];
-  sketch.forEachBucket((index, count) => buckets.push(index, count));
+  const buckets = sketch.buckets();
   out.uint(buckets.length / 2);
   let previous = 0;
   for (let i = 0; i < buckets.length; i += 2) {
@@ -103,21 +123,6 @@ function writeSketch(out: ByteWriter, sketch: LogSketch): void {
     else out.uint(index - previous);
     out.uint(buckets[i + 1] as number);
     previous = index;
-  }
-}
-
-function readSketchInto(input: ByteReader, sketch: LogSketch): void {
-  const count = input.uint();
-  if (count === 0) return;
-  const sum = input.float();
-  const min = input.float();
-  const max = input.float();
-  sketch.addTotals(count, sum, min, max, input.uint());
-  const buckets = input.uint();
-  let index = 0;
-  for (let i = 0; i < buckets; i++) {
-    index = i === 0 ? input.int() : index + input.uint();
-    sketch.addToBucket(index, input.uint());
   }
 }
 
@@ -132,17 +137,6 @@ function writeGroup(out: ByteWriter, group: GroupAggregate): void {
   for (const sketch of group.sketches) writeSketch(out, sketch);
 }
 
-function readGroupInto(input: ByteReader, group: GroupAggregate): void {
-  group.requests += input.uint();
-  group.succeeded += input.uint();
-  group.promptTokens += input.uint();
-  group.generatedTokens += input.uint();
-  group.coldStarts += input.uint();
-  group.switches += input.uint();
-  for (let i = 0; i < group.errors.length; i++) group.errors[i] = (group.errors[i] as number) + input.uint();
-  for (const sketch of group.sketches) readSketchInto(input, sketch);
-}
-
 function writeBuckets(out: ByteWriter, buckets: ReadonlyArray<GroupAggregate | null>): void {
   let present = 0;
   buckets.forEach((bucket, i) => {
@@ -152,32 +146,174 @@ function writeBuckets(out: ByteWriter, buckets: ReadonlyArray<GroupAggregate | n
   for (const bucket of buckets) if (bucket !== null) writeGroup(out, bucket);
 }
 
-function readBucketsInto(input: ByteReader, buckets: Array<GroupAggregate | null>): void {
-  const present = input.uint();
-  for (let i = 0; i < buckets.length; i++) if ((present & (1 << i)) !== 0) readGroupInto(input, (buckets[i] ??= new GroupAggregate()));
+function section(out: ByteWriter, write: (into: ByteWriter) => void): void {
+  const inner = new ByteWriter();
+  write(inner);
+  out.uint(inner.length);
+  out.raw(inner.bytes());
 }
 
 /** The blob of a rollup aggregate. */
 export function encodeRollup(aggregate: RollupAggregate): Uint8Array {
   const out = new ByteWriter();
   out.uint(FORMAT_VERSION);
-  writeGroup(out, aggregate.all);
-  writeBuckets(out, aggregate.byConcurrency);
-  writeBuckets(out, aggregate.byPromptTokens);
+  section(out, (into) => writeGroup(into, aggregate.all));
+  section(out, (into) => writeBuckets(into, aggregate.byConcurrency));
+  section(out, (into) => writeBuckets(into, aggregate.byPromptTokens));
   return out.bytes();
 }
 
+/** Which parts of a blob a reader reads (the others are skipped). */
+export interface RollupSections {
+  all?: boolean;
+  concurrency?: boolean;
+  promptTokens?: boolean;
+}
+
+const EVERY_SECTION: RollupSections = { all: true, concurrency: true, promptTokens: true };
+
+/** One sketch as read from a blob, in buffers reused from blob to blob. */
+class ScratchSketch implements PackedTotals {
+  count = 0;
+  sum = 0;
+  min = 0;
+  max = 0;
+  zeros = 0;
+  n = 0;
+  indices = new Int32Array(64);
+  counts = new Float64Array(64);
+
+  read(input: ByteReader): void {
+    this.count = input.uint();
+    this.n = 0;
+    if (this.count === 0) return;
+    this.sum = input.float();
+    this.min = input.float();
+    this.max = input.float();
+    this.zeros = input.uint();
+    const n = input.uint();
+    if (n > this.indices.length) {
+      this.indices = new Int32Array(n);
+      this.counts = new Float64Array(n);
+    }
+    let index = 0;
+    for (let i = 0; i < n; i++) {
+      index = i === 0 ? input.int() : index + input.uint();
+      this.indices[i] = index;
+      this.counts[i] = input.uint();
+    }
+    this.n = n;
+  }
+}
+
+/** One group as read from a blob. */
+class ScratchGroup {
+  present = false;
+  readonly totals = new Float64Array(6);
+  readonly errors = new Float64Array(ERROR_TYPES.length);
+  readonly sketches = STAT_FIELDS.map(() => new ScratchSketch());
+
+  read(input: ByteReader): void {
+    this.present = true;
+    for (let i = 0; i < this.totals.length; i++) this.totals[i] = input.uint();
+    for (let i = 0; i < this.errors.length; i++) this.errors[i] = input.uint();
+    for (const sketch of this.sketches) sketch.read(input);
+  }
+
+  mergeInto(group: GroupAggregate): void {
+    const t = this.totals;
+    group.requests += t[0] as number;
+    group.succeeded += t[1] as number;
+    group.promptTokens += t[2] as number;
+    group.generatedTokens += t[3] as number;
+    group.coldStarts += t[4] as number;
+    group.switches += t[5] as number;
+    for (let i = 0; i < this.errors.length; i++) group.errors[i] = (group.errors[i] as number) + (this.errors[i] as number);
+    this.sketches.forEach((s, i) => (group.sketches[i] as LogSketch).mergePacked(s, s.indices, s.counts, s.n));
+  }
+}
+
+function readBuckets(input: ByteReader, buckets: ScratchGroup[]): void {
+  const present = input.uint();
+  buckets.forEach((bucket, i) => {
+    bucket.present = (present & (1 << i)) !== 0;
+    if (bucket.present) bucket.read(input);
+  });
+}
+
+function clearBuckets(buckets: ScratchGroup[]): void {
+  for (const bucket of buckets) bucket.present = false;
+}
+
+function mergeScratchBuckets(from: ScratchGroup[], into: Array<GroupAggregate | null>): void {
+  from.forEach((bucket, i) => {
+    if (bucket.present) bucket.mergeInto((into[i] ??= new GroupAggregate()));
+  });
+}
+
 /**
- * Adds the figures stored in `blob` to `into` (a fresh aggregate by default) — decoding
- * and merging in one pass. Throws a RangeError on a blob that is not a rollup.
+ * Reads rollup blobs one after the other into buffers it reuses, and merges what it read
+ * into aggregates: merging thousands of stored rows allocates nothing per row.
+ *
+ * @example
+ * const reader = new RollupBlobReader();
+ * for (const row of rows) reader.load(row.data).mergeAllInto(total);
+ */
+export class RollupBlobReader {
+  private readonly all = new ScratchGroup();
+  private readonly byConcurrency = CONCURRENCY_BUCKETS.map(() => new ScratchGroup());
+  private readonly byPromptTokens = PROMPT_TOKEN_BUCKETS.map(() => new ScratchGroup());
+
+  /**
+   * Reads the `sections` of `blob` (all by default); merging a section not read adds
+   * nothing. Throws a RangeError on a blob that is not a rollup.
+   */
+  load(blob: Uint8Array, sections: RollupSections = EVERY_SECTION): this {
+    const input = new ByteReader(blob);
+    const version = input.uint();
+    if (version !== FORMAT_VERSION) throw new RangeError(`unknown rollup format ${version}`);
+    const read = (wanted: boolean | undefined, reader: (from: ByteReader) => void, clear: () => void) => {
+      const length = input.uint();
+      const end = input.position + length;
+      if (wanted === true) {
+        reader(input);
+        if (input.position !== end) throw new RangeError('rollup section has the wrong length');
+      } else {
+        clear();
+        input.skip(length);
+      }
+    };
+    read(sections.all, (from) => this.all.read(from), () => (this.all.present = false));
+    read(sections.concurrency, (from) => readBuckets(from, this.byConcurrency), () => clearBuckets(this.byConcurrency));
+    read(sections.promptTokens, (from) => readBuckets(from, this.byPromptTokens), () => clearBuckets(this.byPromptTokens));
+    if (!input.done) throw new RangeError('rollup blob has trailing bytes');
+    return this;
+  }
+
+  /** Adds the loaded blob's records to `group`. */
+  mergeAllInto(group: GroupAggregate): void {
+    if (this.all.present) this.all.mergeInto(group);
+  }
+
+  /** Adds the loaded blob's concurrency buckets to `buckets`. */
+  mergeConcurrencyInto(buckets: Array<GroupAggregate | null>): void {
+    mergeScratchBuckets(this.byConcurrency, buckets);
+  }
+
+  /** Adds the loaded blob's prompt-size buckets to `buckets`. */
+  mergePromptTokensInto(buckets: Array<GroupAggregate | null>): void {
+    mergeScratchBuckets(this.byPromptTokens, buckets);
+  }
+}
+
+/**
+ * Adds the figures stored in `blob` to `into` (a fresh aggregate by default). Throws a
+ * RangeError on a blob that is not a rollup.
  */
 export function decodeRollupInto(blob: Uint8Array, into: RollupAggregate = new RollupAggregate()): RollupAggregate {
-  const input = new ByteReader(blob);
-  const version = input.uint();
-  if (version !== FORMAT_VERSION) throw new RangeError(`unknown rollup format ${version}`);
-  readGroupInto(input, into.all);
-  readBucketsInto(input, into.byConcurrency);
-  readBucketsInto(input, into.byPromptTokens);
-  if (!input.done) throw new RangeError('rollup blob has trailing bytes');
+  const reader = new RollupBlobReader().load(blob);
+  reader.mergeAllInto(into.all);
+  reader.mergeConcurrencyInto(into.byConcurrency);
+  reader.mergePromptTokensInto(into.byPromptTokens);
   return into;
 }

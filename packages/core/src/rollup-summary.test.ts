@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RollupAggregate } from './aggregate.js';
 import { byPromptTokens } from './buckets.js';
 import { decodeRollupInto, encodeRollup } from './rollup-codec.js';
-import { modelSummaryOfParts, partsOfRecords, summaryOfParts } from './rollup-summary.js';
+import { modelSummaryOfParts, partsOfRecords, type RollupPart, summaryOfParts } from './rollup-summary.js';
 import { hourly } from './series.js';
 import { SKETCH_RELATIVE_ACCURACY } from './sketch.js';
 import { summarize } from './summarize.js';
@@ -31,7 +31,8 @@ describe('summaries from rollup parts', () => {
       fc.property(records, (sample) => {
         const model = sample[0]?.model as string;
         const own = sample.filter((r) => r.model === model);
-        const fromParts = modelSummaryOfParts(partsOfRecords(own), model);
+        const parts = partsOfRecords(own);
+        const fromParts = modelSummaryOfParts(partsOfRecords(own, () => 0), parts, model);
         expect(modelSummarySchema.parse(fromParts)).toEqual(fromParts);
         const exact = { ...summarize(own, { model }), model, hourly: hourly(own), by_prompt_tokens: byPromptTokens(own) };
         expect(summaryDifferences(fromParts, exact, SKETCH_RELATIVE_ACCURACY).differences).toEqual([]);
@@ -54,12 +55,27 @@ describe('summaries from rollup parts', () => {
     );
   });
 
+  it('answer the same from stored blobs as from aggregates in memory', () => {
+    fc.assert(
+      fc.property(records, (sample) => {
+        const parts = partsOfRecords(sample);
+        const stored = parts.map((p) => ({ ...p, figures: encodeRollup(p.figures as RollupAggregate) }));
+        const model = sample[0]?.model as string;
+        expect(summaryOfParts(stored)).toEqual(summaryOfParts(parts));
+        const own = (list: RollupPart[]) => list.filter((p) => p.model === model);
+        expect(modelSummaryOfParts(own(stored), own(stored), model)).toEqual(modelSummaryOfParts(own(parts), own(parts), model));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('refuses a blob that is not a rollup, rather than answering wrong figures', () => {
     const aggregate = new RollupAggregate();
     aggregate.add(record());
     const blob = encodeRollup(aggregate);
     expect(() => decodeRollupInto(blob.subarray(0, blob.length - 3))).toThrow(RangeError);
     expect(() => decodeRollupInto(new Uint8Array([9, 0]))).toThrow(/unknown rollup format 9/);
+    expect(() => decodeRollupInto(new Uint8Array([2, 200, 1]))).toThrow(RangeError);
     expect(() => decodeRollupInto(new Uint8Array([...blob, 0]))).toThrow(/trailing/);
   });
 
@@ -71,7 +87,7 @@ describe('summaries from rollup parts', () => {
       record({ id: 'c', ts: t + 60 * 60_000 }),
       record({ id: 'd', ts: t, project: 'alpha' }),
     ]);
-    expect(parts.map((p) => [p.start - t, p.project, p.aggregate.all.requests])).toEqual([
+    expect(parts.map((p) => [p.start - t, p.project, (p.figures as RollupAggregate).all.requests])).toEqual([
       [0, null, 2],
       [3_600_000, null, 1],
       [0, 'alpha', 1],

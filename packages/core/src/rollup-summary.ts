@@ -1,26 +1,31 @@
 /**
- * The Summary JSON from rollups: parts — the aggregate of one model × operation × project
- * over one period (an hour or a day) — merged into the same shape {@link summarize} gives
- * from records. Counts, token sums, averages and extremes come out exact; percentiles
- * within {@link SKETCH_RELATIVE_ACCURACY}.
+ * The Summary JSON from rollups: parts — the figures of one model × operation × project
+ * over one period (an hour or a day), in memory or as a stored blob — merged into the same
+ * shape {@link summarize} gives from records. Counts, token sums, averages and extremes come
+ * out exact; percentiles within {@link SKETCH_RELATIVE_ACCURACY}.
  */
-import { GroupAggregate, mergeBuckets, RollupAggregate } from './aggregate.js';
+import { GroupAggregate, type MergeableFigures, RollupAggregate } from './aggregate.js';
 import { bucketSummaries, CONCURRENCY_BUCKETS, PROMPT_TOKEN_BUCKETS } from './buckets.js';
 import { NO_PROJECT, type StatsFilter } from './filter.js';
+import { RollupBlobReader } from './rollup-codec.js';
 import type { Operation, RequestMetric } from './schema.js';
 import { hourlySeries, hourStartOf } from './series.js';
 import { isoOrNull, sortedSummaries } from './summarize.js';
 import type { GroupSummary, HourlyPoint, ModelSummary, Summary } from './summary-schema.js';
 
-/** The aggregate of one model × operation × project over one period. */
+/** The figures of one model × operation × project over one period. */
 export interface RollupPart {
   /** Start of the period, epoch ms (an hour's start for the hourly series). */
   start: number;
   model: string;
   operation: Operation;
   project: string | null;
-  aggregate: RollupAggregate;
+  /** In memory, or the blob of a stored rollup row (read when merged). */
+  figures: RollupAggregate | Uint8Array;
 }
+
+/** A part whose figures are in memory (made from records, or merged from stored parts). */
+export type BuiltPart = RollupPart & { figures: RollupAggregate };
 
 /**
  * Records as parts: one per period × model × operation × project (hours by default).
@@ -28,78 +33,104 @@ export interface RollupPart {
  * @example
  * summaryOfParts(partsOfRecords(records)) // ≈ summarize(records), percentiles within 0.9%
  */
-export function partsOfRecords(records: Iterable<RequestMetric>, periodStartOf: (ts: number) => number = hourStartOf): RollupPart[] {
-  const parts = new Map<string, RollupPart>();
+export function partsOfRecords(records: Iterable<RequestMetric>, periodStartOf: (ts: number) => number = hourStartOf): BuiltPart[] {
+  const parts = new Map<string, BuiltPart>();
   for (const record of records) {
     const start = periodStartOf(record.ts);
     // JSON of the key fields: unambiguous whatever characters a name holds.
     const key = JSON.stringify([start, record.model, record.operation, record.project]);
     let part = parts.get(key);
     if (part === undefined) {
-      part = { start, model: record.model, operation: record.operation, project: record.project, aggregate: new RollupAggregate() };
+      part = { start, model: record.model, operation: record.operation, project: record.project, figures: new RollupAggregate() };
       parts.set(key, part);
     }
-    part.aggregate.add(record);
+    part.figures.add(record);
   }
   return [...parts.values()];
 }
 
-function mergeInto(groups: Map<string, GroupAggregate>, key: string, from: GroupAggregate): void {
+const emptySummary = (): GroupSummary => new GroupAggregate().summary();
+
+function groupOf<K>(groups: Map<K, GroupAggregate>, key: K): GroupAggregate {
   let group = groups.get(key);
   if (group === undefined) groups.set(key, (group = new GroupAggregate()));
-  group.merge(from);
+  return group;
 }
 
-const emptySummary = (): GroupSummary => new GroupAggregate().summary();
+/** Merges parts, each read once, into every breakdown asked for. */
+class PartsMerger {
+  readonly all = new GroupAggregate();
+  readonly byModel = new Map<string, GroupAggregate>();
+  readonly byOperation = new Map<string, GroupAggregate>();
+  readonly byProject = new Map<string, GroupAggregate>();
+  readonly byConcurrency: Array<GroupAggregate | null> = CONCURRENCY_BUCKETS.map(() => null);
+  readonly byHour = new Map<number, GroupAggregate>();
+  readonly byPromptTokens: Array<GroupAggregate | null> = PROMPT_TOKEN_BUCKETS.map(() => null);
+  private readonly reader = new RollupBlobReader();
+
+  constructor(
+    parts: Iterable<RollupPart>,
+    private readonly want: { breakdowns: boolean; hourly: boolean; promptTokens: boolean },
+  ) {
+    for (const part of parts) this.add(part);
+  }
+
+  private add(part: RollupPart): void {
+    const figures: MergeableFigures =
+      part.figures instanceof Uint8Array
+        ? this.reader.load(part.figures, { all: true, concurrency: this.want.breakdowns, promptTokens: this.want.promptTokens })
+        : part.figures;
+    if (this.want.breakdowns) {
+      figures.mergeAllInto(this.all);
+      figures.mergeAllInto(groupOf(this.byModel, part.model));
+      figures.mergeAllInto(groupOf(this.byOperation, part.operation));
+      figures.mergeAllInto(groupOf(this.byProject, part.project ?? NO_PROJECT));
+      figures.mergeConcurrencyInto(this.byConcurrency);
+    }
+    if (this.want.hourly) figures.mergeAllInto(groupOf(this.byHour, part.start));
+    if (this.want.promptTokens) figures.mergePromptTokensInto(this.byPromptTokens);
+  }
+
+  summary(filter: StatsFilter): Summary {
+    return {
+      from: isoOrNull(filter.from),
+      to: isoOrNull(filter.to),
+      ...this.all.summary(),
+      by_model: sortedSummaries(this.byModel),
+      by_operation: sortedSummaries(this.byOperation),
+      by_project: sortedSummaries(this.byProject),
+      by_concurrency: bucketSummaries(CONCURRENCY_BUCKETS, (i) => this.byConcurrency[i]?.summary() ?? emptySummary()),
+    };
+  }
+
+  hourly(): HourlyPoint[] {
+    return hourlySeries(this.byHour, emptySummary());
+  }
+}
 
 /**
  * The Summary JSON of the parts (already chosen for `filter`'s window, model, operation and
  * project; `filter` only fills `from` and `to`).
  */
 export function summaryOfParts(parts: Iterable<RollupPart>, filter: StatsFilter = {}): Summary {
-  const all = new GroupAggregate();
-  const byModel = new Map<string, GroupAggregate>();
-  const byOperation = new Map<string, GroupAggregate>();
-  const byProject = new Map<string, GroupAggregate>();
-  const byConcurrency: Array<GroupAggregate | null> = CONCURRENCY_BUCKETS.map(() => null);
-  for (const part of parts) {
-    const group = part.aggregate.all;
-    all.merge(group);
-    mergeInto(byModel, part.model, group);
-    mergeInto(byOperation, part.operation, group);
-    mergeInto(byProject, part.project ?? NO_PROJECT, group);
-    mergeBuckets(byConcurrency, part.aggregate.byConcurrency);
-  }
-  return {
-    from: isoOrNull(filter.from),
-    to: isoOrNull(filter.to),
-    ...all.summary(),
-    by_model: sortedSummaries(byModel),
-    by_operation: sortedSummaries(byOperation),
-    by_project: sortedSummaries(byProject),
-    by_concurrency: bucketSummaries(CONCURRENCY_BUCKETS, (i) => byConcurrency[i]?.summary() ?? emptySummary()),
-  };
+  return new PartsMerger(parts, { breakdowns: true, hourly: false, promptTokens: false }).summary(filter);
 }
 
 /** The hourly series of hour parts. */
-export function hourlyOfParts(parts: Iterable<RollupPart>): HourlyPoint[] {
-  const byHour = new Map<number, GroupAggregate>();
-  for (const part of parts) {
-    let hour = byHour.get(part.start);
-    if (hour === undefined) byHour.set(part.start, (hour = new GroupAggregate()));
-    hour.merge(part.aggregate.all);
-  }
-  return hourlySeries(byHour, emptySummary());
+export function hourlyOfParts(hourParts: Iterable<RollupPart>): HourlyPoint[] {
+  return new PartsMerger(hourParts, { breakdowns: false, hourly: true, promptTokens: false }).hourly();
 }
 
-/** `GET /stats/:model` from one model's hour parts. */
-export function modelSummaryOfParts(parts: RollupPart[], model: string, filter: StatsFilter = {}): ModelSummary {
-  const byPromptTokens: Array<GroupAggregate | null> = PROMPT_TOKEN_BUCKETS.map(() => null);
-  for (const part of parts) mergeBuckets(byPromptTokens, part.aggregate.byPromptTokens);
+/**
+ * `GET /stats/:model` from one model's parts (any periods) and its hour parts (for the
+ * hourly series; the two may hold the same hours).
+ */
+export function modelSummaryOfParts(parts: Iterable<RollupPart>, hourParts: Iterable<RollupPart>, model: string, filter: StatsFilter = {}): ModelSummary {
+  const merged = new PartsMerger(parts, { breakdowns: true, hourly: false, promptTokens: true });
   return {
-    ...summaryOfParts(parts, filter),
+    ...merged.summary(filter),
     model,
-    hourly: hourlyOfParts(parts),
-    by_prompt_tokens: bucketSummaries(PROMPT_TOKEN_BUCKETS, (i) => byPromptTokens[i]?.summary() ?? emptySummary()),
+    hourly: hourlyOfParts(hourParts),
+    by_prompt_tokens: bucketSummaries(PROMPT_TOKEN_BUCKETS, (i) => merged.byPromptTokens[i]?.summary() ?? emptySummary()),
   };
 }

@@ -33,7 +33,23 @@ export function bucketValueOf(index: number): number {
 
 const PERCENTILES = [50, 95, 99] as const;
 
-/** A quantile sketch of one measure. */
+/** The exact figures of a sketch, apart from its buckets. */
+export interface PackedTotals {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  zeros: number;
+}
+
+/** Buckets kept in a Map until there are this many; then in a dense array. */
+const SPARSE_LIMIT = 64;
+
+/**
+ * A quantile sketch of one measure. Its buckets start sparse (a Map: a rollup part of a few
+ * records costs a few entries) and turn dense — a typed array spanning the lowest to the
+ * highest bucket — once there are many, which makes merging thousands of parts cheap.
+ */
 export class LogSketch {
   count = 0;
   sum = 0;
@@ -41,9 +57,10 @@ export class LogSketch {
   max = Number.NEGATIVE_INFINITY;
   /** Values that are exactly 0 (no logarithm). */
   zeros = 0;
-  // counts[i] holds bucket `offset + i`; grown on demand in both directions.
+  private sparse: Map<number, number> | null = null;
+  // Dense: counts[i] holds bucket `offset + i`; grown on demand in both directions.
   private offset = 0;
-  private counts = new Float64Array(0);
+  private counts: Float64Array | null = null;
 
   /** Adds one value (finite, ≥ 0; anything else is refused). */
   add(value: number): void {
@@ -59,9 +76,16 @@ export class LogSketch {
   /** Adds `count` values to bucket `index` (decoding, merging). Count, sum, min and max are the caller's. */
   addToBucket(index: number, count: number): void {
     if (!(index >= -MAX_INDEX && index <= MAX_INDEX)) throw new RangeError(`bucket index out of range: ${index}`);
-    let slot = index - this.offset;
-    if (slot < 0 || slot >= this.counts.length) slot = this.grow(index);
-    this.counts[slot] = (this.counts[slot] as number) + count;
+    const counts = this.counts;
+    if (counts !== null) {
+      let slot = index - this.offset;
+      if (slot < 0 || slot >= counts.length) slot = this.grow(index);
+      (this.counts as Float64Array)[slot] = ((this.counts as Float64Array)[slot] as number) + count;
+      return;
+    }
+    const sparse = (this.sparse ??= new Map());
+    sparse.set(index, (sparse.get(index) ?? 0) + count);
+    if (sparse.size > SPARSE_LIMIT) this.densify(sparse);
   }
 
   /** Adds the exact figures (count, sum, extremes, zeros) of some values whose buckets are added separately. */
@@ -77,13 +101,46 @@ export class LogSketch {
   merge(other: LogSketch): void {
     if (other.count === 0) return;
     this.addTotals(other.count, other.sum, other.min, other.max, other.zeros);
-    other.forEachBucket((index, count) => this.addToBucket(index, count));
+    const counts = other.counts;
+    if (counts !== null) {
+      for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) this.addToBucket(other.offset + i, counts[i] as number);
+    } else if (other.sparse !== null) for (const [index, count] of other.sparse) this.addToBucket(index, count);
   }
 
-  /** Calls `visit` for each non-empty bucket, lowest first. */
-  forEachBucket(visit: (index: number, count: number) => void): void {
-    const counts = this.counts;
-    for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) visit(this.offset + i, counts[i] as number);
+  /**
+   * Adds values given as exact totals plus `n` (index, count) bucket pairs — a decoded
+   * sketch, without making it an object first.
+   */
+  mergePacked(totals: PackedTotals, indices: Int32Array, counts: Float64Array, n: number): void {
+    if (totals.count === 0) return;
+    this.addTotals(totals.count, totals.sum, totals.min, totals.max, totals.zeros);
+    if (n === 0) return;
+    if (this.counts === null && (this.sparse?.size ?? 0) + n <= SPARSE_LIMIT) {
+      for (let i = 0; i < n; i++) this.addToBucket(indices[i] as number, counts[i] as number);
+      return;
+    }
+    // The hot loop of merging stored rollups: make room once (indices are ascending), then add.
+    if (this.counts === null) this.densify(this.sparse ?? new Map([[indices[0] as number, 0]]));
+    this.addToBucket(indices[0] as number, 0);
+    this.addToBucket(indices[n - 1] as number, 0);
+    const dense = this.counts as Float64Array;
+    const offset = this.offset;
+    for (let i = 0; i < n; i++) {
+      const slot = (indices[i] as number) - offset;
+      dense[slot] = (dense[slot] as number) + (counts[i] as number);
+    }
+  }
+
+  /** The non-empty buckets, lowest first, as [index, count] pairs flattened. */
+  buckets(): number[] {
+    const out: number[] = [];
+    if (this.counts !== null) {
+      const counts = this.counts;
+      for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) out.push(this.offset + i, counts[i] as number);
+    } else if (this.sparse !== null) {
+      for (const index of [...this.sparse.keys()].sort((a, b) => a - b)) out.push(index, this.sparse.get(index) as number);
+    }
+    return out;
   }
 
   /** Count, mean, extremes (exact) and p50/p95/p99 (within {@link SKETCH_RELATIVE_ACCURACY}). */
@@ -108,35 +165,48 @@ export class LogSketch {
 
   /** The value at each 0-based rank (ascending ranks): exact at the ends, a bucket's value in between. */
   private valuesAtRanks(ranks: number[]): number[] {
+    const buckets = this.buckets();
     const out: number[] = [];
     let seen = this.zeros;
-    let slot = 0;
+    let next = 0;
     for (const rank of ranks) {
       if (rank === 0) out.push(this.min);
       else if (rank === this.count - 1) out.push(this.max);
       else if (rank < this.zeros) out.push(0);
       else {
-        while (seen <= rank && slot < this.counts.length) seen += this.counts[slot++] as number;
-        const value = bucketValueOf(this.offset + slot - 1);
+        while (seen <= rank && next < buckets.length) {
+          seen += buckets[next + 1] as number;
+          next += 2;
+        }
+        const value = bucketValueOf(buckets[next - 2] as number);
         out.push(value < this.min ? this.min : value > this.max ? this.max : value);
       }
     }
     return out;
   }
 
-  private grow(index: number): number {
-    if (this.counts.length === 0) {
-      this.offset = index;
-      this.counts = new Float64Array(16);
-      return 0;
+  private densify(sparse: Map<number, number>): void {
+    let low = Number.POSITIVE_INFINITY;
+    let high = Number.NEGATIVE_INFINITY;
+    for (const index of sparse.keys()) {
+      if (index < low) low = index;
+      if (index > high) high = index;
     }
+    this.offset = low;
+    this.counts = new Float64Array(high - low + 1);
+    for (const [index, count] of sparse) this.counts[index - low] = count;
+    this.sparse = null;
+  }
+
+  private grow(index: number): number {
+    const counts = this.counts as Float64Array;
     const low = Math.min(this.offset, index);
-    const high = Math.max(this.offset + this.counts.length - 1, index);
+    const high = Math.max(this.offset + counts.length - 1, index);
     // Grow by at least half again, so n inserts at widening edges cost O(n) copies overall.
-    const extra = Math.max(high - low + 1, Math.ceil(this.counts.length * 1.5)) - (high - low + 1);
+    const extra = Math.max(high - low + 1, Math.ceil(counts.length * 1.5)) - (high - low + 1);
     const newLow = index < this.offset ? low - extra : low;
     const grown = new Float64Array(high - newLow + 1 + (index < this.offset ? 0 : extra));
-    grown.set(this.counts, this.offset - newLow);
+    grown.set(counts, this.offset - newLow);
     this.counts = grown;
     this.offset = newLow;
     return index - newLow;

@@ -1,19 +1,20 @@
 /**
- * Rollups: the figures of each model × operation × project per hour and per day, kept in
- * `metric_rollups` so that `/stats` merges a few hundred rows instead of reading millions of
- * records. They are a cache of `request_metrics`, never a second truth:
+ * Rollups: the figures of each model × operation × project per hour, day and month (UTC),
+ * kept in `metric_rollups` so that `/stats` merges a few dozen rows instead of reading
+ * millions of records. They are a cache of `request_metrics`, never a second truth:
  *
- * - every insert bumps the `version` of the hours and days its records fall in, in the same
- *   transaction (`rollup_periods`);
+ * - every insert bumps the `version` of the hour, day and month its records fall in, in the
+ *   same transaction (`rollup_periods`);
  * - {@link Rollups.build} rebuilds closed periods whose rollups are older than their
- *   version — hours from their records, days from their hours — and records which version
- *   it built, atomically with the rows;
- * - {@link Rollups.plan} serves a window from clean days and hours only, and reads the
+ *   version — hours from their records, days from their hours, months from their days — and
+ *   records which version it built, atomically with the rows;
+ * - {@link Rollups.plan} serves a window from clean months, days and hours only, and reads the
  *   records of everything else (the edges of the window, the current hour, periods changed
  *   since their build). So answers are never stale, and a late record, an import or a
  *   concurrent build can only make a period dirty — never wrong.
  */
 import {
+  type BuiltPart,
   decodeRollupInto,
   encodeRollup,
   HOUR_MS,
@@ -29,13 +30,17 @@ import type { Database, MetricRollupTable, RollupGrain } from './schema.js';
 
 /** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
-const GRAIN_MS: Record<RollupGrain, number> = { hour: HOUR_MS, day: DAY_MS };
+const GRAINS: readonly RollupGrain[] = ['hour', 'day', 'month'];
+// Each longer period is built from the periods one grain finer.
+const FINER: Record<'day' | 'month', RollupGrain> = { day: 'hour', month: 'day' };
 
 /** A time range to read records from; `undefined` ends are open. */
 export type RawRange = readonly [from: number | undefined, to: number | undefined];
 
 /** Where the figures of a window come from. */
 export interface RollupPlan {
+  /** Starts of the months served from month rollups. */
+  months: number[];
   /** Starts of the days served from day rollups. */
   days: number[];
   /** Starts of the hours served from hour rollups. */
@@ -44,10 +49,11 @@ export interface RollupPlan {
   raw: RawRange[];
 }
 
-/** What one {@link Rollups.build} call did. */
+/** What one {@link Rollups.build} call did: periods rebuilt per grain. */
 export interface BuildResult {
   hours: number;
   days: number;
+  months: number;
 }
 
 /** How the store runs statements atomically, and reads records. */
@@ -60,7 +66,24 @@ export interface RollupHost {
 }
 
 const periodId = (grain: RollupGrain, start: number) => `${grain}:${start}`;
-const startOf = (ts: number, grain: RollupGrain) => Math.floor(ts / GRAIN_MS[grain]) * GRAIN_MS[grain];
+
+/** Start of the UTC hour, day or month holding `ts`. */
+export function periodStartOf(ts: number, grain: RollupGrain): number {
+  if (grain === 'hour') return Math.floor(ts / HOUR_MS) * HOUR_MS;
+  if (grain === 'day') return Math.floor(ts / DAY_MS) * DAY_MS;
+  const date = new Date(ts);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+}
+
+/** End (exclusive) of the period starting at `start`. */
+export function periodEndOf(start: number, grain: RollupGrain): number {
+  if (grain === 'hour') return start + HOUR_MS;
+  if (grain === 'day') return start + DAY_MS;
+  const date = new Date(start);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+}
+
+const COUNTED: Record<RollupGrain, keyof BuildResult> = { hour: 'hours', day: 'days', month: 'months' };
 
 // SQLite/PostgreSQL return a Buffer (a Uint8Array), D1 an ArrayBuffer or an array of bytes.
 function bytesOf(data: Uint8Array | ArrayBuffer | number[]): Uint8Array {
@@ -79,13 +102,16 @@ export class Rollups {
   markChanged(records: Iterable<RequestMetric>): CompiledQuery[] {
     const periods = new Map<string, { id: string; grain: RollupGrain; start: number; version: number; built_version: number }>();
     for (const record of records) {
-      for (const grain of ['hour', 'day'] as const) {
-        const start = startOf(record.ts, grain);
+      for (const grain of GRAINS) {
+        const start = periodStartOf(record.ts, grain);
         const id = periodId(grain, start);
         if (!periods.has(id)) periods.set(id, { id, grain, start, version: 1, built_version: 0 });
       }
     }
-    const rows = [...periods.values()];
+    return this.bumpVersions([...periods.values()]);
+  }
+
+  private bumpVersions(rows: Array<{ id: string; grain: RollupGrain; start: number; version: number; built_version: number }>): CompiledQuery[] {
     const perStatement = Math.max(1, Math.floor(this.host.maxParams / 5));
     const queries: CompiledQuery[] = [];
     for (let i = 0; i < rows.length; i += perStatement) {
@@ -100,10 +126,13 @@ export class Rollups {
     return queries;
   }
 
-  /** Marks every hour and day that holds records as changed (after a bulk load that bypassed the store). */
+  /**
+   * Marks every hour and day that holds records as changed (after a bulk load that bypassed
+   * the store); months follow as their days are rebuilt.
+   */
   async markAll(): Promise<void> {
     for (const grain of ['hour', 'day'] as const) {
-      const ms = GRAIN_MS[grain];
+      const ms = grain === 'hour' ? HOUR_MS : DAY_MS;
       await sql`insert into rollup_periods (id, grain, start, version, built_version)
         select distinct ${grain} || ':' || ((ts / ${sql.lit(ms)}) * ${sql.lit(ms)}), ${grain}, (ts / ${sql.lit(ms)}) * ${sql.lit(ms)}, 1, 0
         from request_metrics where true
@@ -112,26 +141,28 @@ export class Rollups {
   }
 
   /**
-   * Rebuilds up to `limit` closed periods (ended before `now`) whose rollups are out of
-   * date: hours first, then the days whose hours are all clean. Safe to run anywhere,
-   * any number of times, concurrently.
+   * Rebuilds up to `limit` closed periods per grain (ended before `now`) whose rollups are
+   * out of date: hours first, then the days whose hours are all clean, then the months
+   * whose days are. Safe to run anywhere, any number of times, concurrently.
    */
   async build(now: number, limit = 200): Promise<BuildResult> {
-    const result: BuildResult = { hours: 0, days: 0 };
-    for (const grain of ['hour', 'day'] as const) {
+    const result: BuildResult = { hours: 0, days: 0, months: 0 };
+    for (const grain of GRAINS) {
       const dirty = await this.host.db
         .selectFrom('rollup_periods')
         .select(['start', 'version'])
         .where('grain', '=', grain)
         .where((eb) => eb('built_version', '<>', eb.ref('version')))
-        .where('start', '<=', now - GRAIN_MS[grain])
+        .where('start', '<=', now - HOUR_MS)
         .orderBy('start')
         .limit(limit)
         .execute();
       for (const period of dirty) {
         const start = Number(period.start);
-        const built = grain === 'hour' ? await this.buildHour(start, Number(period.version)) : await this.buildDay(start, Number(period.version));
-        if (built) result[grain === 'hour' ? 'hours' : 'days']++;
+        if (periodEndOf(start, grain) > now) continue;
+        const version = Number(period.version);
+        const built = grain === 'hour' ? await this.buildHour(start, version) : await this.buildFromFiner(grain, start, version);
+        if (built) result[COUNTED[grain]]++;
       }
     }
     return result;
@@ -143,30 +174,32 @@ export class Rollups {
     return true;
   }
 
-  private async buildDay(start: number, version: number): Promise<boolean> {
-    const end = start + DAY_MS;
+  /** A day from its hours, a month from its days — once every one of them is clean. */
+  private async buildFromFiner(grain: 'day' | 'month', start: number, version: number): Promise<boolean> {
+    const finer = FINER[grain];
+    const end = periodEndOf(start, grain);
     const pending = await this.host.db
       .selectFrom('rollup_periods')
       .select('id')
-      .where('grain', '=', 'hour')
+      .where('grain', '=', finer)
       .where('start', '>=', start)
       .where('start', '<', end)
       .where((eb) => eb('built_version', '<>', eb.ref('version')))
       .limit(1)
       .execute();
     if (pending.length > 0) return false;
-    const day = new Map<string, RollupPart>();
-    for (const part of await this.parts('hour', start, end, {})) {
+    const merged = new Map<string, BuiltPart>();
+    for (const part of await this.parts(finer, start, end, {})) {
       const key = JSON.stringify([part.model, part.operation, part.project]);
-      const merged = day.get(key);
-      if (merged === undefined) day.set(key, { ...part, start });
-      else merged.aggregate.merge(part.aggregate);
+      let into = merged.get(key);
+      if (into === undefined) merged.set(key, (into = { ...part, start, figures: new RollupAggregate() }));
+      decodeRollupInto(part.figures as Uint8Array, into.figures);
     }
-    await this.replace('day', start, version, [...day.values()]);
+    await this.replace(grain, start, version, [...merged.values()]);
     return true;
   }
 
-  private async replace(grain: RollupGrain, start: number, version: number, parts: RollupPart[]): Promise<void> {
+  private async replace(grain: RollupGrain, start: number, version: number, parts: Array<BuiltPart>): Promise<void> {
     const db = this.host.db;
     const queries: CompiledQuery[] = [db.deleteFrom('metric_rollups').where('grain', '=', grain).where('start', '=', start).compile()];
     const rows = parts.map((part) => ({
@@ -175,17 +208,22 @@ export class Rollups {
       model: part.model,
       operation: part.operation,
       project: part.project,
-      data: encodeRollup(part.aggregate),
+      data: encodeRollup(part.figures),
     }));
     const perStatement = Math.max(1, Math.floor(this.host.maxParams / 6));
     for (let i = 0; i < rows.length; i += perStatement) queries.push(db.insertInto('metric_rollups').values(rows.slice(i, i + perStatement)).compile());
     queries.push(db.updateTable('rollup_periods').set({ built_version: version }).where('id', '=', periodId(grain, start)).compile());
+    // A rebuilt day changes its month (this is how months of records loaded in bulk get marked).
+    if (grain === 'day') {
+      const month = periodStartOf(start, 'month');
+      queries.push(...this.bumpVersions([{ id: periodId('month', month), grain: 'month', start: month, version: 1, built_version: 0 }]));
+    }
     await this.host.runAtomically(queries);
   }
 
   /**
-   * Which days and hours of the window `filter` names can be served from rollups, and
-   * which ranges must be read from records. `hourly`: hours only (for a series by hour).
+   * Which months, days and hours of the window `filter` names can be served from rollups,
+   * and which ranges must be read from records. `hourly`: hours only (a series by hour).
    */
   async plan(filter: StatsFilter, hourly: boolean): Promise<RollupPlan> {
     const from = filter.from ?? Number.NEGATIVE_INFINITY;
@@ -194,21 +232,27 @@ export class Rollups {
       .selectFrom('rollup_periods')
       .select(['grain', 'start'])
       .where((eb) => eb('built_version', '=', eb.ref('version')));
-    if (filter.from !== undefined) query = query.where('start', '>=', filter.from - DAY_MS);
+    if (hourly) query = query.where('grain', '=', 'hour');
+    // A month that starts up to 31 days before `from` may still end inside the window: read it, drop it below.
+    if (filter.from !== undefined) query = query.where('start', '>=', filter.from - 31 * DAY_MS);
     if (filter.to !== undefined) query = query.where('start', '<', filter.to);
     const clean = await query.orderBy('start').execute();
 
-    const days = hourly
-      ? []
-      : clean.filter((p) => p.grain === 'day').map((p) => Number(p.start)).filter((start) => start >= from && start + DAY_MS <= to);
-    const inDays = new Set(days);
-    const hours = clean
-      .filter((p) => p.grain === 'hour')
-      .map((p) => Number(p.start))
-      .filter((start) => start >= from && start + HOUR_MS <= to && !inDays.has(startOf(start, 'day')));
-    const covered = [...days.map((start) => [start, start + DAY_MS] as const), ...hours.map((start) => [start, start + HOUR_MS] as const)].sort(
-      (a, b) => a[0] - b[0],
-    );
+    // Longest periods first; a shorter one is used only where no longer one already covers it.
+    const covered: Array<readonly [number, number]> = [];
+    const isCovered = (start: number) => covered.some(([a, b]) => start >= a && start < b);
+    const chosen: Record<RollupGrain, number[]> = { hour: [], day: [], month: [] };
+    for (const grain of ['month', 'day', 'hour'] as const) {
+      for (const period of clean) {
+        if (period.grain !== grain) continue;
+        const start = Number(period.start);
+        const end = periodEndOf(start, grain);
+        if (start < from || end > to || isCovered(start)) continue;
+        chosen[grain].push(start);
+        covered.push([start, end]);
+      }
+    }
+    covered.sort((a, b) => a[0] - b[0]);
     const raw: RawRange[] = [];
     let cursor: number | undefined = filter.from;
     for (const [start, end] of covered) {
@@ -216,10 +260,10 @@ export class Rollups {
       cursor = end;
     }
     if (covered.length === 0 || cursor === undefined || filter.to === undefined || cursor < filter.to) raw.push([cursor, filter.to]);
-    return { days, hours, raw };
+    return { months: chosen.month, days: chosen.day, hours: chosen.hour, raw };
   }
 
-  /** The rollup parts of `grain` with starts in [from, to) matching the filter's model, operation and project. */
+  /** The rollup parts (as blobs) of `grain` with starts in [from, to) matching the filter's model, operation and project. */
   async parts(grain: RollupGrain, from: number, to: number, filter: StatsFilter, only?: ReadonlySet<number>): Promise<RollupPart[]> {
     let query = this.host.db.selectFrom('metric_rollups').selectAll().where('grain', '=', grain).where('start', '>=', from).where('start', '<', to);
     if (filter.model !== undefined) query = query.where('model', '=', filter.model);
@@ -231,8 +275,7 @@ export class Rollups {
     for (const row of rows) {
       const start = Number(row.start);
       if (only !== undefined && !only.has(start)) continue;
-      const aggregate = decodeRollupInto(bytesOf(row.data), new RollupAggregate());
-      parts.push({ start, model: row.model, operation: row.operation, project: row.project, aggregate });
+      parts.push({ start, model: row.model, operation: row.operation, project: row.project, figures: bytesOf(row.data) });
     }
     return parts;
   }
@@ -240,7 +283,7 @@ export class Rollups {
   /** The parts a plan serves from rollups. */
   async partsOf(plan: RollupPlan, filter: StatsFilter): Promise<RollupPart[]> {
     const parts: RollupPart[] = [];
-    for (const [grain, starts] of [['day', plan.days], ['hour', plan.hours]] as const) {
+    for (const [grain, starts] of [['month', plan.months], ['day', plan.days], ['hour', plan.hours]] as const) {
       if (starts.length === 0) continue;
       const first = starts[0] as number;
       const last = starts[starts.length - 1] as number;

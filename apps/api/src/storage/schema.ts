@@ -52,11 +52,11 @@ export interface ModelResidencyTable {
 }
 
 /** How long a rollup row's period is. */
-export type RollupGrain = 'hour' | 'day';
+export type RollupGrain = 'hour' | 'day' | 'month';
 
 /**
- * The `metric_rollups` table: the figures of one model × operation × project over one hour
- * or day, as a blob of core's rollup codec (`encodeRollup`). A cache of `request_metrics`:
+ * The `metric_rollups` table: the figures of one model × operation × project over one hour,
+ * day or month (UTC), as a blob of core's rollup codec (`encodeRollup`). A cache of `request_metrics`:
  * rebuilt from it whenever that period changes, never written on its own.
  */
 export interface MetricRollupTable {
@@ -70,12 +70,12 @@ export interface MetricRollupTable {
 }
 
 /**
- * The `rollup_periods` table: for each hour and day that holds records, how often records
+ * The `rollup_periods` table: for each hour, day and month that holds records, how often records
  * were added to it (`version`) and which version its rollup rows were built from. A period
  * is served from rollups only while the two are equal.
  */
 export interface RollupPeriodTable {
-  /** `hour:<start>` or `day:<start>`. */
+  /** `<grain>:<start>`, e.g. `day:1795737600000`. */
   id: string;
   grain: RollupGrain;
   start: BigIntColumn;

@@ -11,7 +11,6 @@ import {
   byPromptTokens,
   type HourlyPoint,
   hourly,
-  hourlyOfParts,
   type ModelSummary,
   modelSummaryOfParts,
   NO_PROJECT,
@@ -22,6 +21,7 @@ import {
   type Summary,
   summarize,
   summaryOfParts,
+  hourlyOfParts,
 } from '@ollama-perf/core';
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { ResidencyEvent } from '../residency/residency.js';
@@ -155,37 +155,45 @@ export class MetricStore {
   }
 
   /**
-   * What a window's figures are made of: its records when no rollup covers any of it
-   * (exact), else rollup parts plus the records of the ranges no clean rollup covers.
-   * `hourly`: parts of hours only, for a series by hour.
+   * A window's figures as rollup parts — clean months, days and hours (hours only when `hourly`,
+   * for a series by hour) plus the records of the ranges no clean rollup covers — or
+   * `null` when no rollup covers any of it (the caller then computes exactly from records).
    */
-  private async figures(filter: StatsFilter, hourly: boolean): Promise<{ records: RequestMetric[] } | { parts: RollupPart[] }> {
+  private async partsFor(filter: StatsFilter, hourly: boolean): Promise<RollupPart[] | null> {
     const plan = await this.rollups.plan(filter, hourly);
-    if (plan.days.length === 0 && plan.hours.length === 0) return { records: await this.records(filter) };
+    if (plan.months.length === 0 && plan.days.length === 0 && plan.hours.length === 0) return null;
     const parts = await this.rollups.partsOf(plan, filter);
     for (const [from, to] of plan.raw) parts.push(...partsOfRecords(await this.records({ ...filter, from, to })));
-    return { parts };
+    return parts;
+  }
+
+  /** Hour parts of a window, for its hourly series. */
+  private async hourPartsFor(filter: StatsFilter): Promise<RollupPart[]> {
+    return (await this.partsFor(filter, true)) ?? partsOfRecords(await this.records(filter));
   }
 
   /** `GET /stats`: the Summary JSON over the records matching `filter`. */
   async summary(filter: StatsFilter = {}): Promise<Summary> {
-    const figures = await this.figures(filter, false);
-    return 'records' in figures ? summarize(figures.records, filter) : summaryOfParts(figures.parts, filter);
+    const parts = await this.partsFor(filter, false);
+    return parts === null ? summarize(await this.records(filter), filter) : summaryOfParts(parts, filter);
   }
 
   /** `GET /stats?series=hourly`: the summary plus the hourly series over all models. */
   async summaryWithHourly(filter: StatsFilter = {}): Promise<Summary & { hourly: HourlyPoint[] }> {
-    const figures = await this.figures(filter, true);
-    if ('records' in figures) return { ...summarize(figures.records, filter), hourly: hourly(figures.records) };
-    return { ...summaryOfParts(figures.parts, filter), hourly: hourlyOfParts(figures.parts) };
+    const parts = await this.partsFor(filter, false);
+    if (parts === null) {
+      const records = await this.records(filter);
+      return { ...summarize(records, filter), hourly: hourly(records) };
+    }
+    return { ...summaryOfParts(parts, filter), hourly: hourlyOfParts(await this.hourPartsFor(filter)) };
   }
 
   /** `GET /stats/:model`: one model's summary and series, or `null` when it has no records at all. */
   async modelSummary(model: string, filter: StatsFilter = {}): Promise<ModelSummary | null> {
     const scoped = { ...filter, model };
-    const figures = await this.figures(scoped, true);
-    if ('parts' in figures) return modelSummaryOfParts(figures.parts, model, scoped);
-    const { records } = figures;
+    const parts = await this.partsFor(scoped, false);
+    if (parts !== null) return modelSummaryOfParts(parts, await this.hourPartsFor(scoped), model, scoped);
+    const records = await this.records(scoped);
     if (records.length === 0 && !(await this.hasModel(model))) return null;
     return { ...summarize(records, scoped), model, hourly: hourly(records), by_prompt_tokens: byPromptTokens(records) };
   }

@@ -53,8 +53,8 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
 
     it('builds every hour and day that holds records, and then has nothing left to do', async () => {
       const hours = new Set(records.map((r) => Math.floor(r.ts / HOUR))).size;
-      expect(firstBuild).toEqual({ hours, days: 4 });
-      expect(await target.build(LATER)).toEqual({ hours: 0, days: 0 });
+      expect(firstBuild).toEqual({ hours, days: 4, months: 1 });
+      expect(await target.build(LATER)).toEqual({ hours: 0, days: 0, months: 0 });
     });
 
     it.each<[string, StatsFilter]>([
@@ -93,14 +93,14 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
       const all = [...records, late];
       const before = await getJson('/stats');
       expect(summaryDifferences(before, summarize(all), TOLERANCE).differences).toEqual([]);
-      expect(await target.build(LATER)).toEqual({ hours: 1, days: 1 });
+      expect(await target.build(LATER)).toEqual({ hours: 1, days: 1, months: 1 });
       const after = await getJson('/stats');
       expect(summaryDifferences(after, summarize(all), TOLERANCE).differences).toEqual([]);
       expect((after.latency_ms as { max: number }).max).toBe(123_456);
     });
 
     it('leaves periods that are not over yet to the records', async () => {
-      expect(await target.build(FIXTURE_START + 2 * HOUR)).toEqual({ hours: 0, days: 0 });
+      expect(await target.build(FIXTURE_START + 2 * HOUR)).toEqual({ hours: 0, days: 0, months: 0 });
     });
   });
 }
