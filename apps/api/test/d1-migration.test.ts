@@ -8,15 +8,21 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrationsFor } from '../src/storage/migrations.js';
 
+// The statements migration `name` issues, run after the migrations before it (as wrangler runs them).
 async function sqliteDdl(name: string): Promise<string[]> {
   const statements: string[] = [];
+  let logging = false;
   const db = new Kysely<unknown>({
     dialect: new SqliteDialect({ database: new SqliteDatabase(':memory:') }),
     log: (event) => {
-      if (event.level === 'query') statements.push(event.query.sql);
+      if (logging && event.level === 'query') statements.push(event.query.sql);
     },
   });
-  await migrationsFor('sqlite')[name]?.up(db);
+  for (const [migration, { up }] of Object.entries(migrationsFor('sqlite'))) {
+    logging = migration === name;
+    await up(db);
+    if (logging) break;
+  }
   await db.destroy();
   return statements;
 }

@@ -64,13 +64,12 @@ class PartsMerger {
   readonly byOperation = new Map<string, GroupAggregate>();
   readonly byProject = new Map<string, GroupAggregate>();
   readonly byConcurrency: Array<GroupAggregate | null> = CONCURRENCY_BUCKETS.map(() => null);
-  readonly byHour = new Map<number, GroupAggregate>();
   readonly byPromptTokens: Array<GroupAggregate | null> = PROMPT_TOKEN_BUCKETS.map(() => null);
   private readonly reader = new RollupBlobReader();
 
   constructor(
     parts: Iterable<RollupPart>,
-    private readonly want: { breakdowns: boolean; hourly: boolean; promptTokens: boolean },
+    private readonly want: { breakdowns: boolean; promptTokens: boolean },
   ) {
     for (const part of parts) this.add(part);
   }
@@ -87,7 +86,6 @@ class PartsMerger {
       figures.mergeAllInto(groupOf(this.byProject, part.project ?? NO_PROJECT));
       figures.mergeConcurrencyInto(this.byConcurrency);
     }
-    if (this.want.hourly) figures.mergeAllInto(groupOf(this.byHour, part.start));
     if (this.want.promptTokens) figures.mergePromptTokensInto(this.byPromptTokens);
   }
 
@@ -102,10 +100,6 @@ class PartsMerger {
       by_concurrency: bucketSummaries(CONCURRENCY_BUCKETS, (i) => this.byConcurrency[i]?.summary() ?? emptySummary()),
     };
   }
-
-  hourly(): HourlyPoint[] {
-    return hourlySeries(this.byHour, emptySummary());
-  }
 }
 
 /**
@@ -113,20 +107,41 @@ class PartsMerger {
  * project; `filter` only fills `from` and `to`).
  */
 export function summaryOfParts(parts: Iterable<RollupPart>, filter: StatsFilter = {}): Summary {
-  return new PartsMerger(parts, { breakdowns: true, hourly: false, promptTokens: false }).summary(filter);
+  return new PartsMerger(parts, { breakdowns: true, promptTokens: false }).summary(filter);
 }
 
+/**
+ * A part of an hourly series: figures to merge into their hour, or the summary of a whole
+ * hour computed when its rollup was built (an hour has one or the other, never both).
+ */
+export type HourPart = Pick<RollupPart, 'start' | 'figures'> | { start: number; summary: GroupSummary };
+
 /** The hourly series of hour parts. */
-export function hourlyOfParts(hourParts: Iterable<RollupPart>): HourlyPoint[] {
-  return new PartsMerger(hourParts, { breakdowns: false, hourly: true, promptTokens: false }).hourly();
+export function hourlyOfParts(hourParts: Iterable<HourPart>): HourlyPoint[] {
+  const reader = new RollupBlobReader();
+  const byHour = new Map<number, { summary(): GroupSummary }>();
+  for (const part of hourParts) {
+    if ('summary' in part) {
+      if (byHour.has(part.start)) throw new Error(`hour ${new Date(part.start).toISOString()} has a summary and other parts`);
+      const { summary } = part;
+      byHour.set(part.start, { summary: () => summary });
+      continue;
+    }
+    let group = byHour.get(part.start);
+    if (group === undefined) byHour.set(part.start, (group = new GroupAggregate()));
+    if (!(group instanceof GroupAggregate)) throw new Error(`hour ${new Date(part.start).toISOString()} has a summary and other parts`);
+    const figures: MergeableFigures = part.figures instanceof Uint8Array ? reader.load(part.figures, { all: true }) : part.figures;
+    figures.mergeAllInto(group);
+  }
+  return hourlySeries(byHour, emptySummary());
 }
 
 /**
  * `GET /stats/:model` from one model's parts (any periods) and its hour parts (for the
  * hourly series; the two may hold the same hours).
  */
-export function modelSummaryOfParts(parts: Iterable<RollupPart>, hourParts: Iterable<RollupPart>, model: string, filter: StatsFilter = {}): ModelSummary {
-  const merged = new PartsMerger(parts, { breakdowns: true, hourly: false, promptTokens: true });
+export function modelSummaryOfParts(parts: Iterable<RollupPart>, hourParts: Iterable<HourPart>, model: string, filter: StatsFilter = {}): ModelSummary {
+  const merged = new PartsMerger(parts, { breakdowns: true, promptTokens: true });
   return {
     ...merged.summary(filter),
     model,

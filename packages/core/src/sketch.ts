@@ -120,7 +120,7 @@ export class LogSketch {
       return;
     }
     // The hot loop of merging stored rollups: make room once (indices are ascending), then add.
-    if (this.counts === null) this.densify(this.sparse ?? new Map([[indices[0] as number, 0]]));
+    if (this.counts === null) this.densify(this.sparse ?? new Map(), indices[0] as number, indices[n - 1] as number);
     this.addToBucket(indices[0] as number, 0);
     this.addToBucket(indices[n - 1] as number, 0);
     const dense = this.counts as Float64Array;
@@ -165,7 +165,19 @@ export class LogSketch {
 
   /** The value at each 0-based rank (ascending ranks): exact at the ends, a bucket's value in between. */
   private valuesAtRanks(ranks: number[]): number[] {
-    const buckets = this.buckets();
+    // Dense buckets are walked in place (this runs for every stat of every hour of a series);
+    // sparse ones are few, and sorted first.
+    let indices: ArrayLike<number>;
+    let counts: ArrayLike<number>;
+    if (this.counts !== null) {
+      counts = this.counts;
+      indices = { length: counts.length } as ArrayLike<number>;
+    } else {
+      const pairs = this.buckets();
+      indices = pairs.filter((_, i) => i % 2 === 0);
+      counts = pairs.filter((_, i) => i % 2 === 1);
+    }
+    const dense = this.counts !== null;
     const out: number[] = [];
     let seen = this.zeros;
     let next = 0;
@@ -174,20 +186,19 @@ export class LogSketch {
       else if (rank === this.count - 1) out.push(this.max);
       else if (rank < this.zeros) out.push(0);
       else {
-        while (seen <= rank && next < buckets.length) {
-          seen += buckets[next + 1] as number;
-          next += 2;
-        }
-        const value = bucketValueOf(buckets[next - 2] as number);
+        while (seen <= rank && next < counts.length) seen += counts[next++] as number;
+        const index = dense ? this.offset + next - 1 : (indices[next - 1] as number);
+        const value = bucketValueOf(index);
         out.push(value < this.min ? this.min : value > this.max ? this.max : value);
       }
     }
     return out;
   }
 
-  private densify(sparse: Map<number, number>): void {
-    let low = Number.POSITIVE_INFINITY;
-    let high = Number.NEGATIVE_INFINITY;
+  /** Turns sparse buckets dense, spanning at least `from`..`to` too when given. */
+  private densify(sparse: Map<number, number>, from = Number.POSITIVE_INFINITY, to = Number.NEGATIVE_INFINITY): void {
+    let low = from;
+    let high = to;
     for (const index of sparse.keys()) {
       if (index < low) low = index;
       if (index > high) high = index;

@@ -15,17 +15,20 @@
  */
 import {
   type BuiltPart,
+  type GroupSummary,
+  type HourPart,
   decodeRollupInto,
   encodeRollup,
   HOUR_MS,
   NO_PROJECT,
+  type Operation,
   type RequestMetric,
   RollupAggregate,
   type RollupPart,
   type StatsFilter,
   partsOfRecords,
 } from '@ollama-perf/core';
-import { type CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
+import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, MetricRollupTable, RollupGrain } from './schema.js';
 
 /** One day in milliseconds. */
@@ -81,6 +84,39 @@ export function periodEndOf(start: number, grain: RollupGrain): number {
   if (grain === 'day') return start + DAY_MS;
   const date = new Date(start);
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+}
+
+type RollupRow = Insertable<MetricRollupTable>;
+
+/**
+ * Extra rows of each hour for the hourly series: the hour per model (`hour_model`) and the
+ * whole hour (`hour_all`), holding the group figures and their summary, computed once here.
+ * A 30-day series then parses 720 small JSON objects, however many records the hours hold,
+ * instead of merging one row per model × operation × project × hour.
+ */
+const SERIES_GRAINS = ['hour_model', 'hour_all'] as const;
+
+function seriesRowsOf(parts: BuiltPart[], start: number): RollupRow[] {
+  const byModel = new Map<string, RollupAggregate>();
+  const all = new RollupAggregate();
+  for (const part of parts) {
+    let model = byModel.get(part.model);
+    if (model === undefined) byModel.set(part.model, (model = new RollupAggregate()));
+    part.figures.mergeAllInto(model.all);
+    part.figures.mergeAllInto(all.all);
+  }
+  // Not an inference operation: '' marks a row that spans every operation and project.
+  const row = (grain: (typeof SERIES_GRAINS)[number], model: string, figures: RollupAggregate): RollupRow => ({
+    grain,
+    start,
+    model,
+    operation: '' as Operation,
+    project: null,
+    data: encodeRollup(figures),
+    summary: JSON.stringify(figures.all.summary()),
+  });
+  if (parts.length === 0) return [];
+  return [...[...byModel].map(([model, figures]) => row('hour_model', model, figures)), row('hour_all', '', all)];
 }
 
 const COUNTED: Record<RollupGrain, keyof BuildResult> = { hour: 'hours', day: 'days', month: 'months' };
@@ -170,7 +206,7 @@ export class Rollups {
 
   private async buildHour(start: number, version: number): Promise<boolean> {
     const parts = partsOfRecords(await this.host.records({ from: start, to: start + HOUR_MS }));
-    await this.replace('hour', start, version, parts);
+    await this.replace('hour', start, version, parts, seriesRowsOf(parts, start));
     return true;
   }
 
@@ -199,17 +235,22 @@ export class Rollups {
     return true;
   }
 
-  private async replace(grain: RollupGrain, start: number, version: number, parts: Array<BuiltPart>): Promise<void> {
+  private async replace(grain: RollupGrain, start: number, version: number, parts: BuiltPart[], series: RollupRow[] = []): Promise<void> {
     const db = this.host.db;
-    const queries: CompiledQuery[] = [db.deleteFrom('metric_rollups').where('grain', '=', grain).where('start', '=', start).compile()];
-    const rows = parts.map((part) => ({
-      grain,
-      start,
-      model: part.model,
-      operation: part.operation,
-      project: part.project,
-      data: encodeRollup(part.figures),
-    }));
+    const grains: Array<MetricRollupTable['grain']> = grain === 'hour' ? ['hour', ...SERIES_GRAINS] : [grain];
+    const queries: CompiledQuery[] = [db.deleteFrom('metric_rollups').where('grain', 'in', grains).where('start', '=', start).compile()];
+    const rows: RollupRow[] = [
+      ...parts.map((part) => ({
+        grain,
+        start,
+        model: part.model,
+        operation: part.operation,
+        project: part.project,
+        data: encodeRollup(part.figures),
+        summary: null,
+      })),
+      ...series,
+    ];
     const perStatement = Math.max(1, Math.floor(this.host.maxParams / 6));
     for (let i = 0; i < rows.length; i += perStatement) queries.push(db.insertInto('metric_rollups').values(rows.slice(i, i + perStatement)).compile());
     queries.push(db.updateTable('rollup_periods').set({ built_version: version }).where('id', '=', periodId(grain, start)).compile());
@@ -277,6 +318,35 @@ export class Rollups {
       if (only !== undefined && !only.has(start)) continue;
       parts.push({ start, model: row.model, operation: row.operation, project: row.project, figures: bytesOf(row.data) });
     }
+    return parts;
+  }
+
+  /**
+   * The hour parts of an hourly series over the window `filter` names: the stored summaries
+   * of clean hours (per model, or all models) plus parts from the records of the rest. `null`
+   * when the filter names an operation or project (series rows span all of them).
+   */
+  async seriesParts(filter: StatsFilter): Promise<HourPart[] | null> {
+    if (filter.operation !== undefined || filter.project !== undefined) return null;
+    const plan = await this.plan(filter, true);
+    const parts: HourPart[] = [];
+    if (plan.hours.length > 0) {
+      const first = plan.hours[0] as number;
+      const last = plan.hours[plan.hours.length - 1] as number;
+      const only = new Set(plan.hours);
+      let query = this.host.db
+        .selectFrom('metric_rollups')
+        .select(['start', 'summary'])
+        .where('grain', '=', filter.model === undefined ? 'hour_all' : 'hour_model')
+        .where('start', '>=', first)
+        .where('start', '<=', last);
+      if (filter.model !== undefined) query = query.where('model', '=', filter.model);
+      for (const row of await query.execute()) {
+        const start = Number(row.start);
+        if (only.has(start)) parts.push({ start, summary: JSON.parse(row.summary ?? 'null') as GroupSummary });
+      }
+    }
+    for (const [from, to] of plan.raw) parts.push(...partsOfRecords(await this.host.records({ ...filter, from, to })));
     return parts;
   }
 

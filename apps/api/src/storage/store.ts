@@ -21,6 +21,7 @@ import {
   type Summary,
   summarize,
   summaryOfParts,
+  type HourPart,
   hourlyOfParts,
 } from '@ollama-perf/core';
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
@@ -168,8 +169,8 @@ export class MetricStore {
   }
 
   /** Hour parts of a window, for its hourly series. */
-  private async hourPartsFor(filter: StatsFilter): Promise<RollupPart[]> {
-    return (await this.partsFor(filter, true)) ?? partsOfRecords(await this.records(filter));
+  private async hourPartsFor(filter: StatsFilter): Promise<HourPart[]> {
+    return (await this.rollups.seriesParts(filter)) ?? (await this.partsFor(filter, true)) ?? partsOfRecords(await this.records(filter));
   }
 
   /** `GET /stats`: the Summary JSON over the records matching `filter`. */
