@@ -29,7 +29,7 @@ import {
   partsOfRecords,
 } from '@ollama-perf/core';
 import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
-import type { Database, MetricRollupTable, RollupGrain } from './schema.js';
+import { type Database, METRIC_ROLLUP_COLUMNS, type MetricRollupTable, type RollupGrain } from './schema.js';
 
 /** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
@@ -251,7 +251,7 @@ export class Rollups {
       })),
       ...series,
     ];
-    const perStatement = Math.max(1, Math.floor(this.host.maxParams / 6));
+    const perStatement = Math.max(1, Math.floor(this.host.maxParams / METRIC_ROLLUP_COLUMNS.length));
     for (let i = 0; i < rows.length; i += perStatement) queries.push(db.insertInto('metric_rollups').values(rows.slice(i, i + perStatement)).compile());
     queries.push(db.updateTable('rollup_periods').set({ built_version: version }).where('id', '=', periodId(grain, start)).compile());
     // A rebuilt day changes its month (this is how months of records loaded in bulk get marked).

@@ -41,12 +41,13 @@ describe('residency on D1', () => {
     });
   });
 
-  it('the scheduled handler samples through the Worker (and survives an unreachable Ollama)', async () => {
+  it('the scheduled handler samples through the Worker (and survives an unreachable Ollama), and builds rollups', async () => {
     const worker = (await import('../../src/worker.ts')).default;
     const waits: Promise<unknown>[] = [];
     worker.scheduled({} as ScheduledController, env, { waitUntil: (p: Promise<unknown>) => waits.push(p), passThroughOnException() {} } as unknown as ExecutionContext);
-    expect(waits).toHaveLength(1);
+    expect(waits).toHaveLength(2);
     // The Ollama of wrangler.jsonc is not running here: the sample fails quietly.
     await expect(waits[0]).resolves.toBeNull();
+    await expect(waits[1]).resolves.toMatchObject({ hours: expect.any(Number) });
   });
 });
