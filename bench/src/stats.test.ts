@@ -40,7 +40,7 @@ describe('accuracy check', () => {
 });
 
 describe('stats benchmark (tiny)', () => {
-  it('times /stats and /stats/:model on SQLite and PostgreSQL, and the answers are exact', async () => {
+  it('times /stats and /stats/:model on SQLite and PostgreSQL, served from rollups within 1% of exact', async () => {
     const sizes = STATS_SIZES.tiny;
     const result = await runStats(sizes, () => undefined);
     expect(result.measurements.map((m) => m.backend)).toEqual(sizes.sizes.map((s) => s.backend));
@@ -53,12 +53,17 @@ describe('stats benchmark (tiny)', () => {
       expect(m.fillRate).toBeGreaterThan(0);
       expect(m.rollupRate).toBeGreaterThan(0);
       expect(m.gatewayPeakRss).toBeGreaterThan(0);
-      expect(m.accuracy).toMatchObject({ maxRelativeError: 0, countMismatches: 0 });
+      expect(m.accuracy?.countMismatches).toBe(0);
+      // Rollups answer (an exact computation would be off by nothing), within the 1% allowed.
+      expect(m.accuracy?.maxRelativeError).toBeGreaterThan(0);
+      expect(m.accuracy?.maxRelativeError).toBeLessThanOrEqual(0.01);
       expect(m.accuracy?.compared).toBeGreaterThan(0);
     }
 
     const results = newResults('tiny', { stats: result });
     expect(sectionTables(results).stats?.[0]?.rows).toHaveLength(sizes.sizes.length);
-    expect(checkTargets(results).find((t) => t.target.startsWith('/stats'))?.status).toMatch(/^(not met \(inferred\)|not measured)$/);
+    const targets = checkTargets(results);
+    expect(targets.find((t) => t.target.startsWith('/stats'))?.status).toBe('not measured');
+    expect(targets.find((t) => t.target.startsWith('Every percentile'))?.status).toBe('met');
   });
 });
