@@ -134,7 +134,7 @@ export function sectionTables(results: BenchResults): Partial<Record<SectionName
         ]),
         notes: [
           'Relative error: every p50/p95/p99 of every stat field, overall, per model (by_model) and of /stats/:model, against an exact R-7 computation over the generated records made outside the app.',
-          results.mode === 'full' ? '10M records measured (--full).' : '10M records only in --full mode: not measured in this run.',
+          results.mode === 'full' ? 'PostgreSQL 1M measured (--full).' : 'PostgreSQL 1M only in --full mode (its fill goes through the store at ~10k records/s).',
           `Fill rates (not the app's write path): ${stats.measurements.map((m) => `${m.backend} ${count(m.records)}: ${count(m.fillRate)} records/s`).join('; ')}; rollup build (the store's own, as the gateway's timer runs it): ${stats.measurements.map((m) => `${m.backend} ${count(m.records)}: ${count(m.rollupRate)} records/s`).join('; ')}.`,
         ],
       },

@@ -4,7 +4,7 @@
  *
  *   tsx src/run.ts                 default sizes (~10 min on 2 cores), writes bench/RESULTS.md
  *   tsx src/run.ts --quick         small sizes (a smoke run), prints only
- *   tsx src/run.ts --full          longer rounds and 10M records in the stats section, writes RESULTS.md
+ *   tsx src/run.ts --full          longer rounds and PostgreSQL 1M in the stats section, writes RESULTS.md
  *   tsx src/run.ts --only=ttfb,memory   some sections (prints only, unless --out is given)
  *   tsx src/run.ts --out=PATH      write the Markdown report to PATH
  *   tsx src/run.ts --render=results.json   re-render the report of a saved run (measures nothing)
