@@ -28,8 +28,8 @@ import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { ResidencyEvent } from '../residency/residency.js';
 import type { Flavor } from './migrations.js';
 import { Rollups } from './rollups.js';
-import { fromRow, toRow } from './rows.js';
-import type { Database } from './schema.js';
+import { fromRow, insertRecordsQuery } from './rows.js';
+import { type Database, REQUEST_METRIC_COLUMNS } from './schema.js';
 
 /** Outcome of an insert: records received, newly stored, and ignored as already stored (same id). */
 export interface InsertResult {
@@ -55,7 +55,6 @@ export interface MetricStoreOptions {
 
 // Bound parameters per statement: SQLite allows 32766, PostgreSQL 65535, D1 only 100.
 const MAX_PARAMS: Record<Backend, number> = { sqlite: 30_000, postgres: 60_000, d1: 100 };
-const COLUMNS = 25;
 
 /** Storage of request metrics and the statistics over them. */
 export class MetricStore {
@@ -96,14 +95,10 @@ export class MetricStore {
    */
   async insert(records: RequestMetric[]): Promise<InsertResult> {
     if (records.length === 0) return { received: 0, inserted: 0, duplicates: 0 };
-    const numericBooleans = this.backend !== 'postgres';
-    const rows = records.map((r) => toRow(r, numericBooleans));
-    const perStatement = Math.max(1, Math.floor(MAX_PARAMS[this.backend] / COLUMNS));
-    const chunks: (typeof rows)[] = [];
-    for (let i = 0; i < rows.length; i += perStatement) chunks.push(rows.slice(i, i + perStatement));
-    const inserts = chunks.map((chunk) =>
-      this.db.insertInto('request_metrics').values(chunk).onConflict((oc) => oc.column('id').doNothing()).compile(),
-    );
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMS[this.backend] / REQUEST_METRIC_COLUMNS.length));
+    const dialect = this.backend === 'postgres' ? 'postgres' : 'sqlite';
+    const inserts: CompiledQuery[] = [];
+    for (let i = 0; i < records.length; i += perStatement) inserts.push(insertRecordsQuery(records.slice(i, i + perStatement), dialect));
     // The hours and days the records fall in change in the same transaction: their rollups are then out of date.
     const changed = await this.runAtomically([...inserts, ...this.rollups.markChanged(records)]);
     const inserted = changed.slice(0, inserts.length).reduce((sum, n) => sum + n, 0);
