@@ -92,6 +92,20 @@ class SeriesMap<T> {
   sorted(): Array<{ labels: Labels; value: T }> {
     return [...this.series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
   }
+
+  /** Every series, in insertion order (for the stored state). */
+  entries(): Array<{ labels: Labels; value: T }> {
+    return [...this.series.values()];
+  }
+}
+
+type CounterState = Array<[Labels, number]>;
+type HistogramState = Array<[Labels, number[], number, number]>;
+
+/** The record-derived families as plain data: what a rollup stores, and what merges. */
+export interface MetricsState {
+  histograms: HistogramState[];
+  counters: CounterState[];
 }
 
 interface Family {
@@ -116,6 +130,14 @@ class Counter implements Family {
 
   render(lines: string[]): void {
     for (const { labels, value } of this.values.sorted()) lines.push(`${this.name}${formatLabels(labels)} ${formatNumber(value.n)}`);
+  }
+
+  state(): CounterState {
+    return this.values.entries().map(({ labels, value }) => [labels, value.n]);
+  }
+
+  addState(state: CounterState): void {
+    for (const [labels, n] of state) this.add(labels, n);
   }
 }
 
@@ -145,6 +167,19 @@ class Histogram implements Family {
     series.count++;
   }
 
+  state(): HistogramState {
+    return this.values.entries().map(({ labels, value }) => [labels, value.counts, value.sum, value.count]);
+  }
+
+  addState(state: HistogramState): void {
+    for (const [labels, counts, sum, count] of state) {
+      const series = this.values.get(labels);
+      counts.forEach((n, i) => (series.counts[i] = (series.counts[i] as number) + n));
+      series.sum += sum;
+      series.count += count;
+    }
+  }
+
   render(lines: string[]): void {
     for (const { labels, value } of this.values.sorted()) {
       let cumulative = 0;
@@ -170,53 +205,50 @@ export interface ResidencyGauges {
 }
 
 /**
- * Renders every metric family over `records` (all stored records, so each family is a
- * cumulative total that `rate()` and `increase()` work on). Every family has its HELP and
- * TYPE lines even when it has no series yet.
- *
- * Labels on every series: `gen_ai_operation_name` (`chat`, `text_completion`, `embeddings`),
- * `gen_ai_provider_name="ollama"`, `gen_ai_request_model`, `project` (`(none)` when unset,
- * as in `/stats`). Failed requests add `error_type` (OTel's `error.type`) to the duration,
- * time-to-first-token and time-per-output-token histograms and to `ollama_requests_total`.
- *
- * @example
- * const text = renderMetrics(await store.records());
- * return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
+ * The families computed from records — histograms and counters — fed record by record or
+ * merged from stored states (an hour's, a day's…). Bucket counts and totals add up exactly,
+ * so a scrape can merge a few rollup states instead of reading every record.
  */
-export function renderMetrics(records: Iterable<RequestMetric>, residency: ResidencyGauges = { loaded: [], known: [] }): string {
-  const duration = new Histogram(
+export class MetricsAccumulator {
+  private readonly duration = new Histogram(
     'gen_ai_client_operation_duration_seconds',
     'GenAI operation duration: request arrival at the gateway to the last byte sent to the client.',
     OPERATION_DURATION_BUCKETS,
   );
-  const tokenUsage = new Histogram(
+  private readonly tokenUsage = new Histogram(
     'gen_ai_client_token_usage',
     'Number of input and output tokens used per request, as Ollama counted them.',
     TOKEN_USAGE_BUCKETS,
   );
-  const timeToFirstToken = new Histogram(
+  private readonly timeToFirstToken = new Histogram(
     'gen_ai_server_time_to_first_token_seconds',
     'Time to generate the first token (streamed responses): request arrival to the first chunk carrying content.',
     TIME_TO_FIRST_TOKEN_BUCKETS,
   );
-  const timePerOutputToken = new Histogram(
+  private readonly timePerOutputToken = new Histogram(
     'gen_ai_server_time_per_output_token_seconds',
     "Time per output token: Ollama's eval_duration divided by eval_count.",
     TIME_PER_OUTPUT_TOKEN_BUCKETS,
   );
-  const loadDuration = new Histogram(
+  private readonly loadDuration = new Histogram(
     'ollama_load_duration_seconds',
     "Time Ollama spent loading the model for a request (load_duration); cold_start tells cold loads from warm ones.",
     LOAD_DURATION_BUCKETS,
   );
-  const coldStarts = new Counter('ollama_cold_starts_total', 'Requests whose model had to be loaded first (load_duration at or above the cold-start threshold).');
-  const requests = new Counter('ollama_requests_total', 'Inference requests recorded, by outcome: status is "success" or "error" (then error_type says why).');
-  const switches = new Counter('ollama_model_switches_total', 'Cold loads that followed a different model (model switching): the model loaded is gen_ai_request_model.');
-  const loaded = new Gauge('ollama_model_loaded', 'Whether Ollama has the model loaded (1) or not (0), at the last /api/ps sample.');
-  const vram = new Gauge('ollama_model_vram_bytes', 'VRAM the loaded model occupies (size_vram in /api/ps), bytes.');
-  const size = new Gauge('ollama_model_size_bytes', 'Memory the loaded model occupies in all (size in /api/ps), bytes.');
+  private readonly coldStarts = new Counter('ollama_cold_starts_total', 'Requests whose model had to be loaded first (load_duration at or above the cold-start threshold).');
+  private readonly requests = new Counter('ollama_requests_total', 'Inference requests recorded, by outcome: status is "success" or "error" (then error_type says why).');
+  private readonly switches = new Counter('ollama_model_switches_total', 'Cold loads that followed a different model (model switching): the model loaded is gen_ai_request_model.');
 
-  for (const r of records) {
+  private get histograms(): Histogram[] {
+    return [this.duration, this.tokenUsage, this.timeToFirstToken, this.timePerOutputToken, this.loadDuration];
+  }
+
+  private get counters(): Counter[] {
+    return [this.coldStarts, this.requests, this.switches];
+  }
+
+  /** Adds one record to every family. */
+  add(r: RequestMetric): void {
     const base: Labels = [
       ['gen_ai_operation_name', GEN_AI_OPERATION_NAMES[r.operation]],
       ['gen_ai_provider_name', GEN_AI_PROVIDER_NAME],
@@ -226,19 +258,61 @@ export function renderMetrics(records: Iterable<RequestMetric>, residency: Resid
     // OTel sets error.type only on failures, and then always (`_OTHER` when nothing more is known).
     const outcome: Labels = r.success ? base : [...base, ['error_type', r.error_type ?? OTHER_ERROR]];
 
-    duration.observe(outcome, r.latency_ms / 1000);
-    if (r.prompt_eval_count !== null) tokenUsage.observe([...base, ['gen_ai_token_type', 'input']], r.prompt_eval_count);
-    if (r.eval_count !== null) tokenUsage.observe([...base, ['gen_ai_token_type', 'output']], r.eval_count);
-    if (r.ttft_ms !== null) timeToFirstToken.observe(outcome, r.ttft_ms / 1000);
-    if (positive(r.eval_duration_ms) && positive(r.eval_count)) timePerOutputToken.observe(outcome, r.eval_duration_ms / 1000 / r.eval_count);
+    this.duration.observe(outcome, r.latency_ms / 1000);
+    if (r.prompt_eval_count !== null) this.tokenUsage.observe([...base, ['gen_ai_token_type', 'input']], r.prompt_eval_count);
+    if (r.eval_count !== null) this.tokenUsage.observe([...base, ['gen_ai_token_type', 'output']], r.eval_count);
+    if (r.ttft_ms !== null) this.timeToFirstToken.observe(outcome, r.ttft_ms / 1000);
+    if (positive(r.eval_duration_ms) && positive(r.eval_count)) this.timePerOutputToken.observe(outcome, r.eval_duration_ms / 1000 / r.eval_count);
     if (r.load_duration_ms !== null) {
-      loadDuration.observe(r.cold_start === null ? base : [...base, ['cold_start', String(r.cold_start)]], r.load_duration_ms / 1000);
+      this.loadDuration.observe(r.cold_start === null ? base : [...base, ['cold_start', String(r.cold_start)]], r.load_duration_ms / 1000);
     }
     // Zero-valued series too, so that increase() sees a model's first cold start.
-    coldStarts.add(base, r.cold_start === true ? 1 : 0);
-    requests.add(r.success ? [...base, ['status', 'success']] : [...base, ['status', 'error'], ['error_type', r.error_type ?? OTHER_ERROR]], 1);
-    switches.add(base, r.switched_from === null ? 0 : 1);
+    this.coldStarts.add(base, r.cold_start === true ? 1 : 0);
+    this.requests.add(r.success ? [...base, ['status', 'success']] : [...base, ['status', 'error'], ['error_type', r.error_type ?? OTHER_ERROR]], 1);
+    this.switches.add(base, r.switched_from === null ? 0 : 1);
   }
+
+  /** The families as plain data (JSON-safe). */
+  state(): MetricsState {
+    return { histograms: this.histograms.map((h) => h.state()), counters: this.counters.map((c) => c.state()) };
+  }
+
+  /** Adds a state made by {@link state} (of other records). */
+  addState(state: MetricsState): void {
+    this.histograms.forEach((h, i) => h.addState(state.histograms[i] ?? []));
+    this.counters.forEach((c, i) => c.addState(state.counters[i] ?? []));
+  }
+
+  /** The families in render order. */
+  families(): Family[] {
+    return [...this.histograms, ...this.counters];
+  }
+}
+
+/**
+ * Renders every metric family over `records` (all stored records, so each family is a
+ * cumulative total that `rate()` and `increase()` work on) — or over an accumulator that
+ * already holds them. Every family has its HELP and TYPE lines even when it has no series yet.
+ *
+ * Labels on every series: `gen_ai_operation_name` (`chat`, `text_completion`, `embeddings`),
+ * `gen_ai_provider_name="ollama"`, `gen_ai_request_model`, `project` (`(none)` when unset,
+ * as in `/stats`). Failed requests add `error_type` (OTel's `error.type`) to the duration,
+ * time-to-first-token and time-per-output-token histograms and to `ollama_requests_total`.
+ *
+ * @example
+ * const text = renderMetrics(await store.rollups.metrics(), residency);
+ * return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
+ */
+export function renderMetrics(records: Iterable<RequestMetric> | MetricsAccumulator, residency: ResidencyGauges = { loaded: [], known: [] }): string {
+  let accumulator: MetricsAccumulator;
+  if (records instanceof MetricsAccumulator) accumulator = records;
+  else {
+    accumulator = new MetricsAccumulator();
+    for (const record of records) accumulator.add(record);
+  }
+  const loaded = new Gauge('ollama_model_loaded', 'Whether Ollama has the model loaded (1) or not (0), at the last /api/ps sample.');
+  const vram = new Gauge('ollama_model_vram_bytes', 'VRAM the loaded model occupies (size_vram in /api/ps), bytes.');
+  const size = new Gauge('ollama_model_size_bytes', 'Memory the loaded model occupies in all (size in /api/ps), bytes.');
   const nowLoaded = new Set(residency.loaded.map((m) => m.model));
   for (const model of new Set([...residency.known, ...nowLoaded])) {
     loaded.add([['gen_ai_provider_name', GEN_AI_PROVIDER_NAME], ['model', model]], nowLoaded.has(model) ? 1 : 0);
@@ -249,7 +323,7 @@ export function renderMetrics(records: Iterable<RequestMetric>, residency: Resid
     if (m.size !== null) size.add(labels, m.size);
   }
 
-  const families: Family[] = [duration, tokenUsage, timeToFirstToken, timePerOutputToken, loadDuration, coldStarts, requests, switches, loaded, vram, size];
+  const families: Family[] = [...accumulator.families(), loaded, vram, size];
   const lines: string[] = [];
   for (const family of families) {
     lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`, `# TYPE ${family.name} ${family.type}`);

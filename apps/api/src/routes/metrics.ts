@@ -1,6 +1,7 @@
 /**
  * `GET /metrics`: the stored records as Prometheus text exposition (see `../prometheus.ts`),
- * computed from all records on each scrape, like `/stats`.
+ * over all records on each scrape — merged from the rollups' stored families, plus the
+ * records no rollup covers yet.
  */
 import { Hono } from 'hono';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../prometheus.js';
@@ -10,8 +11,8 @@ import { currentResidency } from './models.js';
 /** The Prometheus scrape route over `store`. */
 export function metricsRoutes(store: MetricStore): Hono {
   return new Hono().get('/', async (c) => {
-    const [records, residency] = await Promise.all([store.records(), currentResidency(store)]);
-    const text = renderMetrics(records, residency);
+    const [metrics, residency] = await Promise.all([store.rollups.metrics(), currentResidency(store)]);
+    const text = renderMetrics(metrics, residency);
     return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
   });
 }

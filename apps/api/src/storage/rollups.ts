@@ -29,6 +29,7 @@ import {
   partsOfRecords,
 } from '@ollama-perf/core';
 import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { MetricsAccumulator, type MetricsState } from '../prometheus.js';
 import { type Database, METRIC_ROLLUP_COLUMNS, type MetricRollupTable, type RollupGrain } from './schema.js';
 
 /** One day in milliseconds. */
@@ -113,10 +114,15 @@ function seriesRowsOf(parts: BuiltPart[], start: number): RollupRow[] {
     operation: '' as Operation,
     project: null,
     data: encodeRollup(figures),
-    summary: JSON.stringify(figures.all.summary()),
+    json: JSON.stringify(figures.all.summary()),
   });
   if (parts.length === 0) return [];
   return [...[...byModel].map(([model, figures]) => row('hour_model', model, figures)), row('hour_all', '', all)];
+}
+
+/** A period's Prometheus families (they need every record's exact value, so they are kept apart from the sketches). */
+function metricsRow(grain: RollupGrain, start: number, metrics: MetricsAccumulator): RollupRow {
+  return { grain: `${grain}_metrics`, start, model: '', operation: '' as Operation, project: null, data: new Uint8Array(0), json: JSON.stringify(metrics.state()) };
 }
 
 const COUNTED: Record<RollupGrain, keyof BuildResult> = { hour: 'hours', day: 'days', month: 'months' };
@@ -205,8 +211,11 @@ export class Rollups {
   }
 
   private async buildHour(start: number, version: number): Promise<boolean> {
-    const parts = partsOfRecords(await this.host.records({ from: start, to: start + HOUR_MS }));
-    await this.replace('hour', start, version, parts, seriesRowsOf(parts, start));
+    const records = await this.host.records({ from: start, to: start + HOUR_MS });
+    const parts = partsOfRecords(records);
+    const metrics = new MetricsAccumulator();
+    for (const record of records) metrics.add(record);
+    await this.replace('hour', start, version, parts, [...seriesRowsOf(parts, start), metricsRow('hour', start, metrics)]);
     return true;
   }
 
@@ -231,13 +240,15 @@ export class Rollups {
       if (into === undefined) merged.set(key, (into = { ...part, start, figures: new RollupAggregate() }));
       decodeRollupInto(part.figures as Uint8Array, into.figures);
     }
-    await this.replace(grain, start, version, [...merged.values()]);
+    const metrics = new MetricsAccumulator();
+    await this.addMetricsStates(metrics, finer, start, end);
+    await this.replace(grain, start, version, [...merged.values()], [metricsRow(grain, start, metrics)]);
     return true;
   }
 
-  private async replace(grain: RollupGrain, start: number, version: number, parts: BuiltPart[], series: RollupRow[] = []): Promise<void> {
+  private async replace(grain: RollupGrain, start: number, version: number, parts: BuiltPart[], extra: RollupRow[]): Promise<void> {
     const db = this.host.db;
-    const grains: Array<MetricRollupTable['grain']> = grain === 'hour' ? ['hour', ...SERIES_GRAINS] : [grain];
+    const grains: Array<MetricRollupTable['grain']> = grain === 'hour' ? ['hour', ...SERIES_GRAINS, 'hour_metrics'] : [grain, `${grain}_metrics`];
     const queries: CompiledQuery[] = [db.deleteFrom('metric_rollups').where('grain', 'in', grains).where('start', '=', start).compile()];
     const rows: RollupRow[] = [
       ...parts.map((part) => ({
@@ -247,9 +258,9 @@ export class Rollups {
         operation: part.operation,
         project: part.project,
         data: encodeRollup(part.figures),
-        summary: null,
+        json: null,
       })),
-      ...series,
+      ...extra,
     ];
     const perStatement = Math.max(1, Math.floor(this.host.maxParams / METRIC_ROLLUP_COLUMNS.length));
     for (let i = 0; i < rows.length; i += perStatement) queries.push(db.insertInto('metric_rollups').values(rows.slice(i, i + perStatement)).compile());
@@ -336,18 +347,44 @@ export class Rollups {
       const only = new Set(plan.hours);
       let query = this.host.db
         .selectFrom('metric_rollups')
-        .select(['start', 'summary'])
+        .select(['start', 'json'])
         .where('grain', '=', filter.model === undefined ? 'hour_all' : 'hour_model')
         .where('start', '>=', first)
         .where('start', '<=', last);
       if (filter.model !== undefined) query = query.where('model', '=', filter.model);
       for (const row of await query.execute()) {
         const start = Number(row.start);
-        if (only.has(start)) parts.push({ start, summary: JSON.parse(row.summary ?? 'null') as GroupSummary });
+        if (only.has(start)) parts.push({ start, summary: JSON.parse(row.json ?? 'null') as GroupSummary });
       }
     }
     for (const [from, to] of plan.raw) parts.push(...partsOfRecords(await this.host.records({ ...filter, from, to })));
     return parts;
+  }
+
+  /** Adds the stored Prometheus states of `grain` periods starting in [from, to) (all, or those in `only`). */
+  private async addMetricsStates(into: MetricsAccumulator, grain: RollupGrain, from: number, to: number, only?: ReadonlySet<number>): Promise<void> {
+    const rows = await this.host.db
+      .selectFrom('metric_rollups')
+      .select(['start', 'json'])
+      .where('grain', '=', `${grain}_metrics`)
+      .where('start', '>=', from)
+      .where('start', '<', to)
+      .execute();
+    for (const row of rows) if (only === undefined || only.has(Number(row.start))) into.addState(JSON.parse(row.json ?? 'null') as MetricsState);
+  }
+
+  /**
+   * The Prometheus families over every record: the stored states of clean months, days and
+   * hours, plus the records of everything else — exact, like reading every record.
+   */
+  async metrics(): Promise<MetricsAccumulator> {
+    const plan = await this.plan({}, false);
+    const metrics = new MetricsAccumulator();
+    for (const [grain, starts] of [['month', plan.months], ['day', plan.days], ['hour', plan.hours]] as const) {
+      if (starts.length > 0) await this.addMetricsStates(metrics, grain, starts[0] as number, (starts[starts.length - 1] as number) + 1, new Set(starts));
+    }
+    for (const [from, to] of plan.raw) for (const record of await this.host.records({ from, to })) metrics.add(record);
+    return metrics;
   }
 
   /** The parts a plan serves from rollups. */

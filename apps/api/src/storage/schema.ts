@@ -60,16 +60,19 @@ export type RollupGrain = 'hour' | 'day' | 'month';
  * rebuilt from it whenever that period changes, never written on its own.
  */
 export interface MetricRollupTable {
-  /** A {@link RollupGrain}, or `hour_model` / `hour_all` for the rows of hourly series (../storage/rollups.ts). */
-  grain: RollupGrain | 'hour_model' | 'hour_all';
+  /**
+   * A {@link RollupGrain}; or `hour_model` / `hour_all` for the rows of hourly series, and
+   * `<grain>_metrics` for the Prometheus families of a period (see ./rollups.ts).
+   */
+  grain: RollupGrain | 'hour_model' | 'hour_all' | `${RollupGrain}_metrics`;
   start: BigIntColumn;
   model: string;
   operation: Operation;
   project: string | null;
   // SQLite/PostgreSQL hand back a Buffer, D1 an array of bytes or an ArrayBuffer.
   data: ColumnType<Uint8Array | ArrayBuffer | number[], Uint8Array, Uint8Array>;
-  /** Series rows only: the hour's Summary group figures as JSON, computed once when built. */
-  summary: string | null;
+  /** Figures computed once, when the row was built, as JSON: a series row's summary, a metrics row's families. */
+  json: string | null;
 }
 
 /**
@@ -148,7 +151,7 @@ export const METRIC_ROLLUP_COLUMNS: ReadonlyArray<{ name: keyof MetricRollupTabl
   { name: 'operation', type: 'text', nullable: false },
   { name: 'project', type: 'text', nullable: true },
   { name: 'data', type: 'blob', nullable: false },
-  { name: 'summary', type: 'text', nullable: true },
+  { name: 'json', type: 'text', nullable: true },
 ];
 
 /** The columns of `rollup_periods`. */

@@ -2,12 +2,15 @@
  * Rollups answer like the records they summarize, on every backend (SQLite, PostgreSQL, D1
  * in workerd): after a build, `/stats` and `/stats/:model` over three days of records —
  * whole days from day rollups, the edges from hour rollups and records — equal core's exact
- * `summarize()` with counts, sums and extremes to the digit and every percentile within 1%.
+ * `summarize()` with counts, sums and extremes to the digit and every percentile within 1%;
+ * `/metrics` merged from stored Prometheus families equals the families over every record.
  */
-import { byPromptTokens, hourly, NO_PROJECT, type StatsFilter, summarize, summaryDifferences } from '@ollama-perf/core';
+import { byPromptTokens, hourly, NO_PROJECT, relativeDifference, type StatsFilter, summarize, summaryDifferences } from '@ollama-perf/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { renderMetrics } from '../../src/prometheus.js';
 import type { BuildResult } from '../../src/storage/rollups.js';
 import { FIXTURE_START, fixtureRecords } from '../fixtures/records.js';
+import { parseExposition } from './prometheus-text.js';
 import { SUITE_TOKEN } from './token.js';
 
 type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
@@ -85,6 +88,21 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
     it('GET /stats?series=hourly gives the series over all models within 1%', async () => {
       const body = await getJson('/stats?series=hourly');
       expect(summaryDifferences(body, { ...summarize(records), hourly: hourly(records) }, TOLERANCE).differences).toEqual([]);
+    });
+
+    it('GET /metrics merges the stored families into what every record gives, bucket for bucket', async () => {
+      const res = await target.fetch('/metrics', { headers: { authorization: `Bearer ${SUITE_TOKEN}` } });
+      expect(res.status).toBe(200);
+      const served = parseExposition(await res.text());
+      const expected = parseExposition(renderMetrics(records));
+      expect(served.families).toEqual(expected.families);
+      expect(served.samples.map((x) => [x.name, x.labels])).toEqual(expected.samples.map((x) => [x.name, x.labels]));
+      served.samples.forEach((sample, i) => {
+        const want = (expected.samples[i] as (typeof expected.samples)[number]).value;
+        // Sums of seconds added hour by hour round differently in the last bits; counts are exact.
+        if (sample.name.endsWith('_sum')) expect(relativeDifference(sample.value, want)).toBeLessThan(1e-9);
+        else expect(sample.value).toBe(want);
+      });
     });
 
     it('counts a record added to a built day at once, and the next build folds it in', async () => {
