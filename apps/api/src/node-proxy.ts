@@ -64,22 +64,21 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
   const idleMs = options.idleTimeoutMs ?? 300_000;
   const context = options.context;
 
-  function begin(req: IncomingMessage, path: string, hasBody: boolean): RequestCapture | null {
-    const operation = req.method === 'POST' ? operationForPath(path) : null;
-    if (operation === null) return null;
-    const project = req.headers[header];
-    return context.begin({
-      endpoint: path,
-      operation,
-      project: (Array.isArray(project) ? project.join(', ') : project) ?? null,
-      requestModel: hasBody ? modelOfBody(req) : null,
-    });
-  }
-
   return {
     forward(req, res, target, path) {
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-      const capture = begin(req, path, hasBody);
+      const operation = req.method === 'POST' ? operationForPath(path) : null;
+      let capture: RequestCapture | null = null;
+      let modelFound: ((model: string | null) => void) | undefined;
+      if (operation !== null) {
+        const project = req.headers[header];
+        capture = context.begin({
+          endpoint: path,
+          operation,
+          project: (Array.isArray(project) ? project.join(', ') : project) ?? null,
+          requestModel: new Promise<string | null>((resolve) => (modelFound = resolve)),
+        });
+      }
       const upstreamOptions: RequestOptions = {
         hostname,
         port,
@@ -128,6 +127,8 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
 
       if (hasBody) req.pipe(outgoing);
       else outgoing.end();
+      // Scanned after the pipe is set up, so each chunk goes upstream before it is read here.
+      if (modelFound !== undefined) scanModel(req, modelFound);
     },
     close() {
       agent.destroy();
@@ -148,7 +149,8 @@ function pipeAnswer(answer: IncomingMessage, res: ServerResponse, capture: Reque
     if (ended) return;
     ended = true;
     clearTimeout(idle);
-    void capture?.finish(end);
+    // Queued behind the chunks' observation (below), so the capture sees them all first.
+    if (capture !== null) process.nextTick(finishCapture, capture, end);
   };
   const idle = setTimeout(() => {
     if (waitingForClient || ended) return;
@@ -165,7 +167,8 @@ function pipeAnswer(answer: IncomingMessage, res: ServerResponse, capture: Reque
       waitingForClient = true;
       answer.pause();
     }
-    capture?.chunk(chunk);
+    // Node flushes the write on the next tick: observing after it puts the client first.
+    if (capture !== null) process.nextTick(observeChunk, capture, chunk);
   });
   res.on('drain', () => {
     if (!waitingForClient) return;
@@ -188,20 +191,26 @@ function pipeAnswer(answer: IncomingMessage, res: ServerResponse, capture: Reque
   });
 }
 
-/** The `model` of a request body, read off the chunks as they are piped upstream. */
-function modelOfBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve) => {
-    const scanner = modelScanner();
-    const done = (model: string | null) => {
-      req.off('data', onData);
-      resolve(model);
-    };
-    const onData = (chunk: Buffer) => {
-      const model = scanner.push(chunk);
-      if (model !== undefined) done(model);
-    };
-    req.on('data', onData);
-    req.once('end', () => done(null));
-    req.once('close', () => done(null));
-  });
+function observeChunk(capture: RequestCapture, chunk: Buffer): void {
+  capture.chunk(chunk);
+}
+
+function finishCapture(capture: RequestCapture, end: { error: unknown } | undefined): void {
+  void capture.finish(end);
+}
+
+/** Resolves `found` with the `model` of a request body, read off the chunks as they are piped upstream. */
+function scanModel(req: IncomingMessage, found: (model: string | null) => void): void {
+  const scanner = modelScanner();
+  const done = (model: string | null) => {
+    req.off('data', onData);
+    found(model);
+  };
+  const onData = (chunk: Buffer) => {
+    const model = scanner.push(chunk);
+    if (model !== undefined) done(model);
+  };
+  req.on('data', onData);
+  req.once('end', () => done(null));
+  req.once('close', () => done(null));
 }
