@@ -7,7 +7,7 @@
  * (bench/RESULTS.md); this path keeps what `proxy.ts` + `ollamaMetrics()` promise — the
  * same timeouts, JSON errors and records — without them. Workers keep `proxy.ts`.
  */
-import { Agent as HttpAgent, type IncomingMessage, type RequestOptions, type ServerResponse, request as httpRequest } from 'node:http';
+import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, type RequestOptions, type ServerResponse, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { operationForPath } from '@ollama-perf/core';
 import { type CaptureContext, modelScanner, type RequestCapture } from '@ollama-perf/middleware';
@@ -87,7 +87,15 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
         headers: forwardedHeaders(req.rawHeaders, DROP_REQUEST, base.host).headers,
         agent,
       };
-      const outgoing = send(upstreamOptions);
+      let outgoing: ClientRequest;
+      try {
+        outgoing = send(upstreamOptions);
+      } catch (error) {
+        // A request Node will not send on (a header value it refuses): as fetch's refusal does.
+        req.resume();
+        answerFailure(res, capture, upstreamFailure(base, error));
+        return;
+      }
       let answered = false;
       let clientGone = false;
 
@@ -106,13 +114,7 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
       outgoing.on('error', (error) => {
         clearTimeout(firstByte);
         if (answered || clientGone) return;
-        const failure = upstreamFailure(base, error);
-        const body = JSON.stringify({ error: { code: failure.code, message: failure.message } });
-        res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-        res.end(body);
-        capture?.respond(failure.status, 'application/json');
-        capture?.chunk(body);
-        void capture?.finish();
+        answerFailure(res, capture, upstreamFailure(base, error));
       });
 
       outgoing.once('response', (answer) => {
@@ -120,7 +122,16 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
         answered = true;
         const { headers, contentType } = forwardedHeaders(answer.rawHeaders, DROP_RESPONSE);
         const status = answer.statusCode ?? 502;
-        res.writeHead(status, answer.statusMessage, headers);
+        try {
+          res.writeHead(status, answer.statusMessage, headers);
+        } catch (error) {
+          // Headers Node's client parser took but its server refuses to send: cut, and say why.
+          capture?.respond(502, null);
+          void capture?.finish({ error });
+          outgoing.destroy();
+          res.destroy();
+          return;
+        }
         capture?.respond(status, contentType);
         pipeAnswer(answer, res, capture, idleMs, (error) => outgoing.destroy(error));
       });
@@ -134,6 +145,16 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
       agent.destroy();
     },
   };
+}
+
+/** Answers the JSON error `proxy.ts` gives when Ollama did not answer, and records it. */
+function answerFailure(res: ServerResponse, capture: RequestCapture | null, failure: ReturnType<typeof upstreamFailure>): void {
+  const body = JSON.stringify({ error: { code: failure.code, message: failure.message } });
+  res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+  capture?.respond(failure.status, 'application/json');
+  capture?.chunk(body);
+  void capture?.finish();
 }
 
 /**
