@@ -69,7 +69,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   // The Node gateway runs the node:http data path, so its measurement's own cost is what it
   // adds over the node:http floor (e), the same forwarding without capture.
   const middlewareGoal = '≤ +0.1 ms median';
-  const middlewareName = "Measurement's own cost (c − e), non-streamed";
+  const middlewareName = "Middleware's own cost (c − e), non-streamed";
   if (overhead === undefined) checks.push(notMeasured(middlewareName, middlewareGoal, 'overhead section not run'));
   else {
     const c = cellOf(overhead, 'gateway-sqlite', 'json', 1);
