@@ -12,7 +12,10 @@ import type { Hono } from 'hono';
 import { type AppDeps, createApp, RESERVED_PREFIXES } from './app.js';
 import { nodeProxy } from './node-proxy.js';
 
-/** Options of {@link gatewayListener}: the app's, and the address served. */
+/**
+ * Options of {@link gatewayListener}: the app's, and the address served. `fetch` reaches only
+ * what the Hono app answers (/healthz, unusual targets); the data path speaks node:http.
+ */
 export interface GatewayListenerOptions extends AppDeps {
   /** Host name for requests that name none (HTTP/1.0), as @hono/node-server's `serve()` takes it. */
   hostname?: string | undefined;
