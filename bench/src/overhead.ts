@@ -84,7 +84,7 @@ export interface OverheadCell {
   frontCpuMs: number;
   errors: number;
   /** Paired (same round) medians against (a) direct and (b) the bare Hono proxy. */
-  vs: Record<'direct' | 'bare-hono', { rpsRatio: number; p50DiffMs: number; p99DiffMs: number; cpuDiffMs: number }>;
+  vs: Record<'direct' | 'bare-hono' | 'node-proxy', { rpsRatio: number; p50DiffMs: number; p99DiffMs: number; cpuDiffMs: number }>;
 }
 
 /** Result of {@link runOverhead}. */
@@ -229,7 +229,7 @@ export async function runOverhead(sizes: OverheadSizes, log: Log): Promise<Overh
             p99: median(mine.map((r) => r.load.latency.p99)),
             frontCpuMs: median(mine.map((r) => r.frontCpuMs)),
             errors: mine.reduce((sum, r) => sum + r.load.errors, 0),
-            vs: { direct: pairWith('direct'), 'bare-hono': pairWith('bare-hono') },
+            vs: { direct: pairWith('direct'), 'bare-hono': pairWith('bare-hono'), 'node-proxy': pairWith('node-proxy') },
           });
         }
       }

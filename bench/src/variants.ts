@@ -1,8 +1,9 @@
 /**
  * The servers a benchmark talks to, each started on 127.0.0.1 (ephemeral port): the
  * stand-in Ollama, and the four ways of putting something in front of it that the overhead
- * benchmark compares — a bare Hono proxy (the gateway's own proxy code, no middleware), the
- * gateway (`createApp`) with the SQLite store sink or with a no-op sink, and a plain
+ * benchmark compares — a bare Hono proxy (the gateway's `proxyTo()`, no middleware), the
+ * gateway as `ollama-perf serve` runs it (`gatewayListener()`: the Node data path for
+ * proxied routes, `createApp()` for the rest) with the SQLite store sink or with a no-op sink, and a plain
  * node:http piping proxy (the floor). `server-host.ts` runs one of them per child process.
  */
 import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -84,8 +85,8 @@ async function startStandIn(options: StandInOptions): Promise<RunningServer> {
 }
 
 async function startGateway(upstream: string, databaseUrl: string, sinkKind: 'store' | 'noop'): Promise<RunningServer> {
-  const [{ createApp }, { openStore }, { storeSink }] = await Promise.all([
-    import('../../apps/api/src/app.ts'),
+  const [{ gatewayListener }, { openStore }, { storeSink }] = await Promise.all([
+    import('../../apps/api/src/node-listener.ts'),
     import('../../apps/api/src/storage/open-node.ts'),
     import('../../apps/api/src/store-sink.ts'),
   ]);
@@ -98,26 +99,30 @@ async function startGateway(upstream: string, databaseUrl: string, sinkKind: 'st
       discarded += records.length;
     },
   };
-  const app = createApp({
+  const gateway = gatewayListener({
     store,
     sink,
     ollamaUrl: upstream,
     onMetricError: () => metricErrors++,
     ...(batching === null ? {} : { sinkHealth: () => batching.stats() }),
   });
-  return serveHono(
-    app,
-    () => ({
+  const server = createServer(gateway.listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    info: () => ({
       recordsWritten: batching?.stats().written ?? 0,
       recordsDropped: batching?.stats().dropped ?? 0,
       metricErrors,
       recordsDiscarded: discarded,
     }),
-    async () => {
+    async close() {
+      await closeServer(server);
+      gateway.close();
       await batching?.close();
       await store.close();
     },
-  );
+  };
 }
 
 async function serveHono(app: Hono, info: () => ServerInfo, release: () => Promise<void>): Promise<RunningServer> {

@@ -4,7 +4,7 @@
  * path, a proxy to Ollama with `ollamaMetrics()` recording inference requests.
  * `node.ts` and `worker.ts` supply the store, the sink and the configuration.
  */
-import { type MetricErrorHandler, type MetricSink, ollamaMetrics } from '@ollama-perf/middleware';
+import { type CaptureContext, type MetricErrorHandler, type MetricSink, ollamaMetrics } from '@ollama-perf/middleware';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -48,6 +48,8 @@ export interface AppDeps {
   residencySampledAt?: (() => number | null) | undefined;
   /** Origins allowed to call the reserved routes from a browser. Default none (CORS off). */
   corsOrigins?: string[] | undefined;
+  /** Capture state shared with the Node data path (`node-listener.ts`). Default: the middleware's own. */
+  captureContext?: CaptureContext | undefined;
 }
 
 /** Paths the API answers itself; everything else goes to Ollama. */
@@ -109,6 +111,7 @@ export function createApp(deps: AppDeps): Hono {
       coldStartMs: deps.coldStartMs,
       projectHeader: deps.projectHeader,
       onError: deps.onMetricError,
+      context: deps.captureContext,
     } as Parameters<typeof ollamaMetrics>[0]),
   );
   app.all('*', proxyTo(deps.ollamaUrl, { fetch: deps.fetch, firstByteTimeoutMs: deps.firstByteTimeoutMs, idleTimeoutMs: deps.idleTimeoutMs }));

@@ -1,14 +1,15 @@
 /**
  * The gateway on Node: opens the store named by `DATABASE_URL` (embedded SQLite by
- * default), serves `createApp()` with @hono/node-server, and on SIGINT/SIGTERM stops
+ * default), serves `gatewayListener()` (the lean node:http data path for proxied
+ * requests, `createApp()` for the reserved routes) with node:http, and on SIGINT/SIGTERM stops
  * accepting, lets in-flight responses finish (up to a deadline) and flushes every
  * pending record before exiting.
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
 import type { GatewayConfig } from './config.js';
 import { fileSpool } from './file-spool.js';
+import { gatewayListener } from './node-listener.js';
 import { defaultSpoolPath, openStore, parseDatabaseUrl } from './storage/open-node.js';
 import { ResidencySampler } from './residency/sampler.js';
 import { type RollupTimer, startRollupTimer } from './rollup-timer.js';
@@ -59,7 +60,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const sampleErrors = onceUntilRecovered('cannot read what Ollama has loaded (/api/ps)');
   const sampling = config.residencyIntervalMs > 0;
   let poll: ReturnType<typeof setInterval> | undefined;
-  const app = createApp({
+  const gateway = gatewayListener({
+    hostname: config.host,
     store,
     // A cold start means Ollama just loaded (and maybe evicted) a model: sample right away.
     sink: {
@@ -79,7 +81,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     corsOrigins: config.corsOrigins,
   });
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const server = createServer(gateway.listener);
+  server.listen(config.port, config.host);
   const address = await new Promise<AddressInfo>((resolve, reject) => {
     server.once('listening', () => resolve(server.address() as AddressInfo));
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -116,7 +119,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
         await Promise.race([closed, deadline]);
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.closeAllConnections();
+        gateway.close();
         if (poll !== undefined) clearInterval(poll);
         await rollups?.stop();
         await sink.close();

@@ -8,8 +8,8 @@ import { messageOfThrown, errorTypeOfThrown } from '@ollama-perf/middleware';
 import type { Context } from 'hono';
 import { errorResponse } from './errors.js';
 
-// RFC 9110 §7.6.1 connection-specific headers, plus `host` (fetch sets it from the URL).
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'];
+/** RFC 9110 §7.6.1 connection-specific headers, plus `host` (set from the upstream's URL). */
+export const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'];
 
 function withoutHopByHop(source: Headers): Headers {
   const headers = new Headers(source);
@@ -29,7 +29,18 @@ export interface ProxyOptions {
   idleTimeoutMs?: number | undefined;
 }
 
-function timeoutError(message: string): Error {
+/** The answer to a request Ollama did not answer: 504 after a timeout, else 502. */
+export function upstreamFailure(base: URL, reason: unknown): { status: 502 | 504; code: 'upstream_timeout' | 'upstream_unreachable'; message: string } {
+  const timedOut = errorTypeOfThrown(reason) === 'upstream_timeout';
+  return {
+    status: timedOut ? 504 : 502,
+    code: timedOut ? 'upstream_timeout' : 'upstream_unreachable',
+    message: `Ollama at ${base.origin} did not answer: ${messageOfThrown(reason)}`,
+  };
+}
+
+/** An Error that `errorTypeOfThrown()` reads as `upstream_timeout`. */
+export function timeoutError(message: string): Error {
   const error = new Error(message);
   error.name = 'TimeoutError';
   return error;
@@ -108,14 +119,8 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
     } catch (error) {
       clientSignal.removeEventListener('abort', onClientGone);
       if (clientSignal.aborted) return new Response(null, { status: 499 });
-      const reason: unknown = upstream.signal.aborted ? upstream.signal.reason : error;
-      const timedOut = errorTypeOfThrown(reason) === 'upstream_timeout';
-      return errorResponse(
-        c,
-        timedOut ? 504 : 502,
-        timedOut ? 'upstream_timeout' : 'upstream_unreachable',
-        `Ollama at ${base.origin} did not answer: ${messageOfThrown(reason)}`,
-      );
+      const failure = upstreamFailure(base, upstream.signal.aborted ? upstream.signal.reason : error);
+      return errorResponse(c, failure.status, failure.code, failure.message);
     } finally {
       clearTimeout(firstByte);
     }

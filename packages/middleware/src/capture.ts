@@ -15,6 +15,7 @@ import {
   type Operation,
   type RequestMetric,
   ResponseObserver,
+  type StreamItem,
   type StreamReader,
 } from '@ollama-perf/core';
 import { deliver, logMetricError, type MetricErrorHandler, type MetricSink } from './sink.js';
@@ -123,12 +124,25 @@ export class RequestCapture {
   chunk(bytes: Uint8Array | string): void {
     if (this.reader === null || this.finished) return;
     try {
-      for (const item of this.reader.push(bytes)) {
-        if (item.kind === 'json') this.object(item.value);
-        else if (item.kind === 'done') this.sawDoneMarker = true;
+      let rest = bytes;
+      // A chunk often holds many lines, and a reader selects them all before any is observed:
+      // until the first content, feed it a line at a time so that lines after it go unparsed.
+      while (this.format !== 'json' && !this.observer.sawContent) {
+        const newline = typeof rest === 'string' ? rest.indexOf('\n') : rest.indexOf(10);
+        if (newline === -1 || newline === rest.length - 1) break;
+        this.read(this.reader.push(typeof rest === 'string' ? rest.slice(0, newline + 1) : rest.subarray(0, newline + 1)));
+        rest = typeof rest === 'string' ? rest.slice(newline + 1) : rest.subarray(newline + 1);
       }
+      this.read(this.reader.push(rest));
     } catch (error) {
       this.context.onError(error);
+    }
+  }
+
+  private read(items: StreamItem[]): void {
+    for (const item of items) {
+      if (item.kind === 'json') this.object(item.value);
+      else if (item.kind === 'done') this.sawDoneMarker = true;
     }
   }
 
@@ -154,12 +168,7 @@ export class RequestCapture {
     const latencyMs = performance.now() - this.startedAt;
     this.context.inFlight--;
     try {
-      if (this.reader !== null && !end.aborted) {
-        for (const item of this.reader.end()) {
-          if (item.kind === 'json') this.object(item.value);
-          else if (item.kind === 'done') this.sawDoneMarker = true;
-        }
-      }
+      if (this.reader !== null && !end.aborted) this.read(this.reader.end());
     } catch (error) {
       this.context.onError(error);
     }

@@ -7,7 +7,7 @@ export { ollamaMetrics, type OllamaMetricsOptions } from './ollama-metrics.js';
 export { withMetrics, type WithMetricsOptions } from './with-metrics.js';
 export { CaptureContext, RequestCapture, type CaptureEnd, type CaptureInit, type CaptureOptions } from './capture.js';
 export { observeBody, type BodyObserver } from './observe-body.js';
-export { modelOfRequest } from './request-model.js';
+export { modelOfRequest, modelScanner, type ModelScanner } from './request-model.js';
 export { deliver, logMetricError, type MetricErrorHandler, type MetricSink } from './sink.js';
 export { memorySink, type MemorySink } from './sinks/memory.js';
 export { consoleSink } from './sinks/console.js';

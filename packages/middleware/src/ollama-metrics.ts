@@ -15,6 +15,12 @@ export interface OllamaMetricsOptions extends CaptureOptions {
   projectHeader?: string;
   /** Derives the project from the request instead of a header. */
   project?: (c: Context) => string | null | undefined;
+  /**
+   * The capture state (in-flight count, last model) to share with another way in — the
+   * Node gateway's own data path — so `concurrency` and `switched_from` count both.
+   * Default: a new one from these options.
+   */
+  context?: CaptureContext;
 }
 
 /**
@@ -28,7 +34,7 @@ export interface OllamaMetricsOptions extends CaptureOptions {
  * app.post('/api/chat', (c) => fetch('http://127.0.0.1:11434/api/chat', c.req.raw));
  */
 export function ollamaMetrics(options: OllamaMetricsOptions): MiddlewareHandler {
-  const context = new CaptureContext(options);
+  const context = options.context ?? new CaptureContext(options);
   const header = options.projectHeader ?? 'X-Project-Name';
   const projectOf = options.project ?? ((c: Context) => c.req.header(header));
 

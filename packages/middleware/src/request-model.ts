@@ -7,6 +7,42 @@
 const PREFIX_BYTES = 16 * 1024;
 const MODEL_FIELD = /"model"\s*:\s*"((?:[^"\\]|\\.){1,512})"/;
 
+/** Finds the model in a request body fed chunk by chunk; see {@link modelScanner}. */
+export interface ModelScanner {
+  /**
+   * Feeds the next chunk of the body. Returns the model once found, `null` once the
+   * prefix has been read without finding one, `undefined` while it needs more.
+   */
+  push(bytes: Uint8Array): string | null | undefined;
+}
+
+/**
+ * A scanner for the `model` of a JSON request body seen as chunks pass (a Node request
+ * piped to the upstream, a teed Web stream). Stops after a 16 KiB prefix.
+ *
+ * @example
+ * const scanner = modelScanner();
+ * req.on('data', (chunk) => { const model = scanner.push(chunk); if (model !== undefined) done(model); });
+ */
+export function modelScanner(): ModelScanner {
+  const decoder = new TextDecoder();
+  let text = '';
+  return {
+    push(bytes) {
+      text += decoder.decode(bytes, { stream: true });
+      const match = MODEL_FIELD.exec(text);
+      if (match !== null) {
+        try {
+          return JSON.parse(`"${match[1]}"`) as string;
+        } catch {
+          return null;
+        }
+      }
+      return text.length < PREFIX_BYTES ? undefined : null;
+    },
+  };
+}
+
 /**
  * Reads the model from a JSON request without consuming it (`request.clone()` tees the
  * body). Resolves to `null` when the body is absent, not JSON or names no model early on.
@@ -16,17 +52,14 @@ export async function modelOfRequest(request: Request): Promise<string | null> {
   const copy = request.clone().body;
   if (copy === null) return null;
   const reader = copy.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
+  const scanner = modelScanner();
   try {
-    while (text.length < PREFIX_BYTES) {
+    for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-      const match = MODEL_FIELD.exec(text);
-      if (match !== null) return JSON.parse(`"${match[1]}"`) as string;
+      if (done) return null;
+      const model = scanner.push(value);
+      if (model !== undefined) return model;
     }
-    return null;
   } catch {
     return null;
   } finally {

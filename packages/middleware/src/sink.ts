@@ -33,12 +33,20 @@ export function deliver(
   onError: MetricErrorHandler,
   timeoutMs: number,
 ): Promise<void> {
+  let written: void | Promise<void>;
+  try {
+    written = sink.write(records);
+  } catch (error) {
+    return Promise.resolve().then(() => onError(error, records[0]));
+  }
+  // A sink that answered synchronously (the batching store sink, memory, console) is done:
+  // no timer to arm, no race to run, on every request.
+  if (!isThenable(written)) return Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`sink did not finish within ${timeoutMs} ms`)), timeoutMs);
   });
-  const write = (async () => sink.write(records))();
-  return Promise.race([write, timeout])
+  return Promise.race([written, timeout])
     .then(
       () => undefined,
       (error: unknown) => onError(error, records[0]),
@@ -46,4 +54,8 @@ export function deliver(
     .finally(() => {
       if (timer !== undefined) clearTimeout(timer);
     });
+}
+
+function isThenable(value: unknown): value is Promise<void> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }

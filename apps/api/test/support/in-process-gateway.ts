@@ -1,12 +1,14 @@
 /**
  * A gateway assembled in-process the way node.ts assembles it (store, spooling sink,
- * createApp) and served on a real 127.0.0.1 port, for tests that need to reach inside
- * (lock the database, stop PostgreSQL, read the sink's figures).
+ * gatewayListener: the Node data path + createApp) and served on a real 127.0.0.1 port,
+ * for tests that need to reach inside (lock the database, stop PostgreSQL, read the
+ * sink's figures).
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { type AppDeps, createApp } from '../../src/app.js';
+import type { AppDeps } from '../../src/app.js';
 import { fileSpool } from '../../src/file-spool.js';
+import { gatewayListener } from '../../src/node-listener.js';
 import type { MetricStore } from '../../src/storage/store.js';
 import { type StoreSink, storeSink } from '../../src/store-sink.js';
 
@@ -25,20 +27,19 @@ export async function serveGateway(
   extra: Partial<AppDeps> = {},
 ): Promise<InProcessGateway> {
   const sink = storeSink(store, { spool: fileSpool(spoolPath), maxRetryDelayMs: 200 });
-  const app = createApp({ store, sink, ollamaUrl, sinkHealth: () => sink.stats(), ...extra });
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        sink,
-        close: () =>
-          new Promise<void>((done) => {
-            (server as unknown as { closeAllConnections(): void }).closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  const gateway = gatewayListener({ store, sink, ollamaUrl, sinkHealth: () => sink.stats(), ...extra });
+  const server = createServer(gateway.listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    sink,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+        gateway.close();
+      }),
+  };
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns its last answer. */

@@ -1,0 +1,237 @@
+/**
+ * The gateway's data path on Node: forwards a proxied request to Ollama with `http.request`
+ * over a keep-alive pool and pipes the answer back as it arrives — status, headers and
+ * bytes unchanged, hop-by-hop headers dropped, `Host` rewritten to the upstream's — while
+ * every chunk also goes to the capture the Hono middleware uses (`RequestCapture`).
+ * fetch, Web streams and Response objects cost about 2 ms a request on Node
+ * (bench/RESULTS.md); this path keeps what `proxy.ts` + `ollamaMetrics()` promise — the
+ * same timeouts, JSON errors and records — without them. Workers keep `proxy.ts`.
+ */
+import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, type RequestOptions, type ServerResponse, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { operationForPath } from '@ollama-perf/core';
+import { type CaptureContext, modelScanner, type RequestCapture } from '@ollama-perf/middleware';
+import { HOP_BY_HOP, timeoutError, upstreamFailure } from './proxy.js';
+import { forwardedHeaders } from './raw-headers.js';
+
+/** Options of {@link nodeProxy}. */
+export interface NodeProxyOptions {
+  /** Ollama's base URL, e.g. `http://127.0.0.1:11434` (a path prefix is kept). */
+  upstream: string;
+  /** Where inference requests are recorded; shared with the Hono app's middleware. */
+  context: CaptureContext;
+  /** Request header naming the project. Default `X-Project-Name`. */
+  projectHeader?: string | undefined;
+  /** Longest wait for Ollama's response headers, ms. Default 600000. */
+  firstByteTimeoutMs?: number | undefined;
+  /** Longest silence between two body chunks while the client reads, ms. Default 300000. */
+  idleTimeoutMs?: number | undefined;
+}
+
+/** The Node data path; see {@link nodeProxy}. */
+export interface NodeProxy {
+  /**
+   * Forwards one request. `target` is its origin-form request target (path and query) as
+   * received, `path` the path alone (for the record's endpoint and operation).
+   */
+  forward(req: IncomingMessage, res: ServerResponse, target: string, path: string): void;
+  /** Closes the idle upstream connections. */
+  close(): void;
+}
+
+// Node already answered `Expect: 100-continue` itself; the body follows either way.
+const DROP_REQUEST = new Set([...HOP_BY_HOP, 'expect']);
+const DROP_RESPONSE = new Set(HOP_BY_HOP);
+
+/**
+ * Builds the Node data path to `upstream`.
+ *
+ * @example
+ * const proxy = nodeProxy({ upstream: 'http://127.0.0.1:11434', context: new CaptureContext({ sink }) });
+ * createServer((req, res) => proxy.forward(req, res, req.url ?? '/', new URL(req.url ?? '/', 'http://x').pathname));
+ */
+export function nodeProxy(options: NodeProxyOptions): NodeProxy {
+  const base = new URL(options.upstream);
+  const secure = base.protocol === 'https:';
+  const agent = secure ? new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }) : new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
+  const send = secure ? httpsRequest : httpRequest;
+  const basePath = base.pathname.replace(/\/$/, '');
+  // URL.hostname keeps an IPv6 address in brackets; http.request wants it bare.
+  const hostname = base.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = base.port === '' ? (secure ? 443 : 80) : Number(base.port);
+  const header = (options.projectHeader ?? 'X-Project-Name').toLowerCase();
+  const firstByteMs = options.firstByteTimeoutMs ?? 600_000;
+  const idleMs = options.idleTimeoutMs ?? 300_000;
+  const context = options.context;
+
+  return {
+    forward(req, res, target, path) {
+      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+      const operation = req.method === 'POST' ? operationForPath(path) : null;
+      let capture: RequestCapture | null = null;
+      let modelFound: ((model: string | null) => void) | undefined;
+      if (operation !== null) {
+        const project = req.headers[header];
+        capture = context.begin({
+          endpoint: path,
+          operation,
+          project: (Array.isArray(project) ? project.join(', ') : project) ?? null,
+          requestModel: new Promise<string | null>((resolve) => (modelFound = resolve)),
+        });
+      }
+      const upstreamOptions: RequestOptions = {
+        hostname,
+        port,
+        path: basePath + target,
+        method: req.method ?? 'GET',
+        headers: forwardedHeaders(req.rawHeaders, DROP_REQUEST, base.host).headers,
+        agent,
+      };
+      let outgoing: ClientRequest;
+      try {
+        outgoing = send(upstreamOptions);
+      } catch (error) {
+        // A request Node will not send on (a header value it refuses): as fetch's refusal does.
+        req.resume();
+        answerFailure(res, capture, upstreamFailure(base, error));
+        return;
+      }
+      let answered = false;
+      let clientGone = false;
+
+      const firstByte = setTimeout(() => outgoing.destroy(timeoutError(`Ollama did not answer within ${firstByteMs} ms`)), firstByteMs);
+
+      // A client that leaves stops the upstream request, so Ollama stops generating.
+      res.once('close', () => {
+        if (res.writableFinished) return;
+        clientGone = true;
+        clearTimeout(firstByte);
+        outgoing.destroy();
+        if (!answered) capture?.respond(499, null);
+        void capture?.finish({ aborted: true });
+      });
+
+      outgoing.on('error', (error) => {
+        clearTimeout(firstByte);
+        if (answered || clientGone) return;
+        answerFailure(res, capture, upstreamFailure(base, error));
+      });
+
+      outgoing.once('response', (answer) => {
+        clearTimeout(firstByte);
+        answered = true;
+        const { headers, contentType } = forwardedHeaders(answer.rawHeaders, DROP_RESPONSE);
+        const status = answer.statusCode ?? 502;
+        try {
+          res.writeHead(status, answer.statusMessage, headers);
+        } catch (error) {
+          // Headers Node's client parser took but its server refuses to send: cut, and say why.
+          capture?.respond(502, null);
+          void capture?.finish({ error });
+          outgoing.destroy();
+          res.destroy();
+          return;
+        }
+        capture?.respond(status, contentType);
+        pipeAnswer(answer, res, capture, idleMs, (error) => outgoing.destroy(error));
+      });
+
+      if (hasBody) req.pipe(outgoing);
+      else outgoing.end();
+      // Scanned after the pipe is set up, so each chunk goes upstream before it is read here.
+      if (modelFound !== undefined) scanModel(req, modelFound);
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}
+
+/** Answers the JSON error `proxy.ts` gives when Ollama did not answer, and records it. */
+function answerFailure(res: ServerResponse, capture: RequestCapture | null, failure: ReturnType<typeof upstreamFailure>): void {
+  const body = JSON.stringify({ error: { code: failure.code, message: failure.message } });
+  res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+  capture?.respond(failure.status, 'application/json');
+  capture?.chunk(body);
+  void capture?.finish();
+}
+
+/**
+ * Pipes Ollama's answer to the client with backpressure, showing each chunk to the capture
+ * after it is handed on. The idle timer runs only while the client is ready for more, so a
+ * slow reader is never taken for a silent Ollama.
+ */
+function pipeAnswer(answer: IncomingMessage, res: ServerResponse, capture: RequestCapture | null, idleMs: number, abort: (error: Error) => void): void {
+  let waitingForClient = false;
+  let ended = false;
+  let broken: unknown;
+  const finish = (end?: { error: unknown }) => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(idle);
+    // Queued behind the chunks' observation (below), so the capture sees them all first.
+    if (capture !== null) process.nextTick(finishCapture, capture, end);
+  };
+  const idle = setTimeout(() => {
+    if (waitingForClient || ended) return;
+    const error = timeoutError(`Ollama sent nothing for ${idleMs} ms`);
+    finish({ error });
+    abort(error);
+    res.destroy();
+  }, idleMs);
+
+  res.once('close', () => clearTimeout(idle));
+  answer.on('data', (chunk: Buffer) => {
+    idle.refresh();
+    if (!res.write(chunk)) {
+      waitingForClient = true;
+      answer.pause();
+    }
+    // Node flushes the write on the next tick: observing after it puts the client first.
+    if (capture !== null) process.nextTick(observeChunk, capture, chunk);
+  });
+  res.on('drain', () => {
+    if (!waitingForClient) return;
+    waitingForClient = false;
+    idle.refresh();
+    answer.resume();
+  });
+  answer.once('end', () => {
+    res.end();
+    finish();
+  });
+  answer.on('error', (error) => {
+    broken = error;
+  });
+  // Ollama (or the network) cut the answer: the client must see the cut, not a clean end.
+  answer.once('close', () => {
+    if (answer.complete || ended || res.destroyed) return;
+    finish({ error: broken ?? new Error('Ollama closed the connection before the answer ended') });
+    res.destroy();
+  });
+}
+
+function observeChunk(capture: RequestCapture, chunk: Buffer): void {
+  capture.chunk(chunk);
+}
+
+function finishCapture(capture: RequestCapture, end: { error: unknown } | undefined): void {
+  void capture.finish(end);
+}
+
+/** Resolves `found` with the `model` of a request body, read off the chunks as they are piped upstream. */
+function scanModel(req: IncomingMessage, found: (model: string | null) => void): void {
+  const scanner = modelScanner();
+  const done = (model: string | null) => {
+    req.off('data', onData);
+    found(model);
+  };
+  const onData = (chunk: Buffer) => {
+    const model = scanner.push(chunk);
+    if (model !== undefined) done(model);
+  };
+  req.on('data', onData);
+  req.once('end', () => done(null));
+  req.once('close', () => done(null));
+}
