@@ -42,7 +42,7 @@ function ingestNote(results: BenchResults, backend: 'sqlite' | 'postgres', goal:
   const fill = backend === 'sqlite' ? results.sections.stats?.measurements.find((m) => m.backend === 'sqlite') : undefined;
   if (fill !== undefined && fill.fillRate > rate.base * 1.5) {
     parts.push(
-      `For scale: the stats section fills SQLite with raw better-sqlite3 prepared multi-row INSERTs at ${count(fill.fillRate)} records/s (record generation included; synchronous = OFF there), so the store's own path — row mapping, Kysely building and compiling each statement — costs more than SQLite's writing.`,
+      `For scale: the stats section fills SQLite with raw better-sqlite3 prepared multi-row INSERTs at ${count(fill.fillRate)} records/s (record generation included; synchronous = OFF there), so the store's own path — rows bound one by one, the rollup periods marked in the same transaction, WAL with synchronous = NORMAL — costs more than the fill's.`,
     );
   }
   return parts.join(' ');
