@@ -166,18 +166,11 @@ export class LogSketch {
   /** The value at each 0-based rank (ascending ranks): exact at the ends, a bucket's value in between. */
   private valuesAtRanks(ranks: number[]): number[] {
     // Dense buckets are walked in place (this runs for every stat of every hour of a series);
-    // sparse ones are few, and sorted first.
-    let indices: ArrayLike<number>;
-    let counts: ArrayLike<number>;
-    if (this.counts !== null) {
-      counts = this.counts;
-      indices = { length: counts.length } as ArrayLike<number>;
-    } else {
-      const pairs = this.buckets();
-      indices = pairs.filter((_, i) => i % 2 === 0);
-      counts = pairs.filter((_, i) => i % 2 === 1);
-    }
-    const dense = this.counts !== null;
+    // sparse ones are few, and listed in order first.
+    const pairs = this.counts === null ? this.buckets() : null;
+    const bucketCount = pairs === null ? (this.counts as Float64Array).length : pairs.length / 2;
+    const countAt = (i: number) => (pairs === null ? ((this.counts as Float64Array)[i] as number) : (pairs[2 * i + 1] as number));
+    const indexAt = (i: number) => (pairs === null ? this.offset + i : (pairs[2 * i] as number));
     const out: number[] = [];
     let seen = this.zeros;
     let next = 0;
@@ -186,9 +179,8 @@ export class LogSketch {
       else if (rank === this.count - 1) out.push(this.max);
       else if (rank < this.zeros) out.push(0);
       else {
-        while (seen <= rank && next < counts.length) seen += counts[next++] as number;
-        const index = dense ? this.offset + next - 1 : (indices[next - 1] as number);
-        const value = bucketValueOf(index);
+        while (seen <= rank && next < bucketCount) seen += countAt(next++);
+        const value = bucketValueOf(indexAt(next - 1));
         out.push(value < this.min ? this.min : value > this.max ? this.max : value);
       }
     }

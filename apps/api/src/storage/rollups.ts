@@ -125,6 +125,14 @@ function metricsRow(grain: RollupGrain, start: number, metrics: MetricsAccumulat
   return { grain: `${grain}_metrics`, start, model: '', operation: '' as Operation, project: null, data: new Uint8Array(0), json: JSON.stringify(metrics.state()) };
 }
 
+/** Per grain a plan uses: the start range to query (one indexed range scan) and the starts to keep from it. */
+function rangesOf(plan: RollupPlan): Array<{ grain: RollupGrain; from: number; to: number; only: ReadonlySet<number> }> {
+  const chosen = [['month', plan.months], ['day', plan.days], ['hour', plan.hours]] as const;
+  return chosen
+    .filter(([, starts]) => starts.length > 0)
+    .map(([grain, starts]) => ({ grain, from: starts[0] as number, to: (starts[starts.length - 1] as number) + 1, only: new Set(starts) }));
+}
+
 const COUNTED: Record<RollupGrain, keyof BuildResult> = { hour: 'hours', day: 'days', month: 'months' };
 
 // SQLite/PostgreSQL return a Buffer (a Uint8Array), D1 an ArrayBuffer or an array of bytes.
@@ -380,9 +388,7 @@ export class Rollups {
   async metrics(): Promise<MetricsAccumulator> {
     const plan = await this.plan({}, false);
     const metrics = new MetricsAccumulator();
-    for (const [grain, starts] of [['month', plan.months], ['day', plan.days], ['hour', plan.hours]] as const) {
-      if (starts.length > 0) await this.addMetricsStates(metrics, grain, starts[0] as number, (starts[starts.length - 1] as number) + 1, new Set(starts));
-    }
+    for (const { grain, from, to, only } of rangesOf(plan)) await this.addMetricsStates(metrics, grain, from, to, only);
     for (const [from, to] of plan.raw) for (const record of await this.host.records({ from, to })) metrics.add(record);
     return metrics;
   }
@@ -390,12 +396,7 @@ export class Rollups {
   /** The parts a plan serves from rollups. */
   async partsOf(plan: RollupPlan, filter: StatsFilter): Promise<RollupPart[]> {
     const parts: RollupPart[] = [];
-    for (const [grain, starts] of [['month', plan.months], ['day', plan.days], ['hour', plan.hours]] as const) {
-      if (starts.length === 0) continue;
-      const first = starts[0] as number;
-      const last = starts[starts.length - 1] as number;
-      parts.push(...(await this.parts(grain, first, last + 1, filter, new Set(starts))));
-    }
+    for (const { grain, from, to, only } of rangesOf(plan)) parts.push(...(await this.parts(grain, from, to, filter, only)));
     return parts;
   }
 }
