@@ -30,6 +30,7 @@ import {
 } from '@ollama-perf/core';
 import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { MetricsAccumulator, type MetricsState } from '../prometheus.js';
+import { byId } from './rows.js';
 import { type Database, METRIC_ROLLUP_COLUMNS, type MetricRollupTable, type RollupGrain } from './schema.js';
 
 /** One day in milliseconds. */
@@ -158,7 +159,9 @@ export class Rollups {
         if (!periods.has(id)) periods.set(id, { id, grain, start, version: 1, built_version: 0 });
       }
     }
-    return this.bumpVersions([...periods.values()]);
+    // One order for every writer: two PostgreSQL transactions that lock the same period rows
+    // in different orders (records come in any order) could each wait for the other.
+    return this.bumpVersions([...periods.values()].sort(byId));
   }
 
   private bumpVersions(rows: Array<{ id: string; grain: RollupGrain; start: number; version: number; built_version: number }>): CompiledQuery[] {

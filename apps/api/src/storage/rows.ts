@@ -28,6 +28,11 @@ export function fromRow(row: Selectable<RequestMetricTable>): RequestMetric {
   };
 }
 
+/** Orders rows by id: writers that lock rows in one order cannot deadlock each other. */
+export function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 const COLUMN_NAMES = REQUEST_METRIC_COLUMNS.map((c) => c.name);
 const COLUMN_LIST = COLUMN_NAMES.map((name) => `"${name}"`).join(', ');
 const QUESTION_MARKS = `(${COLUMN_NAMES.map(() => '?').join(', ')})`;

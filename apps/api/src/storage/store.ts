@@ -28,7 +28,7 @@ import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { ResidencyEvent } from '../residency/residency.js';
 import type { Flavor } from './migrations.js';
 import { Rollups } from './rollups.js';
-import { fromRow, insertRecordsQuery } from './rows.js';
+import { byId, fromRow, insertRecordsQuery } from './rows.js';
 import { type Database, REQUEST_METRIC_COLUMNS } from './schema.js';
 
 /** Outcome of an insert: records received, newly stored, and ignored as already stored (same id). */
@@ -97,8 +97,11 @@ export class MetricStore {
     if (records.length === 0) return { received: 0, inserted: 0, duplicates: 0 };
     const perStatement = Math.max(1, Math.floor(MAX_PARAMS[this.backend] / REQUEST_METRIC_COLUMNS.length));
     const dialect = this.backend === 'postgres' ? 'postgres' : 'sqlite';
+    // PostgreSQL takes row locks: two batches in flight that share ids (a client resending)
+    // must take them in the same order, or each could wait for the other. SQLite writes one at a time.
+    const ordered = dialect === 'postgres' ? [...records].sort(byId) : records;
     const inserts: CompiledQuery[] = [];
-    for (let i = 0; i < records.length; i += perStatement) inserts.push(insertRecordsQuery(records.slice(i, i + perStatement), dialect));
+    for (let i = 0; i < ordered.length; i += perStatement) inserts.push(insertRecordsQuery(ordered.slice(i, i + perStatement), dialect));
     // The hours and days the records fall in change in the same transaction: their rollups are then out of date.
     const changed = await this.runAtomically([...inserts, ...this.rollups.markChanged(records)]);
     const inserted = changed.slice(0, inserts.length).reduce((sum, n) => sum + n, 0);

@@ -120,5 +120,26 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
     it('leaves periods that are not over yet to the records', async () => {
       expect(await target.build(FIXTURE_START + 2 * HOUR)).toEqual({ hours: 0, days: 0, months: 0 });
     });
+
+    it('takes batches in flight at once that touch the same periods in different orders', async () => {
+      // Each batch walks the same hours, days and months in its own order. Were their rollup
+      // periods marked in record order, two PostgreSQL transactions could each hold a row the
+      // other one waits for (a deadlock, one batch refused).
+      const later = Date.UTC(2029, 0, 30, 22);
+      const spread = Array.from({ length: 6 }, (_, i) => later + i * 7 * HOUR);
+      const batches = Array.from({ length: 8 }, (_, b) =>
+        Array.from({ length: 60 }, (_, i) => ({
+          ...(records[i] as (typeof records)[number]),
+          id: `in-flight-${b}-${i}`,
+          ts: (spread[(i * (b + 1) + b) % spread.length] as number) + b,
+        })),
+      );
+      for (let round = 0; round < 3; round++) {
+        const sent = batches.map((batch) => batch.map((r) => ({ ...r, id: `${r.id}-${round}` })));
+        await Promise.all(sent.map((batch) => ingest(batch)));
+      }
+      const body = await getJson(`/stats?from=${later}`);
+      expect(body.requests).toBe(8 * 60 * 3);
+    });
   });
 }
