@@ -21,4 +21,5 @@ export * from './sketch.js';
 export * from './aggregate.js';
 export * from './rollup-codec.js';
 export * from './rollup-summary.js';
+export * from './json-text.js';
 export * from './summary-diff.js';

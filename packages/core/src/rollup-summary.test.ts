@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RollupAggregate } from './aggregate.js';
 import { byPromptTokens } from './buckets.js';
 import { decodeRollupInto, encodeRollup } from './rollup-codec.js';
-import { modelSummaryOfParts, partsOfRecords, type RollupPart, summaryOfParts } from './rollup-summary.js';
+import { type HourPart, hourlyJsonOfParts, modelSummaryJsonOfParts, partsOfRecords, type RollupPart, summaryOfParts } from './rollup-summary.js';
 import { hourly } from './series.js';
 import { SKETCH_RELATIVE_ACCURACY } from './sketch.js';
 import { summarize } from './summarize.js';
@@ -35,7 +35,7 @@ describe('summaries from rollup parts', () => {
         const model = sample[0]?.model as string;
         const own = sample.filter((r) => r.model === model);
         const parts = partsOfRecords(own);
-        const fromParts = modelSummaryOfParts(partsOfRecords(own, () => 0), parts, model);
+        const fromParts = JSON.parse(modelSummaryJsonOfParts(partsOfRecords(own, () => 0), parts, model)) as unknown;
         expect(modelSummarySchema.parse(fromParts)).toEqual(fromParts);
         const exact = { ...summarize(own, { model }), model, hourly: hourly(own), by_prompt_tokens: byPromptTokens(own) };
         expect(summaryDifferences(fromParts, exact, BOUND).differences).toEqual([]);
@@ -66,10 +66,39 @@ describe('summaries from rollup parts', () => {
         const model = sample[0]?.model as string;
         expect(summaryOfParts(stored)).toEqual(summaryOfParts(parts));
         const own = (list: RollupPart[]) => list.filter((p) => p.model === model);
-        expect(modelSummaryOfParts(own(stored), own(stored), model)).toEqual(modelSummaryOfParts(own(parts), own(parts), model));
+        expect(modelSummaryJsonOfParts(own(stored), own(stored), model)).toBe(modelSummaryJsonOfParts(own(parts), own(parts), model));
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('splice stored hour summaries into the series as the summaries their figures give', () => {
+    fc.assert(
+      fc.property(records, fc.integer({ min: 0, max: 1000 }), (sample, seed) => {
+        const parts = partsOfRecords(sample);
+        const starts = [...new Set(parts.map((p) => p.start))];
+        // Some hours come as the stored text of their summary (what a built hour holds), the rest as figures.
+        const storedHours = new Set(starts.filter((_, i) => (i + seed) % 2 === 0));
+        const mixed: HourPart[] = parts.filter((p) => !storedHours.has(p.start));
+        for (const start of storedHours) {
+          const series = JSON.parse(hourlyJsonOfParts(parts.filter((p) => p.start === start))) as Array<Record<string, unknown>>;
+          const { hour: _hour, start: _start, ...summary } = series[0] as Record<string, unknown>;
+          mixed.push({ start, summaryJson: JSON.stringify(summary) });
+        }
+        expect(JSON.parse(hourlyJsonOfParts(mixed))).toEqual(JSON.parse(hourlyJsonOfParts(parts)));
+        const exact = hourly(sample);
+        expect(summaryDifferences({ hourly: JSON.parse(hourlyJsonOfParts(mixed)) }, { hourly: exact }, BOUND).differences).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses an hour given both as a stored summary and as figures', () => {
+    const parts = partsOfRecords([record()]);
+    const start = (parts[0] as RollupPart).start;
+    expect(() => hourlyJsonOfParts([...parts, { start, summaryJson: '{}' }])).toThrow(/stored summary and other parts/);
+    expect(() => hourlyJsonOfParts([{ start, summaryJson: '{}' }, ...parts])).toThrow(/stored summary and other parts/);
+    expect(hourlyJsonOfParts([])).toBe('[]');
   });
 
   it('refuses a blob that is not a rollup, rather than answering wrong figures', () => {

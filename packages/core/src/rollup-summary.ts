@@ -9,9 +9,10 @@ import { bucketSummaries, CONCURRENCY_BUCKETS, PROMPT_TOKEN_BUCKETS } from './bu
 import { NO_PROJECT, type StatsFilter } from './filter.js';
 import { RollupBlobReader } from './rollup-codec.js';
 import type { Operation, RequestMetric } from './schema.js';
-import { hourlySeries, hourStartOf } from './series.js';
+import { joinJsonObjects, jsonObjectOf } from './json-text.js';
+import { hourStartOf, seriesHours } from './series.js';
 import { isoOrNull, sortedSummaries } from './summarize.js';
-import type { GroupSummary, HourlyPoint, ModelSummary, Summary } from './summary-schema.js';
+import type { GroupSummary, Summary } from './summary-schema.js';
 
 /** The figures of one model × operation × project over one period. */
 export interface RollupPart {
@@ -112,40 +113,49 @@ export function summaryOfParts(parts: Iterable<RollupPart>, filter: StatsFilter 
 
 /**
  * A part of an hourly series: figures to merge into their hour, or the summary of a whole
- * hour computed when its rollup was built (an hour has one or the other, never both).
+ * hour as the JSON text stored when its rollup was built (an hour has one or the other,
+ * never both).
  */
-export type HourPart = Pick<RollupPart, 'start' | 'figures'> | { start: number; summary: GroupSummary };
+export type HourPart = Pick<RollupPart, 'start' | 'figures'> | { start: number; summaryJson: string };
 
-/** The hourly series of hour parts. */
-export function hourlyOfParts(hourParts: Iterable<HourPart>): HourlyPoint[] {
+/**
+ * The hourly series of hour parts, as JSON text (the `hourly` array of `GET /stats/:model`).
+ * Stored hour summaries go in as they are: at a month of hours, parsing and serializing them
+ * again cost more than everything else the route does.
+ */
+export function hourlyJsonOfParts(hourParts: Iterable<HourPart>): string {
   const reader = new RollupBlobReader();
-  const byHour = new Map<number, { summary(): GroupSummary }>();
+  const stored = new Map<number, string>();
+  const merged = new Map<number, GroupAggregate>();
+  const both = (start: number) => new Error(`hour ${new Date(start).toISOString()} has a stored summary and other parts`);
   for (const part of hourParts) {
-    if ('summary' in part) {
-      if (byHour.has(part.start)) throw new Error(`hour ${new Date(part.start).toISOString()} has a summary and other parts`);
-      const { summary } = part;
-      byHour.set(part.start, { summary: () => summary });
+    if ('summaryJson' in part) {
+      if (stored.has(part.start) || merged.has(part.start)) throw both(part.start);
+      stored.set(part.start, part.summaryJson);
       continue;
     }
-    let group = byHour.get(part.start);
-    if (group === undefined) byHour.set(part.start, (group = new GroupAggregate()));
-    if (!(group instanceof GroupAggregate)) throw new Error(`hour ${new Date(part.start).toISOString()} has a summary and other parts`);
+    if (stored.has(part.start)) throw both(part.start);
     const figures: MergeableFigures = part.figures instanceof Uint8Array ? reader.load(part.figures, { all: true }) : part.figures;
-    figures.mergeAllInto(group);
+    figures.mergeAllInto(groupOf(merged, part.start));
   }
-  return hourlySeries(byHour, emptySummary());
+  let empty: string | undefined;
+  const points = seriesHours([...stored.keys(), ...merged.keys()]).map((start) => {
+    const summary = stored.get(start) ?? merged.get(start)?.summary();
+    const summaryJson = typeof summary === 'string' ? summary : summary !== undefined ? JSON.stringify(summary) : (empty ??= JSON.stringify(emptySummary()));
+    return joinJsonObjects(JSON.stringify({ hour: new Date(start).toISOString(), start }), summaryJson);
+  });
+  return `[${points.join(',')}]`;
 }
 
 /**
- * `GET /stats/:model` from one model's parts (any periods) and its hour parts (for the
- * hourly series; the two may hold the same hours).
+ * `GET /stats/:model` as JSON text, from one model's parts (any periods) and its hour parts
+ * (for the hourly series; the two may hold the same hours).
  */
-export function modelSummaryOfParts(parts: Iterable<RollupPart>, hourParts: Iterable<HourPart>, model: string, filter: StatsFilter = {}): ModelSummary {
+export function modelSummaryJsonOfParts(parts: Iterable<RollupPart>, hourParts: Iterable<HourPart>, model: string, filter: StatsFilter = {}): string {
   const merged = new PartsMerger(parts, { breakdowns: true, promptTokens: true });
-  return {
-    ...merged.summary(filter),
-    model,
-    hourly: hourlyOfParts(hourParts),
-    by_prompt_tokens: bucketSummaries(PROMPT_TOKEN_BUCKETS, (i) => merged.byPromptTokens[i]?.summary() ?? emptySummary()),
-  };
+  const byPromptTokens = bucketSummaries(PROMPT_TOKEN_BUCKETS, (i) => merged.byPromptTokens[i]?.summary() ?? emptySummary());
+  return joinJsonObjects(
+    JSON.stringify({ ...merged.summary(filter), model }),
+    jsonObjectOf({ hourly: hourlyJsonOfParts(hourParts), by_prompt_tokens: JSON.stringify(byPromptTokens) }),
+  );
 }

@@ -29,23 +29,26 @@ export function hourStartOf(ts: number): number {
 }
 
 /**
- * The hourly series of groups keyed by hour start (from records or from rollups): the
- * figures of each hour from the first to the last, empty hours filled with `empty`, up to
- * {@link MAX_FILLED_HOURS}.
+ * The hours a series lists, given the hours that have figures: each hour from the first to
+ * the last, up to {@link MAX_FILLED_HOURS} of them; a wider span lists only `starts`, sorted.
  */
-export function hourlySeries(byHour: ReadonlyMap<number, { summary(): GroupSummary }>, empty: GroupSummary): HourlyPoint[] {
-  if (byHour.size === 0) return [];
-  const starts = [...byHour.keys()];
+export function seriesHours(starts: readonly number[]): number[] {
+  if (starts.length === 0) return [];
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   for (const start of starts) {
     if (start < first) first = start;
     if (start > last) last = start;
   }
-  const hours =
-    (last - first) / HOUR_MS <= MAX_FILLED_HOURS
-      ? Array.from({ length: (last - first) / HOUR_MS + 1 }, (_, i) => first + i * HOUR_MS)
-      : starts.sort((a, b) => a - b);
-  return hours.map((start) => ({ hour: new Date(start).toISOString(), start, ...(byHour.get(start)?.summary() ?? empty) }));
+  return (last - first) / HOUR_MS <= MAX_FILLED_HOURS
+    ? Array.from({ length: (last - first) / HOUR_MS + 1 }, (_, i) => first + i * HOUR_MS)
+    : [...starts].sort((a, b) => a - b);
 }
 
+/**
+ * The hourly series of groups keyed by hour start (from records or from rollups): the
+ * figures of each hour of {@link seriesHours}, empty hours filled with `empty`.
+ */
+export function hourlySeries(byHour: ReadonlyMap<number, { summary(): GroupSummary }>, empty: GroupSummary): HourlyPoint[] {
+  return seriesHours([...byHour.keys()]).map((start) => ({ hour: new Date(start).toISOString(), start, ...(byHour.get(start)?.summary() ?? empty) }));
+}

@@ -1,6 +1,6 @@
 /** `GET /stats` and `GET /stats/:model`: the Summary JSON over stored records. */
 import { statsQuerySchema } from '@ollama-perf/core';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { ApiError } from '../errors.js';
 import type { MetricStore } from '../storage/store.js';
 import { validationHook } from './validation.js';
@@ -13,15 +13,21 @@ export function statsRoutes(store: MetricStore): Hono {
     .get('/', query, async (c) => {
       const filter = c.req.valid('query');
       // `series=hourly` adds the hourly series over all models (the dashboard's charts).
-      return c.json(c.req.query('series') === 'hourly' ? await store.summaryWithHourly(filter) : await store.summary(filter));
+      if (c.req.query('series') === 'hourly') return jsonText(c, await store.summaryWithHourlyJson(filter));
+      return c.json(await store.summary(filter));
     })
     .get('/:model{[\\s\\S]+}', query, async (c) => {
       // Model names hold ':' and '/': both raw and percent-encoded forms arrive here decoded.
       // `[\s\S]`, not `.`: a name may hold a line break (it came in a JSON body), and is still a name.
       const model = c.req.param('model');
       // No record holds U+0000 (the schema refuses it), and PostgreSQL fails on a query naming it.
-      const summary = model.includes('\u0000') ? null : await store.modelSummary(model, c.req.valid('query'));
+      const summary = model.includes('\u0000') ? null : await store.modelSummaryJson(model, c.req.valid('query'));
       if (summary === null) throw new ApiError(404, 'not_found', `no records for model "${model}"`);
-      return c.json(summary);
+      return jsonText(c, summary);
     });
+}
+
+/** A 200 answer whose body is JSON text already (the stats store splices stored JSON). */
+function jsonText(c: Context, text: string): Response {
+  return c.body(text, 200, { 'Content-Type': 'application/json' });
 }

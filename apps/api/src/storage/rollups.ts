@@ -365,7 +365,7 @@ export class Rollups {
       if (filter.model !== undefined) query = query.where('model', '=', filter.model);
       for (const row of await query.execute()) {
         const start = Number(row.start);
-        if (only.has(start)) parts.push({ start, summary: JSON.parse(row.json ?? 'null') as GroupSummary });
+        if (only.has(start) && row.json !== null) parts.push({ start, summaryJson: row.json });
       }
     }
     for (const [from, to] of plan.raw) parts.push(...partsOfRecords(await this.host.records({ ...filter, from, to })));

@@ -9,10 +9,13 @@
  */
 import {
   byPromptTokens,
-  type HourlyPoint,
+  type HourPart,
   hourly,
+  hourlyJsonOfParts,
+  joinJsonObjects,
+  jsonObjectOf,
   type ModelSummary,
-  modelSummaryOfParts,
+  modelSummaryJsonOfParts,
   NO_PROJECT,
   partsOfRecords,
   type RequestMetric,
@@ -21,8 +24,6 @@ import {
   type Summary,
   summarize,
   summaryOfParts,
-  type HourPart,
-  hourlyOfParts,
 } from '@ollama-perf/core';
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { ResidencyEvent } from '../residency/residency.js';
@@ -177,24 +178,28 @@ export class MetricStore {
     return parts === null ? summarize(await this.records(filter), filter) : summaryOfParts(parts, filter);
   }
 
-  /** `GET /stats?series=hourly`: the summary plus the hourly series over all models. */
-  async summaryWithHourly(filter: StatsFilter = {}): Promise<Summary & { hourly: HourlyPoint[] }> {
+  /** `GET /stats?series=hourly` as JSON text: the summary plus the hourly series over all models. */
+  async summaryWithHourlyJson(filter: StatsFilter = {}): Promise<string> {
     const parts = await this.partsFor(filter, false);
     if (parts === null) {
       const records = await this.records(filter);
-      return { ...summarize(records, filter), hourly: hourly(records) };
+      return JSON.stringify({ ...summarize(records, filter), hourly: hourly(records) });
     }
-    return { ...summaryOfParts(parts, filter), hourly: hourlyOfParts(await this.hourPartsFor(filter)) };
+    return joinJsonObjects(JSON.stringify(summaryOfParts(parts, filter)), jsonObjectOf({ hourly: hourlyJsonOfParts(await this.hourPartsFor(filter)) }));
   }
 
-  /** `GET /stats/:model`: one model's summary and series, or `null` when it has no records at all. */
-  async modelSummary(model: string, filter: StatsFilter = {}): Promise<ModelSummary | null> {
+  /**
+   * `GET /stats/:model` as JSON text: one model's summary and series (the series spliced from
+   * the summaries stored per hour), or `null` when the model has no records at all.
+   */
+  async modelSummaryJson(model: string, filter: StatsFilter = {}): Promise<string | null> {
     const scoped = { ...filter, model };
     const parts = await this.partsFor(scoped, false);
-    if (parts !== null) return modelSummaryOfParts(parts, await this.hourPartsFor(scoped), model, scoped);
+    if (parts !== null) return modelSummaryJsonOfParts(parts, await this.hourPartsFor(scoped), model, scoped);
     const records = await this.records(scoped);
     if (records.length === 0 && !(await this.hasModel(model))) return null;
-    return { ...summarize(records, scoped), model, hourly: hourly(records), by_prompt_tokens: byPromptTokens(records) };
+    const summary: ModelSummary = { ...summarize(records, scoped), model, hourly: hourly(records), by_prompt_tokens: byPromptTokens(records) };
+    return JSON.stringify(summary);
   }
 
   /** Stores residency changes (ids make a repeated sample harmless). */
