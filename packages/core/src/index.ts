@@ -22,4 +22,5 @@ export * from './aggregate.js';
 export * from './rollup-codec.js';
 export * from './rollup-summary.js';
 export * from './json-text.js';
+export * from './schema-predicate.js';
 export * from './summary-diff.js';

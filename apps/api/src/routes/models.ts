@@ -8,7 +8,7 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { applyResidency, residencyIntervals } from '../residency/residency.js';
 import type { MetricStore } from '../storage/store.js';
-import { validationHook } from './validation.js';
+import { SYNCHRONOUS, validationHook } from './validation.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,7 +22,7 @@ export async function currentResidency(store: MetricStore) {
 
 /** The residency route over `store`; `lastSampleAt` tells when /api/ps was last read, if known. */
 export function modelsRoutes(store: MetricStore, lastSampleAt: () => number | null = () => null): Hono {
-  return new Hono().get('/', zValidator('query', statsQuerySchema, validationHook('query parameters')), async (c) => {
+  return new Hono().get('/', zValidator('query', statsQuerySchema, validationHook('query parameters'), SYNCHRONOUS), async (c) => {
     const query = c.req.valid('query');
     const to = query.to;
     const from = query.from ?? (to ?? Date.now()) - DAY_MS;

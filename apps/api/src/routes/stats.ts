@@ -3,12 +3,12 @@ import { statsQuerySchema } from '@ollama-perf/core';
 import { type Context, Hono } from 'hono';
 import { ApiError } from '../errors.js';
 import type { MetricStore } from '../storage/store.js';
-import { validationHook } from './validation.js';
+import { SYNCHRONOUS, validationHook } from './validation.js';
 import { zValidator } from '@hono/zod-validator';
 
 /** The stats routes over `store`. */
 export function statsRoutes(store: MetricStore): Hono {
-  const query = zValidator('query', statsQuerySchema, validationHook('query parameters'));
+  const query = zValidator('query', statsQuerySchema, validationHook('query parameters'), SYNCHRONOUS);
   return new Hono()
     .get('/', query, async (c) => {
       const filter = c.req.valid('query');
