@@ -96,8 +96,9 @@ export class MetricStore {
    */
   async insert(records: RequestMetric[]): Promise<InsertResult> {
     if (records.length === 0) return { received: 0, inserted: 0, duplicates: 0 };
-    const perStatement = Math.max(1, Math.floor(MAX_PARAMS[this.backend] / REQUEST_METRIC_COLUMNS.length));
     const dialect = this.backend === 'postgres' ? 'postgres' : 'sqlite';
+    // PostgreSQL's insert takes one array per column: one statement holds any batch.
+    const perStatement = dialect === 'postgres' ? records.length : Math.max(1, Math.floor(MAX_PARAMS[this.backend] / REQUEST_METRIC_COLUMNS.length));
     // PostgreSQL takes row locks: two batches in flight that share ids (a client resending)
     // must take them in the same order, or each could wait for the other. SQLite writes one at a time.
     const ordered = dialect === 'postgres' ? [...records].sort(byId) : records;
