@@ -36,7 +36,7 @@ function ingestNote(results: BenchResults, backend: 'sqlite' | 'postgres', goal:
   if (rate.c4 > rate.base) {
     parts.push('With 4 requests in flight the pool works on several batches at once and /ingest passes the one-at-a-time baseline, but not the target.');
   } else {
-    parts.push(`HTTP, JSON parsing and zod validation of every record come on top: sequential /ingest runs at ${ratio(rate.seq / rate.base)} of the store's own rate.`);
+    parts.push(`HTTP, JSON parsing and validation of every record come on top: sequential /ingest runs at ${ratio(rate.seq / rate.base)} of the store's own rate.`);
   }
   // The stats fill writes the same rows with raw prepared multi-row INSERTs: a ceiling for SQLite.
   const fill = backend === 'sqlite' ? results.sections.stats?.measurements.find((m) => m.backend === 'sqlite') : undefined;
@@ -79,6 +79,19 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     if (c === undefined || e === undefined) checks.push(notMeasured(middlewareName, middlewareGoal, 'no sequential run'));
     else if (paired === undefined) checks.push(notMeasured(middlewareName, middlewareGoal, 'results saved before (c) was paired with (e)'));
     else {
+      // The issue states the target as (c) over (b), the bare Hono proxy; (c) runs a leaner
+      // data path than (b), so that comparison is met by the plumbing. Both are reported.
+      const overBare = c.vs['bare-hono'];
+      if (overBare !== undefined) {
+        checks.push({
+          target: "Middleware's own cost as the issue states it (c − b), non-streamed, sequential",
+          goal: middlewareGoal,
+          measured: `${signedMs(overBare.p50DiffMs)} ms`,
+          baseline: `(b) p50 ${ms(cellOf(overhead, 'bare-hono', 'json', 1)?.p50 ?? Number.NaN)} ms`,
+          status: verdict(overBare.p50DiffMs <= 0.1),
+          note: 'The gateway (c) forwards on node:http while the bare Hono proxy (b) goes through @hono/node-server and fetch, so (c) is faster than (b) despite measuring: this is met by the plumbing, not by the capture being free. The next row measures the capture alone, against the node:http floor.',
+        });
+      }
       checks.push({
         target: `${middlewareName}, sequential`,
         goal: middlewareGoal,
