@@ -152,9 +152,12 @@ export class Rollups {
    */
   markChanged(records: Iterable<RequestMetric>): CompiledQuery[] {
     const periods = new Map<string, { id: string; grain: RollupGrain; start: number; version: number; built_version: number }>();
-    for (const record of records) {
+    const hours = new Set<number>();
+    for (const record of records) hours.add(periodStartOf(record.ts, 'hour'));
+    // Per hour, not per record: a batch spans a few hours, and each hour lies in one day and month.
+    for (const hour of hours) {
       for (const grain of GRAINS) {
-        const start = periodStartOf(record.ts, grain);
+        const start = periodStartOf(hour, grain);
         const id = periodId(grain, start);
         if (!periods.has(id)) periods.set(id, { id, grain, start, version: 1, built_version: 0 });
       }

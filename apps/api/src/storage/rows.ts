@@ -1,19 +1,8 @@
 /** Records ↔ rows: the only conversions storage needs (booleans and BIGINTs differ by backend). */
 import type { RequestMetric } from '@ollama-perf/core';
-import { CompiledQuery, type Insertable, type Selectable } from 'kysely';
+import { CompiledQuery, type Selectable } from 'kysely';
 import { COLUMN_TYPES } from './migrations.js';
 import { REQUEST_METRIC_COLUMNS, type RequestMetricTable } from './schema.js';
-
-/** A record as a row; SQLite and D1 store booleans as 0/1 (better-sqlite3 cannot bind booleans). */
-export function toRow(record: RequestMetric, numericBooleans: boolean): Insertable<RequestMetricTable> {
-  if (!numericBooleans) return record;
-  return {
-    ...record,
-    stream: record.stream ? 1 : 0,
-    success: record.success ? 1 : 0,
-    cold_start: record.cold_start === null ? null : record.cold_start ? 1 : 0,
-  };
-}
 
 /** A row read back as a record. */
 export function fromRow(row: Selectable<RequestMetricTable>): RequestMetric {
@@ -52,8 +41,11 @@ export function insertRecordsQuery(records: readonly RequestMetric[], dialect: '
   const parameters: unknown[] = [];
   const groups: string[] = [];
   for (const record of records) {
-    const row = toRow(record, true) as Record<string, unknown>;
-    for (const name of COLUMN_NAMES) parameters.push(row[name]);
+    // SQLite and D1 store booleans as 0/1 (better-sqlite3 cannot bind booleans).
+    for (const name of COLUMN_NAMES) {
+      const value = record[name];
+      parameters.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
+    }
     groups.push(QUESTION_MARKS);
   }
   return CompiledQuery.raw(`insert into "request_metrics" (${COLUMN_LIST}) values ${groups.join(', ')} on conflict ("id") do nothing`, parameters);
