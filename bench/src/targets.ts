@@ -45,6 +45,7 @@ function ingestNote(results: BenchResults, backend: 'sqlite' | 'postgres', goal:
       `For scale: the stats section fills SQLite with raw better-sqlite3 prepared multi-row INSERTs at ${count(fill.fillRate)} records/s (record generation included; synchronous = OFF there), so the store's own path — rows bound one by one, the rollup periods marked in the same transaction, WAL with synchronous = NORMAL — costs more than the fill's.`,
     );
   }
+  parts.push('Where the time goes, from CPU profiles: bench/README.md.');
   return parts.join(' ');
 }
 
