@@ -16,9 +16,10 @@ import {
 /** The SQL family a database speaks. */
 export type Flavor = 'sqlite' | 'postgres';
 
-/** Each backend's column type for a logical type. */
-// SQLite declares `boolean` too (numeric
-// affinity, 0/1) so that its introspection reads back what the column means.
+/**
+ * Each backend's column type for a logical type. SQLite declares `boolean` too (numeric
+ * affinity, 0/1) so that its introspection reads back what the column means.
+ */
 export const COLUMN_TYPES: Record<Flavor, Record<LogicalType, string>> = {
   sqlite: { text: 'text', integer: 'integer', real: 'real', boolean: 'boolean', blob: 'blob' },
   postgres: { text: 'text', integer: 'bigint', real: 'double precision', boolean: 'boolean', blob: 'bytea' },

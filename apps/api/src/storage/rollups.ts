@@ -15,7 +15,6 @@
  */
 import {
   type BuiltPart,
-  type GroupSummary,
   type HourPart,
   decodeRollupInto,
   encodeRollup,
