@@ -7,8 +7,8 @@
  */
 import { createRequire } from 'node:module';
 import type { RequestMetric } from '@ollama-perf/core';
-import { REQUEST_METRIC_COLUMNS } from '../../apps/api/src/storage/schema.ts';
 import { openStore } from '../../apps/api/src/storage/open-node.ts';
+import { REQUEST_METRIC_COLUMNS } from '../../apps/api/src/storage/schema.ts';
 import { type HistoryOptions, syntheticHistory } from './records.js';
 
 // The part of better-sqlite3's API used here (bench has no dependency of its own on it:
@@ -52,14 +52,20 @@ export type RecordVisitor = (record: RequestMetric) => void;
  * @example
  * const rate = await fillSqlite('/tmp/stats.sqlite', { total: 1_000_000 });
  */
-export async function fillSqlite(path: string, options: HistoryOptions, visit: RecordVisitor = () => undefined): Promise<number> {
+export async function fillSqlite(
+  path: string,
+  options: HistoryOptions,
+  visit: RecordVisitor = () => undefined,
+): Promise<number> {
   const store = await openStore(`sqlite:${path}`);
   await store.close();
   const db = openSqlite(path);
   try {
     db.pragma('synchronous = OFF');
-    const placeholders = (rows: number) => Array.from({ length: rows }, () => `(${COLUMN_NAMES.map(() => '?').join(',')})`).join(',');
-    const sqlFor = (rows: number) => `INSERT INTO request_metrics (${COLUMN_NAMES.join(',')}) VALUES ${placeholders(rows)}`;
+    const placeholders = (rows: number) =>
+      Array.from({ length: rows }, () => `(${COLUMN_NAMES.map(() => '?').join(',')})`).join(',');
+    const sqlFor = (rows: number) =>
+      `INSERT INTO request_metrics (${COLUMN_NAMES.join(',')}) VALUES ${placeholders(rows)}`;
     const full = db.prepare(sqlFor(ROWS_PER_STATEMENT));
     const started = performance.now();
     let pending: RequestMetric[] = [];
@@ -98,7 +104,11 @@ export async function fillSqlite(path: string, options: HistoryOptions, visit: R
  * Migrates the PostgreSQL database at `url`, empties `request_metrics`, and inserts a synthetic history through the
  * store's own batched insert. Resolves with the insert rate (records/s).
  */
-export async function fillPostgres(url: string, options: HistoryOptions, visit: RecordVisitor = () => undefined): Promise<number> {
+export async function fillPostgres(
+  url: string,
+  options: HistoryOptions,
+  visit: RecordVisitor = () => undefined,
+): Promise<number> {
   const store = await openStore(url);
   try {
     // A fresh table for each fill: sizes measured one after the other must not add up.

@@ -16,7 +16,11 @@ export interface Table {
 export function renderText(table: Table): string {
   const widths = table.columns.map((c, i) => Math.max(c.length, ...table.rows.map((r) => (r[i] ?? '').length)));
   const numeric = table.columns.map((_, i) => table.rows.every((r) => /^[-+~]?[\d.,]+|^n\/a$|^—$/.test(r[i] ?? '')));
-  const line = (cells: string[]) => cells.map((cell, i) => (numeric[i] && i > 0 ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (numeric[i] && i > 0 ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
   const out = [table.title, line(table.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(line)];
   for (const note of table.notes ?? []) out.push(`  ${note}`);
   return out.join('\n');
@@ -25,7 +29,12 @@ export function renderText(table: Table): string {
 /** Renders a table as GitHub Markdown (pipes in cells escaped). */
 export function renderMarkdown(table: Table, heading = '###'): string {
   const escape = (cell: string) => cell.replace(/\|/g, '\\|');
-  const out = [`${heading} ${table.title}`, '', `| ${table.columns.map(escape).join(' | ')} |`, `|${table.columns.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  const out = [
+    `${heading} ${table.title}`,
+    '',
+    `| ${table.columns.map(escape).join(' | ')} |`,
+    `|${table.columns.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+  ];
   for (const row of table.rows) out.push(`| ${row.map(escape).join(' | ')} |`);
   if (table.notes !== undefined && table.notes.length > 0) out.push('', ...table.notes.map((n) => `- ${n}`));
   return out.join('\n');

@@ -24,6 +24,7 @@ describe('ingest benchmark (tiny)', () => {
     const results = newResults('tiny', { ingest: result });
     expect(sectionTables(results).ingest?.[0]?.rows).toHaveLength(result.measurements.length);
     // Batches of 10 are not the batches of 1,000 the targets are about.
-    for (const t of checkTargets(results).filter((c) => c.target.startsWith('Ingest'))) expect(t.status).toBe('not measured');
+    for (const t of checkTargets(results).filter((c) => c.target.startsWith('Ingest')))
+      expect(t.status).toBe('not measured');
   });
 });

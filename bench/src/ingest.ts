@@ -71,7 +71,12 @@ export interface IngestResult {
   stored: Partial<Record<'sqlite' | 'postgres', { expected: number; actual: number }>>;
 }
 
-async function measureBackend(backend: 'sqlite' | 'postgres', databaseUrl: string, sizes: IngestSizes, log: Log): Promise<{ measurements: IngestMeasurement[]; expected: number; actual: number }> {
+async function measureBackend(
+  backend: 'sqlite' | 'postgres',
+  databaseUrl: string,
+  sizes: IngestSizes,
+  log: Log,
+): Promise<{ measurements: IngestMeasurement[]; expected: number; actual: number }> {
   const perRun = sizes.batchSize * sizes.batches;
   const store = await openStore(databaseUrl);
   const gateway = await spawnServer({ kind: 'gateway', upstream: 'http://127.0.0.1:9', databaseUrl, sink: 'noop' });
@@ -83,10 +88,15 @@ async function measureBackend(backend: 'sqlite' | 'postgres', databaseUrl: strin
     for (let round = 0; round < sizes.rounds; round++) {
       for (const [p, path] of INGEST_PATHS.entries()) {
         // Fresh ids for every path and round: nothing is skipped as a duplicate.
-        const records = historySlice({ total: perRun, seed: 1000 * round + p, idPrefix: `${backend}-${round}-${path.name}` }, perRun);
+        const records = historySlice(
+          { total: perRun, seed: 1000 * round + p, idPrefix: `${backend}-${round}-${path.name}` },
+          perRun,
+        );
         const batches: RequestMetric[][] = [];
         for (let i = 0; i < records.length; i += sizes.batchSize) batches.push(records.slice(i, i + sizes.batchSize));
-        const rate = await writeAlong(path.name, batches, store, gateway.url, (n) => lost.set(path.name, (lost.get(path.name) ?? 0) + n));
+        const rate = await writeAlong(path.name, batches, store, gateway.url, (n) =>
+          lost.set(path.name, (lost.get(path.name) ?? 0) + n),
+        );
         rates.get(path.name)?.push(rate);
         sent += records.length;
       }
@@ -112,7 +122,13 @@ async function measureBackend(backend: 'sqlite' | 'postgres', databaseUrl: strin
   }
 }
 
-async function writeAlong(path: IngestPathName, batches: RequestMetric[][], store: MetricStore, gatewayUrl: string, onLost: (n: number) => void): Promise<number> {
+async function writeAlong(
+  path: IngestPathName,
+  batches: RequestMetric[][],
+  store: MetricStore,
+  gatewayUrl: string,
+  onLost: (n: number) => void,
+): Promise<number> {
   const total = batches.reduce((n, b) => n + b.length, 0);
   if (path === 'store-insert') {
     const started = performance.now();

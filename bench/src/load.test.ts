@@ -44,7 +44,13 @@ describe('runLoad', () => {
   it('keeps N requests in flight and gives each its own body', async () => {
     maxInFlight = 0;
     seen.length = 0;
-    const run = await runLoad({ url: `${url}/x`, concurrency: 8, maxRequests: 40, warmupRequests: 8, body: (i) => `#${i}` });
+    const run = await runLoad({
+      url: `${url}/x`,
+      concurrency: 8,
+      maxRequests: 40,
+      warmupRequests: 8,
+      body: (i) => `#${i}`,
+    });
     expect(run.requests).toBe(40);
     expect(maxInFlight).toBe(8);
     expect(new Set(seen).size).toBe(48);

@@ -65,11 +65,18 @@ interface OneResponse {
 /** Refuses anything but 127.0.0.1: a benchmark must not load a machine it does not own. */
 export function assertLoopback(url: string): URL {
   const parsed = new URL(url);
-  if (parsed.protocol !== 'http:' || parsed.hostname !== '127.0.0.1') throw new Error(`the load generator only targets http://127.0.0.1, not ${url}`);
+  if (parsed.protocol !== 'http:' || parsed.hostname !== '127.0.0.1')
+    throw new Error(`the load generator only targets http://127.0.0.1, not ${url}`);
   return parsed;
 }
 
-function once(agent: Agent, target: URL, options: LoadOptions, body: Buffer | null, keepBody = false): Promise<OneResponse> {
+function once(
+  agent: Agent,
+  target: URL,
+  options: LoadOptions,
+  body: Buffer | null,
+  keepBody = false,
+): Promise<OneResponse> {
   const expected = options.expectStatus ?? 200;
   const timeoutMs = options.requestTimeoutMs ?? 120_000;
   return new Promise((resolve) => {
@@ -83,7 +90,15 @@ function once(agent: Agent, target: URL, options: LoadOptions, body: Buffer | nu
       if (settled) return;
       settled = true;
       const latencyMs = performance.now() - started;
-      resolve({ ok, status, latencyMs, ttfbMs: Number.isNaN(ttfb) ? latencyMs : ttfb, bytes, error, body: keepBody ? Buffer.concat(kept) : null });
+      resolve({
+        ok,
+        status,
+        latencyMs,
+        ttfbMs: Number.isNaN(ttfb) ? latencyMs : ttfb,
+        bytes,
+        error,
+        body: keepBody ? Buffer.concat(kept) : null,
+      });
     };
     const headers: Record<string, string | number> = { ...options.headers };
     if (body !== null) headers['content-length'] = body.length;
@@ -97,7 +112,9 @@ function once(agent: Agent, target: URL, options: LoadOptions, body: Buffer | nu
           bytes += chunk.length;
           if (keepBody) kept.push(chunk);
         });
-        res.on('end', () => settle(res.statusCode === expected, res.statusCode === expected ? null : `status ${res.statusCode}`));
+        res.on('end', () =>
+          settle(res.statusCode === expected, res.statusCode === expected ? null : `status ${res.statusCode}`),
+        );
         res.on('error', (error) => settle(false, error.message));
         res.on('aborted', () => settle(false, 'response aborted'));
       },
@@ -118,7 +135,8 @@ function once(agent: Agent, target: URL, options: LoadOptions, body: Buffer | nu
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const target = assertLoopback(options.url);
-  if (options.maxRequests === undefined && options.durationMs === undefined) throw new Error('runLoad needs maxRequests or durationMs');
+  if (options.maxRequests === undefined && options.durationMs === undefined)
+    throw new Error('runLoad needs maxRequests or durationMs');
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
   try {
@@ -147,15 +165,23 @@ export interface TimedResponse {
  * @example
  * const { latencyMs, body } = await timedRequest({ url: `${api}/stats`, requestTimeoutMs: 600_000 });
  */
-export async function timedRequest(options: Omit<LoadOptions, 'concurrency' | 'maxRequests' | 'durationMs' | 'warmupRequests'>): Promise<TimedResponse> {
+export async function timedRequest(
+  options: Omit<LoadOptions, 'concurrency' | 'maxRequests' | 'durationMs' | 'warmupRequests'>,
+): Promise<TimedResponse> {
   const target = assertLoopback(options.url);
   const body = bodyAt(options.body, 0);
   const agent = new Agent({ keepAlive: false });
   try {
     // Any status is an answer here: the caller decides what it means.
     const result = await once(agent, target, { ...options, expectStatus: -1 }, body, true);
-    if (result.status === 0) throw new Error(`${options.method ?? 'GET'} ${options.url} failed: ${result.error ?? 'no answer'}`);
-    return { status: result.status, latencyMs: result.latencyMs, ttfbMs: result.ttfbMs, body: result.body ?? Buffer.alloc(0) };
+    if (result.status === 0)
+      throw new Error(`${options.method ?? 'GET'} ${options.url} failed: ${result.error ?? 'no answer'}`);
+    return {
+      status: result.status,
+      latencyMs: result.latencyMs,
+      ttfbMs: result.ttfbMs,
+      body: result.body ?? Buffer.alloc(0),
+    };
   } finally {
     agent.destroy();
   }
@@ -190,7 +216,12 @@ async function phase(
   async function worker(): Promise<void> {
     while (more()) {
       const index = firstIndex + started++;
-      const result = await once(agent, target, options, typeof options.body === 'function' ? bodyAt(options.body, index) : fixed);
+      const result = await once(
+        agent,
+        target,
+        options,
+        typeof options.body === 'function' ? bodyAt(options.body, index) : fixed,
+      );
       bytes += result.bytes;
       if (result.ok) {
         latencies.push(result.latencyMs);

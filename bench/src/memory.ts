@@ -60,7 +60,13 @@ export interface MemoryResult {
   recordedTokens: { expected: number; actual: number | null };
 }
 
-async function measureProcess(subject: MemoryMeasurement['subject'], pid: number, url: string, sizes: MemorySizes, log: Log): Promise<MemoryMeasurement> {
+async function measureProcess(
+  subject: MemoryMeasurement['subject'],
+  pid: number,
+  url: string,
+  sizes: MemorySizes,
+  log: Log,
+): Promise<MemoryMeasurement> {
   const request = (tokens: number) => ({
     url: `${url}/api/generate`,
     body: JSON.stringify({ model: 'llama3.2', prompt: 'Tell me a very long story.', options: { num_predict: tokens } }),
@@ -77,7 +83,12 @@ async function measureProcess(subject: MemoryMeasurement['subject'], pid: number
     samples++;
   }, 20);
   log(`memory: streaming ${sizes.requests} × ${sizes.tokens.toLocaleString('en-US')} lines through the ${subject}`);
-  const run = await runLoad({ ...request(sizes.tokens), maxRequests: sizes.requests, concurrency: 1, requestTimeoutMs: 1_800_000 });
+  const run = await runLoad({
+    ...request(sizes.tokens),
+    maxRequests: sizes.requests,
+    concurrency: 1,
+    requestTimeoutMs: 1_800_000,
+  });
   clearInterval(sampler);
   const afterStream = processMemory(pid);
   peak = Math.max(peak, afterStream.rss, hwmUsed ? afterStream.hwm : 0);
@@ -110,7 +121,10 @@ export async function runMemory(sizes: MemorySizes, log: Log): Promise<MemoryRes
     // Many writes per answer, awaiting drain like Ollama's flushes: backpressure reaches the stand-in.
     const ollama: ServerProcess = await spawnServer({ kind: 'stand-in', options: { maxChunks: 20_000 } });
     started.push(ollama);
-    const gateway = await spawnGateway({ OLLAMA_URL: ollama.url, DATABASE_URL: `sqlite:${join(dir, 'memory.sqlite')}` });
+    const gateway = await spawnGateway({
+      OLLAMA_URL: ollama.url,
+      DATABASE_URL: `sqlite:${join(dir, 'memory.sqlite')}`,
+    });
     started.push(gateway);
     const bare = await spawnServer({ kind: 'bare-hono', upstream: ollama.url });
     started.push(bare);
@@ -121,7 +135,10 @@ export async function runMemory(sizes: MemorySizes, log: Log): Promise<MemoryRes
     ];
     // The gateway recorded the big streams: its generated_tokens count them (warm-ups add 1000 each).
     const stats = await timedRequest({ url: `${gateway.url}/stats` });
-    const generated = stats.status === 200 ? (JSON.parse(stats.body.toString('utf8')) as { generated_tokens?: number }).generated_tokens : undefined;
+    const generated =
+      stats.status === 200
+        ? (JSON.parse(stats.body.toString('utf8')) as { generated_tokens?: number }).generated_tokens
+        : undefined;
     const expected = sizes.requests * sizes.tokens;
     return {
       sizes,

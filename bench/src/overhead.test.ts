@@ -28,8 +28,14 @@ describe('overhead benchmark (tiny)', () => {
     const results = newResults('tiny', { overhead: result });
     expect(sectionTables(results).overhead).toHaveLength(SCENARIOS.length * sizes.concurrency.length);
     const targets = checkTargets(results);
-    const measured = targets.filter((t) => t.target.startsWith("Middleware's own cost") || t.target.startsWith("Gateway's whole cost"));
-    expect(measured.map((t) => t.target.split(" (")[0])).toEqual(["Middleware's own cost as the issue states it", "Middleware's own cost", "Gateway's whole cost"]);
+    const measured = targets.filter(
+      (t) => t.target.startsWith("Middleware's own cost") || t.target.startsWith("Gateway's whole cost"),
+    );
+    expect(measured.map((t) => t.target.split(' (')[0])).toEqual([
+      "Middleware's own cost as the issue states it",
+      "Middleware's own cost",
+      "Gateway's whole cost",
+    ]);
     for (const t of measured) expect(t.status).toMatch(/^(met|not met)$/);
   });
 });

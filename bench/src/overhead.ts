@@ -55,9 +55,30 @@ export interface OverheadSizes {
 /** Presets per mode. */
 export const OVERHEAD_SIZES: Record<Mode, OverheadSizes> = {
   tiny: { rounds: 1, durationMs: 200, maxRequests: 20, warmupRequests: 4, concurrency: [1, 4], streamTokens: 50 },
-  quick: { rounds: 1, durationMs: 250, maxRequests: 20_000, warmupRequests: 20, concurrency: [1, 64], streamTokens: 1000 },
-  default: { rounds: 4, durationMs: 1500, maxRequests: 100_000, warmupRequests: 200, concurrency: [1, 64], streamTokens: 1000 },
-  full: { rounds: 7, durationMs: 3000, maxRequests: 200_000, warmupRequests: 1000, concurrency: [1, 64], streamTokens: 1000 },
+  quick: {
+    rounds: 1,
+    durationMs: 250,
+    maxRequests: 20_000,
+    warmupRequests: 20,
+    concurrency: [1, 64],
+    streamTokens: 1000,
+  },
+  default: {
+    rounds: 4,
+    durationMs: 1500,
+    maxRequests: 100_000,
+    warmupRequests: 200,
+    concurrency: [1, 64],
+    streamTokens: 1000,
+  },
+  full: {
+    rounds: 7,
+    durationMs: 3000,
+    maxRequests: 200_000,
+    warmupRequests: 1000,
+    concurrency: [1, 64],
+    streamTokens: 1000,
+  },
 };
 
 /** One measured run of one variant. */
@@ -84,7 +105,10 @@ export interface OverheadCell {
   frontCpuMs: number;
   errors: number;
   /** Paired (same round) medians against (a) direct and (b) the bare Hono proxy. */
-  vs: Record<'direct' | 'bare-hono' | 'node-proxy', { rpsRatio: number; p50DiffMs: number; p99DiffMs: number; cpuDiffMs: number }>;
+  vs: Record<
+    'direct' | 'bare-hono' | 'node-proxy',
+    { rpsRatio: number; p50DiffMs: number; p99DiffMs: number; cpuDiffMs: number }
+  >;
 }
 
 /** Result of {@link runOverhead}. */
@@ -101,12 +125,23 @@ const PROMPT = 'Why is the sky blue?';
 
 function requestOf(scenario: ScenarioName, streamTokens: number): { path: string; body: string } {
   return scenario === 'json'
-    ? { path: '/v1/chat/completions', body: JSON.stringify({ model: 'llama3.2', messages: [{ role: 'user', content: PROMPT }] }) }
-    : { path: '/api/generate', body: JSON.stringify({ model: 'llama3.2', prompt: PROMPT, options: { num_predict: streamTokens } }) };
+    ? {
+        path: '/v1/chat/completions',
+        body: JSON.stringify({ model: 'llama3.2', messages: [{ role: 'user', content: PROMPT }] }),
+      }
+    : {
+        path: '/api/generate',
+        body: JSON.stringify({ model: 'llama3.2', prompt: PROMPT, options: { num_predict: streamTokens } }),
+      };
 }
 
 /** Looks up a cell. */
-export function cellOf(result: OverheadResult, variant: VariantName, scenario: ScenarioName, concurrency: number): OverheadCell | undefined {
+export function cellOf(
+  result: OverheadResult,
+  variant: VariantName,
+  scenario: ScenarioName,
+  concurrency: number,
+): OverheadCell | undefined {
   return result.cells.find((c) => c.variant === variant && c.scenario === scenario && c.concurrency === concurrency);
 }
 
@@ -134,7 +169,12 @@ export async function runOverhead(sizes: OverheadSizes, log: Log): Promise<Overh
       { kind: 'node-proxy', upstream },
     ]);
     started.push(...fronts);
-    const [bare, gatewaySqlite, gatewayNoop, nodeProxy] = fronts as [ServerProcess, ServerProcess, ServerProcess, ServerProcess];
+    const [bare, gatewaySqlite, gatewayNoop, nodeProxy] = fronts as [
+      ServerProcess,
+      ServerProcess,
+      ServerProcess,
+      ServerProcess,
+    ];
     const urls: Record<VariantName, string> = {
       direct: upstream,
       'bare-hono': bare.url,
@@ -144,7 +184,8 @@ export async function runOverhead(sizes: OverheadSizes, log: Log): Promise<Overh
     };
     const gatewayRequests = { 'gateway-sqlite': 0, 'gateway-noop': 0 };
     const count = (variant: VariantName, run: LoadResult, extra: number) => {
-      if (variant === 'gateway-sqlite' || variant === 'gateway-noop') gatewayRequests[variant] += run.requests + run.errors + extra;
+      if (variant === 'gateway-sqlite' || variant === 'gateway-noop')
+        gatewayRequests[variant] += run.requests + run.errors + extra;
     };
 
     const pids: Record<VariantName, number | null> = {
@@ -154,7 +195,12 @@ export async function runOverhead(sizes: OverheadSizes, log: Log): Promise<Overh
       'gateway-noop': gatewayNoop.pid,
       'node-proxy': nodeProxy.pid,
     };
-    const load = async (variant: VariantName, scenario: ScenarioName, concurrency: number, measured: boolean): Promise<OverheadRun> => {
+    const load = async (
+      variant: VariantName,
+      scenario: ScenarioName,
+      concurrency: number,
+      measured: boolean,
+    ): Promise<OverheadRun> => {
       const { path, body } = requestOf(scenario, sizes.streamTokens);
       const warmup = measured ? Math.min(sizes.maxRequests, concurrency) : 0;
       const pid = pids[variant];
@@ -182,7 +228,8 @@ export async function runOverhead(sizes: OverheadSizes, log: Log): Promise<Overh
 
     log(`overhead: warming up ${VARIANTS.length} variants`);
     for (const scenario of SCENARIOS) {
-      for (const concurrency of sizes.concurrency) for (const variant of VARIANTS) await load(variant.name, scenario.name, concurrency, false);
+      for (const concurrency of sizes.concurrency)
+        for (const variant of VARIANTS) await load(variant.name, scenario.name, concurrency, false);
     }
 
     const runs = new Map<string, OverheadRun[]>();
@@ -213,10 +260,30 @@ export async function runOverhead(sizes: OverheadSizes, log: Log): Promise<Overh
             const rounds = mine.map((run, i) => ({ run: run.load, base: (theirs[i] as OverheadRun).load }));
             const cpu = mine.map((run, i) => ({ run, base: theirs[i] as OverheadRun }));
             return {
-              cpuDiffMs: pairedMedian(cpu, (r) => r.run.frontCpuMs, (r) => r.base.frontCpuMs, 'difference'),
-              rpsRatio: pairedMedian(rounds, (r) => r.run.requestsPerSecond, (r) => r.base.requestsPerSecond, 'ratio'),
-              p50DiffMs: pairedMedian(rounds, (r) => r.run.latency.p50, (r) => r.base.latency.p50, 'difference'),
-              p99DiffMs: pairedMedian(rounds, (r) => r.run.latency.p99, (r) => r.base.latency.p99, 'difference'),
+              cpuDiffMs: pairedMedian(
+                cpu,
+                (r) => r.run.frontCpuMs,
+                (r) => r.base.frontCpuMs,
+                'difference',
+              ),
+              rpsRatio: pairedMedian(
+                rounds,
+                (r) => r.run.requestsPerSecond,
+                (r) => r.base.requestsPerSecond,
+                'ratio',
+              ),
+              p50DiffMs: pairedMedian(
+                rounds,
+                (r) => r.run.latency.p50,
+                (r) => r.base.latency.p50,
+                'difference',
+              ),
+              p99DiffMs: pairedMedian(
+                rounds,
+                (r) => r.run.latency.p99,
+                (r) => r.base.latency.p99,
+                'difference',
+              ),
             };
           };
           cells.push({
@@ -229,7 +296,11 @@ export async function runOverhead(sizes: OverheadSizes, log: Log): Promise<Overh
             p99: median(mine.map((r) => r.load.latency.p99)),
             frontCpuMs: median(mine.map((r) => r.frontCpuMs)),
             errors: mine.reduce((sum, r) => sum + r.load.errors, 0),
-            vs: { direct: pairWith('direct'), 'bare-hono': pairWith('bare-hono'), 'node-proxy': pairWith('node-proxy') },
+            vs: {
+              direct: pairWith('direct'),
+              'bare-hono': pairWith('bare-hono'),
+              'node-proxy': pairWith('node-proxy'),
+            },
           });
         }
       }

@@ -55,7 +55,13 @@ export function* syntheticHistory(options: HistoryOptions): Generator<RequestMet
     const model = MODELS[m] as string;
     const embed = model === 'all-minilm';
     const operation: Operation = embed ? 'embed' : random() < 0.6 ? 'chat' : 'generate';
-    const endpoint = embed ? '/api/embed' : operation === 'chat' ? (random() < 0.8 ? '/api/chat' : '/v1/chat/completions') : '/api/generate';
+    const endpoint = embed
+      ? '/api/embed'
+      : operation === 'chat'
+        ? random() < 0.8
+          ? '/api/chat'
+          : '/v1/chat/completions'
+        : '/api/generate';
     const stream = !embed && random() < 0.7;
     const failure = random() < 0.03 ? (ERRORS[Math.floor(random() * ERRORS.length)] as (typeof ERRORS)[number]) : null;
     const cold = random() < 0.02;
@@ -88,7 +94,8 @@ export function* syntheticHistory(options: HistoryOptions): Generator<RequestMet
       eval_duration_ms: timings ? evalMs : null,
       prompt_eval_count: timings ? promptCount : null,
       eval_count: timings ? evalCount : null,
-      tokens_per_second: timings && evalCount !== null && evalMs !== null && evalMs > 0 ? evalCount / (evalMs / 1000) : null,
+      tokens_per_second:
+        timings && evalCount !== null && evalMs !== null && evalMs > 0 ? evalCount / (evalMs / 1000) : null,
       prompt_tokens_per_second: timings && promptMs > 0 ? promptCount / (promptMs / 1000) : null,
       cold_start: timings ? cold : null,
       done_reason: timings && !embed ? 'stop' : null,

@@ -6,7 +6,15 @@ import { checkTargets } from './targets.js';
 
 describe('report', () => {
   it('renders a table as text and as Markdown', () => {
-    const table = { title: 'T', columns: ['name', 'ms'], rows: [['a|b', '1.000'], ['c', '12.00']], notes: ['n'] };
+    const table = {
+      title: 'T',
+      columns: ['name', 'ms'],
+      rows: [
+        ['a|b', '1.000'],
+        ['c', '12.00'],
+      ],
+      notes: ['n'],
+    };
     expect(renderText(table)).toBe('T\nname     ms\n----  -----\na|b   1.000\nc     12.00\n  n');
     expect(renderMarkdown(table)).toBe('### T\n\n| name | ms |\n|---|---:|\n| a\\|b | 1.000 |\n| c | 12.00 |\n\n- n');
   });

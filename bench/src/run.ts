@@ -17,7 +17,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Mode } from './mode.js';
 import { renderConsole, renderResultsMarkdown } from './report.js';
-import { type BenchResults, newResults, runSection, SECTION_NAMES, type SectionName, type SectionResults } from './sections.js';
+import {
+  type BenchResults,
+  newResults,
+  runSection,
+  SECTION_NAMES,
+  type SectionName,
+  type SectionResults,
+} from './sections.js';
 import { killAllChildren } from './server-process.js';
 
 const DEFAULT_OUT = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
@@ -28,11 +35,16 @@ function jsonPathOf(markdownPath: string): string {
 }
 
 // JSON has no NaN or Infinity (a figure that could not be measured): keep them as strings.
-const toJson = (_: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value);
-const fromJson = (_: string, value: unknown) => (value === 'NaN' || value === 'Infinity' || value === '-Infinity' ? Number(value) : value);
+const toJson = (_: string, value: unknown) =>
+  typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+const fromJson = (_: string, value: unknown) =>
+  value === 'NaN' || value === 'Infinity' || value === '-Infinity' ? Number(value) : value;
 
 function readResults(path: string): BenchResults {
-  const results = JSON.parse(readFileSync(path, 'utf8'), fromJson) as BenchResults & { startedAt: string; finishedAt: string };
+  const results = JSON.parse(readFileSync(path, 'utf8'), fromJson) as BenchResults & {
+    startedAt: string;
+    finishedAt: string;
+  };
   return { ...results, startedAt: new Date(results.startedAt), finishedAt: new Date(results.finishedAt) };
 }
 
@@ -59,14 +71,17 @@ function parseCli(argv: string[]): { mode: Mode; sections: SectionName[]; out: s
     strict: true,
   });
   if (values.help === true) {
-    console.log('Usage: tsx src/run.ts [--quick | --full] [--only=overhead,ttfb,memory,ingest,stats] [--out=PATH] [--render=results.json]');
+    console.log(
+      'Usage: tsx src/run.ts [--quick | --full] [--only=overhead,ttfb,memory,ingest,stats] [--out=PATH] [--render=results.json]',
+    );
     process.exit(0);
   }
   if (values.quick === true && values.full === true) throw new Error('--quick and --full exclude each other');
   const mode: Mode = values.quick === true ? 'quick' : values.full === true ? 'full' : 'default';
   const sections = values.only === undefined ? [...SECTION_NAMES] : values.only.split(',').map((s) => s.trim());
   const unknown = sections.filter((s) => !(SECTION_NAMES as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${SECTION_NAMES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${SECTION_NAMES.join(', ')}`);
   // RESULTS.md holds complete runs only; partial or quick runs print, unless told where to write.
   const render = values.render ?? null;
   const out = values.out ?? ((mode !== 'quick' && values.only === undefined) || render !== null ? DEFAULT_OUT : null);
@@ -92,7 +107,7 @@ async function main(): Promise<number> {
     try {
       (results.sections as Record<SectionName, SectionResults[SectionName]>)[name] = await runSection(name, mode, log);
     } catch (error) {
-      results.failures[name] = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+      results.failures[name] = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
       log(`${name}: FAILED — ${results.failures[name]}`);
     }
     results.durations[name] = (Date.now() - sectionStart) / 1000;

@@ -33,8 +33,22 @@ describe('helpers', () => {
       { a: 100, b: 50 },
       { a: 30, b: 10 },
     ];
-    expect(pairedMedian(rounds, (r) => r.a, (r) => r.b, 'ratio')).toBe(2);
-    expect(pairedMedian(rounds, (r) => r.a, (r) => r.b, 'difference')).toBe(20);
+    expect(
+      pairedMedian(
+        rounds,
+        (r) => r.a,
+        (r) => r.b,
+        'ratio',
+      ),
+    ).toBe(2);
+    expect(
+      pairedMedian(
+        rounds,
+        (r) => r.a,
+        (r) => r.b,
+        'difference',
+      ),
+    ).toBe(20);
   });
 
   it.each([

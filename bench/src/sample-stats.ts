@@ -72,8 +72,15 @@ export function summarizeLatencies(samples: ArrayLike<number>): LatencySummary {
  * @example
  * pairedMedian(rounds, (r) => r.gateway.p50, (r) => r.bare.p50, 'difference')
  */
-export function pairedMedian<T>(rounds: readonly T[], candidate: (round: T) => number, baseline: (round: T) => number, op: 'ratio' | 'difference'): number {
-  const values = rounds.map((round) => (op === 'ratio' ? candidate(round) / baseline(round) : candidate(round) - baseline(round)));
+export function pairedMedian<T>(
+  rounds: readonly T[],
+  candidate: (round: T) => number,
+  baseline: (round: T) => number,
+  op: 'ratio' | 'difference',
+): number {
+  const values = rounds.map((round) =>
+    op === 'ratio' ? candidate(round) / baseline(round) : candidate(round) - baseline(round),
+  );
   return median(values.filter(Number.isFinite));
 }
 

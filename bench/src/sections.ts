@@ -65,7 +65,15 @@ export function machineInfo(): MachineInfo {
 
 /** The results of a run that has not run anything yet. */
 export function newResults(mode: Mode, sections: Partial<SectionResults> = {}): BenchResults {
-  return { mode, startedAt: new Date(), finishedAt: new Date(), machine: machineInfo(), sections, failures: {}, durations: {} };
+  return {
+    mode,
+    startedAt: new Date(),
+    finishedAt: new Date(),
+    machine: machineInfo(),
+    sections,
+    failures: {},
+    durations: {},
+  };
 }
 
 /**

@@ -8,8 +8,8 @@ import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ServerInfo, ServerSpec } from './variants.js';
 import { type GatewayProcess, startGatewayProcess } from '../../apps/api/test/support/gateway-process.ts';
+import type { ServerInfo, ServerSpec } from './variants.js';
 
 const HOST_SCRIPT = fileURLToPath(new URL('./server-host.ts', import.meta.url));
 /** The repository root (bench/ is one level down). */
@@ -154,7 +154,8 @@ export interface ProcessMemory {
 /** Reads VmRSS and VmHWM of a process (Linux). */
 export function processMemory(pid: number): ProcessMemory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+  const kib = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
   return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
 }
 

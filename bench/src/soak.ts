@@ -43,7 +43,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const database = join(dir, 'soak.sqlite');
   // A streamed chat of 8 tokens cut in up to 24 chunks, 2 ms apart: every request stays in flight a while.
   const ollama = await spawnServer({ kind: 'stand-in', options: { chunkDelayMs: 2 } });
-  const gateway = await spawnGateway({ OLLAMA_URL: ollama.url, DATABASE_URL: `sqlite:${database}`, SPOOL_PATH: join(dir, 'soak.spool.jsonl'), RESIDENCY_INTERVAL_MS: '0' });
+  const gateway = await spawnGateway({
+    OLLAMA_URL: ollama.url,
+    DATABASE_URL: `sqlite:${database}`,
+    SPOOL_PATH: join(dir, 'soak.spool.jsonl'),
+    RESIDENCY_INTERVAL_MS: '0',
+  });
   const pid = gateway.child.pid as number;
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(processMemory(pid).rss), options.sampleEveryMs);
@@ -96,5 +101,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
   const result = await runSoak({ concurrency: 200, durationMs: quick ? 5_000 : 30_000, sampleEveryMs: 1000 });
   console.log(describeSoak(result));
-  process.exitCode = result.errors === 0 && result.records === result.requests + result.errors && result.exitCode === 0 ? 0 : 1;
+  process.exitCode =
+    result.errors === 0 && result.records === result.requests + result.errors && result.exitCode === 0 ? 0 : 1;
 }

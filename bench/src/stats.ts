@@ -135,14 +135,24 @@ export class ExactValues {
   /** Exact p50/p95/p99 of one field (R-7, computed here, not by core). */
   percentiles(field: StatField): { count: number; p50: number; p95: number; p99: number } {
     const sorted = Float64Array.from(this.values.get(field) as number[]).sort();
-    return { count: sorted.length, p50: percentileOfSorted(sorted, 50), p95: percentileOfSorted(sorted, 95), p99: percentileOfSorted(sorted, 99) };
+    return {
+      count: sorted.length,
+      p50: percentileOfSorted(sorted, 50),
+      p95: percentileOfSorted(sorted, 95),
+      p99: percentileOfSorted(sorted, 99),
+    };
   }
 }
 
 type ServedStat = { count: number; p50: number | null; p95: number | null; p99: number | null };
 type ServedGroup = { requests: number } & Partial<Record<StatField, ServedStat>>;
 
-function compare(path: string, served: ServedGroup | undefined, exact: ExactValues, into: { errors: Array<{ where: string; error: number }>; countMismatches: number }): void {
+function compare(
+  path: string,
+  served: ServedGroup | undefined,
+  exact: ExactValues,
+  into: { errors: Array<{ where: string; error: number }>; countMismatches: number },
+): void {
   if (served === undefined || served.requests !== exact.count) into.countMismatches++;
   for (const field of STAT_FIELDS) {
     const want = exact.percentiles(field);
@@ -161,7 +171,12 @@ function compare(path: string, served: ServedGroup | undefined, exact: ExactValu
  * Compares a `/stats` answer and a `/stats/:model` answer with exact figures.
  * Exported for the tests, which feed it known answers.
  */
-export function checkAccuracy(summary: unknown, modelSummary: unknown, all: ExactValues, byModel: Map<string, ExactValues>): AccuracyCheck {
+export function checkAccuracy(
+  summary: unknown,
+  modelSummary: unknown,
+  all: ExactValues,
+  byModel: Map<string, ExactValues>,
+): AccuracyCheck {
   const into = { errors: [] as Array<{ where: string; error: number }>, countMismatches: 0 };
   const served = summary as ServedGroup & { by_model?: Record<string, ServedGroup> };
   compare('', served, all, into);
@@ -184,7 +199,11 @@ export function checkAccuracy(summary: unknown, modelSummary: unknown, all: Exac
 }
 
 /** Collects exact values overall and per model, for {@link checkAccuracy}. */
-export function exactCollector(): { all: ExactValues; byModel: Map<string, ExactValues>; add(record: RequestMetric): void } {
+export function exactCollector(): {
+  all: ExactValues;
+  byModel: Map<string, ExactValues>;
+  add(record: RequestMetric): void;
+} {
   const all = new ExactValues();
   const byModel = new Map<string, ExactValues>();
   return {
@@ -199,23 +218,41 @@ export function exactCollector(): { all: ExactValues; byModel: Map<string, Exact
   };
 }
 
-async function timeRoute(url: string, runs: number, timeoutMs: number): Promise<{ timing: RouteTiming; body: unknown }> {
+async function timeRoute(
+  url: string,
+  runs: number,
+  timeoutMs: number,
+): Promise<{ timing: RouteTiming; body: unknown }> {
   const runsMs: number[] = [];
   let body: unknown = null;
   try {
     for (let i = 0; i < runs; i++) {
       const response = await timedRequest({ url, requestTimeoutMs: timeoutMs });
-      if (response.status !== 200) throw new Error(`status ${response.status}: ${response.body.toString('utf8').slice(0, 200)}`);
+      if (response.status !== 200)
+        throw new Error(`status ${response.status}: ${response.body.toString('utf8').slice(0, 200)}`);
       runsMs.push(response.latencyMs);
       if (i === runs - 1) body = JSON.parse(response.body.toString('utf8'));
     }
     return { timing: { runsMs, medianMs: median(runsMs), failure: null }, body };
   } catch (error) {
-    return { timing: { runsMs, medianMs: runsMs.length === 0 ? Number.NaN : median(runsMs), failure: (error as Error).message }, body };
+    return {
+      timing: {
+        runsMs,
+        medianMs: runsMs.length === 0 ? Number.NaN : median(runsMs),
+        failure: (error as Error).message,
+      },
+      body,
+    };
   }
 }
 
-async function measure(size: StatsSize, databaseUrl: string, fill: (visit: (r: RequestMetric) => void) => Promise<number>, timeoutMs: number, log: Log): Promise<StatsMeasurement> {
+async function measure(
+  size: StatsSize,
+  databaseUrl: string,
+  fill: (visit: (r: RequestMetric) => void) => Promise<number>,
+  timeoutMs: number,
+  log: Log,
+): Promise<StatsMeasurement> {
   const exact = exactCollector();
   log(`stats: filling ${size.backend} with ${size.records.toLocaleString('en-US')} records`);
   const fillRate = await fill((record) => exact.add(record));
@@ -223,7 +260,9 @@ async function measure(size: StatsSize, databaseUrl: string, fill: (visit: (r: R
   const rollupRate = await buildRollups(databaseUrl, size.records);
   const gateway = await spawnServer({ kind: 'gateway', upstream: 'http://127.0.0.1:9', databaseUrl, sink: 'noop' });
   try {
-    log(`stats: ${size.backend} ${size.records.toLocaleString('en-US')} — ${size.warmup ? 'warm-up and ' : ''}${size.runs} timed run(s) per route`);
+    log(
+      `stats: ${size.backend} ${size.records.toLocaleString('en-US')} — ${size.warmup ? 'warm-up and ' : ''}${size.runs} timed run(s) per route`,
+    );
     const modelUrl = `${gateway.url}/stats/${encodeURIComponent(STATS_MODEL)}`;
     const timed = async (url: string) => {
       if (size.warmup) {
@@ -234,8 +273,14 @@ async function measure(size: StatsSize, databaseUrl: string, fill: (visit: (r: R
     };
     const summary = await timed(`${gateway.url}/stats`);
     // A gateway that died on /stats (out of memory) cannot answer the next route either.
-    const model = summary.timing.failure === null ? await timed(modelUrl) : { timing: { runsMs: [], medianMs: Number.NaN, failure: 'not run: /stats failed' }, body: null };
-    const accuracy = summary.body !== null && model.body !== null ? checkAccuracy(summary.body, model.body, exact.all, exact.byModel) : null;
+    const model =
+      summary.timing.failure === null
+        ? await timed(modelUrl)
+        : { timing: { runsMs: [], medianMs: Number.NaN, failure: 'not run: /stats failed' }, body: null };
+    const accuracy =
+      summary.body !== null && model.body !== null
+        ? checkAccuracy(summary.body, model.body, exact.all, exact.byModel)
+        : null;
     let gatewayPeakRss = Number.NaN;
     try {
       gatewayPeakRss = processMemory(gateway.pid).hwm;
@@ -264,13 +309,23 @@ export async function runStats(sizes: StatsSizes, log: Log): Promise<StatsResult
       const history = { total: size.records, seed: 42 + i, idPrefix: `s${i}` };
       if (size.backend === 'sqlite') {
         const path = join(dir, `stats-${size.records}.sqlite`);
-        measurements.push(await measure(size, `sqlite:${path}`, (visit) => fillSqlite(path, history, visit), sizes.requestTimeoutMs, log));
+        measurements.push(
+          await measure(
+            size,
+            `sqlite:${path}`,
+            (visit) => fillSqlite(path, history, visit),
+            sizes.requestTimeoutMs,
+            log,
+          ),
+        );
         rmSync(path, { force: true });
       } else {
         log('stats: starting embedded PostgreSQL');
         postgres ??= await startTestPostgres();
         const url = postgres.url;
-        measurements.push(await measure(size, url, (visit) => fillPostgres(url, history, visit), sizes.requestTimeoutMs, log));
+        measurements.push(
+          await measure(size, url, (visit) => fillPostgres(url, history, visit), sizes.requestTimeoutMs, log),
+        );
       }
     }
     return { measurements };

@@ -28,18 +28,31 @@ function notMeasured(target: string, goal: string, why: string): TargetCheck {
   return { target, goal, measured: '—', baseline: '—', status: 'not measured', note: why };
 }
 
-function ingestNote(results: BenchResults, backend: 'sqlite' | 'postgres', goal: number, rate: { seq: number; c4: number; sink: number; base: number }): string {
+function ingestNote(
+  results: BenchResults,
+  backend: 'sqlite' | 'postgres',
+  goal: number,
+  rate: { seq: number; c4: number; sink: number; base: number },
+): string {
   const best = Math.max(rate.seq, rate.c4);
-  const parts = [`Sequential ${count(rate.seq)}/s, 4 in flight ${count(rate.c4)}/s; the middleware's sink path ${count(rate.sink)}/s; MetricStore.insert, one batch at a time, ${count(rate.base)}/s.`];
+  const parts = [
+    `Sequential ${count(rate.seq)}/s, 4 in flight ${count(rate.c4)}/s; the middleware's sink path ${count(rate.sink)}/s; MetricStore.insert, one batch at a time, ${count(rate.base)}/s.`,
+  ];
   if (best >= goal) return parts.join(' ');
-  if (rate.base < goal) parts.push('Even the database path alone, one batch at a time, stays under the target on this machine.');
+  if (rate.base < goal)
+    parts.push('Even the database path alone, one batch at a time, stays under the target on this machine.');
   if (rate.c4 > rate.base) {
-    parts.push('With 4 requests in flight the pool works on several batches at once and /ingest passes the one-at-a-time baseline, but not the target.');
+    parts.push(
+      'With 4 requests in flight the pool works on several batches at once and /ingest passes the one-at-a-time baseline, but not the target.',
+    );
   } else {
-    parts.push(`HTTP, JSON parsing and validation of every record come on top: sequential /ingest runs at ${ratio(rate.seq / rate.base)} of the store's own rate.`);
+    parts.push(
+      `HTTP, JSON parsing and validation of every record come on top: sequential /ingest runs at ${ratio(rate.seq / rate.base)} of the store's own rate.`,
+    );
   }
   // The stats fill writes the same rows with raw prepared multi-row INSERTs: a ceiling for SQLite.
-  const fill = backend === 'sqlite' ? results.sections.stats?.measurements.find((m) => m.backend === 'sqlite') : undefined;
+  const fill =
+    backend === 'sqlite' ? results.sections.stats?.measurements.find((m) => m.backend === 'sqlite') : undefined;
   if (fill !== undefined && fill.fillRate > rate.base * 1.5) {
     parts.push(
       `For scale: the stats section fills SQLite with raw better-sqlite3 prepared multi-row INSERTs at ${count(fill.fillRate)} records/s (record generation included; synchronous = OFF there), so the store's own path — rows bound one by one, the rollup periods marked in the same transaction, WAL with synchronous = NORMAL — costs more than the fill's.`,
@@ -77,8 +90,10 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     const c = cellOf(overhead, 'gateway-sqlite', 'json', 1);
     const e = cellOf(overhead, 'node-proxy', 'json', 1);
     const paired = c?.vs['node-proxy'];
-    if (c === undefined || e === undefined) checks.push(notMeasured(middlewareName, middlewareGoal, 'no sequential run'));
-    else if (paired === undefined) checks.push(notMeasured(middlewareName, middlewareGoal, 'results saved before (c) was paired with (e)'));
+    if (c === undefined || e === undefined)
+      checks.push(notMeasured(middlewareName, middlewareGoal, 'no sequential run'));
+    else if (paired === undefined)
+      checks.push(notMeasured(middlewareName, middlewareGoal, 'results saved before (c) was paired with (e)'));
     else {
       // The issue states the target as (c) over (b), the bare Hono proxy; (c) runs a leaner
       // data path than (b), so that comparison is met by the plumbing. Both are reported.
@@ -144,7 +159,8 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   const a = overhead === undefined ? undefined : cellOf(overhead, 'direct', 'json', 1);
   const b1 = overhead === undefined ? undefined : cellOf(overhead, 'bare-hono', 'json', 1);
   const e1 = overhead === undefined ? undefined : cellOf(overhead, 'node-proxy', 'json', 1);
-  if (cA === undefined || a === undefined || b1 === undefined || e1 === undefined) checks.push(notMeasured("Gateway's whole cost (c − a), non-streamed", wholeGoal, 'overhead section not run'));
+  if (cA === undefined || a === undefined || b1 === undefined || e1 === undefined)
+    checks.push(notMeasured("Gateway's whole cost (c − a), non-streamed", wholeGoal, 'overhead section not run'));
   else {
     const diff = cA.vs.direct.p50DiffMs;
     checks.push({
@@ -165,7 +181,8 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   const ta = ttfb?.measurements.find((m) => m.variant === 'direct');
   const tb = ttfb?.measurements.find((m) => m.variant === 'bare-hono');
   const te = ttfb?.measurements.find((m) => m.variant === 'node-proxy');
-  if (tc === undefined || ta === undefined || tb === undefined || te === undefined) checks.push(notMeasured('TTFB of a stream, gateway − direct', ttfbGoal, 'ttfb section not run'));
+  if (tc === undefined || ta === undefined || tb === undefined || te === undefined)
+    checks.push(notMeasured('TTFB of a stream, gateway − direct', ttfbGoal, 'ttfb section not run'));
   else {
     checks.push({
       target: 'TTFB of a stream, gateway − direct (median)',
@@ -183,7 +200,8 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   const rssGoal = '≤ 20 MB';
   const gw = memory?.measurements.find((m) => m.subject === 'gateway');
   const bareMem = memory?.measurements.find((m) => m.subject === 'bare-hono');
-  if (memory === undefined || gw === undefined || bareMem === undefined) checks.push(notMeasured('RSS growth, 200 MB stream through the gateway', rssGoal, 'memory section not run'));
+  if (memory === undefined || gw === undefined || bareMem === undefined)
+    checks.push(notMeasured('RSS growth, 200 MB stream through the gateway', rssGoal, 'memory section not run'));
   else {
     const full = gw.bytesStreamed >= 190e6;
     checks.push({
@@ -261,7 +279,9 @@ function statsChecks(measurements: StatsMeasurement[]): TargetCheck[] {
         notMeasured(
           target,
           `≤ ${STATS_GOAL_MS} ms median`,
-          largest === undefined ? 'stats section not run' : `10M only with --full; ${count(largest.records)} records: ${ms(pick(largest).medianMs)} ms`,
+          largest === undefined
+            ? 'stats section not run'
+            : `10M only with --full; ${count(largest.records)} records: ${ms(pick(largest).medianMs)} ms`,
         ),
       );
       continue;

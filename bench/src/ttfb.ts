@@ -76,13 +76,24 @@ export async function runTtfb(sizes: TtfbSizes, log: Log): Promise<TtfbResult> {
     ]);
     started.push(...fronts);
     const [bare, gateway, nodeProxy] = fronts as [ServerProcess, ServerProcess, ServerProcess];
-    const urls: Record<TtfbVariantName, string> = { direct: upstream, 'bare-hono': bare.url, 'gateway-sqlite': gateway.url, 'node-proxy': nodeProxy.url };
-    const body = JSON.stringify({ model: 'slow', prompt: 'Why is the sky blue?', options: { num_predict: sizes.tokens } });
+    const urls: Record<TtfbVariantName, string> = {
+      direct: upstream,
+      'bare-hono': bare.url,
+      'gateway-sqlite': gateway.url,
+      'node-proxy': nodeProxy.url,
+    };
+    const body = JSON.stringify({
+      model: 'slow',
+      prompt: 'Why is the sky blue?',
+      options: { num_predict: sizes.tokens },
+    });
     const rounds: Array<Record<TtfbVariantName, { p50: number; p99: number; requests: number; errors: number }>> = [];
 
     for (let round = -1; round < sizes.rounds; round++) {
       const figures = {} as Record<TtfbVariantName, { p50: number; p99: number; requests: number; errors: number }>;
-      const order = TTFB_VARIANTS.map((_, i) => TTFB_VARIANTS[(i + Math.max(0, round)) % TTFB_VARIANTS.length] as (typeof TTFB_VARIANTS)[number]);
+      const order = TTFB_VARIANTS.map(
+        (_, i) => TTFB_VARIANTS[(i + Math.max(0, round)) % TTFB_VARIANTS.length] as (typeof TTFB_VARIANTS)[number],
+      );
       for (const variant of order) {
         const run = await runLoad({
           url: `${urls[variant.name]}/api/generate`,
@@ -105,7 +116,12 @@ export async function runTtfb(sizes: TtfbSizes, log: Log): Promise<TtfbResult> {
       variant: name,
       medianMs: median(rounds.map((r) => r[name].p50)),
       p99Ms: median(rounds.map((r) => r[name].p99)),
-      vsDirectMs: pairedMedian(rounds, (r) => r[name].p50, (r) => r.direct.p50, 'difference'),
+      vsDirectMs: pairedMedian(
+        rounds,
+        (r) => r[name].p50,
+        (r) => r.direct.p50,
+        'difference',
+      ),
       requests: rounds.reduce((n, r) => n + r[name].requests, 0),
       errors: rounds.reduce((n, r) => n + r[name].errors, 0),
     }));

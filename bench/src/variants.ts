@@ -6,7 +6,7 @@
  * proxied routes, `createApp()` for the rest) with the SQLite store sink or with a no-op sink, and a plain
  * node:http piping proxy (the floor). `server-host.ts` runs one of them per child process.
  */
-import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { Agent, createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MetricSink } from '@ollama-perf/middleware';
 import type { StandInOptions } from '@ollama-perf/testkit';
@@ -55,7 +55,11 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
       const [{ Hono }, { proxyTo }] = await Promise.all([import('hono'), import('../../apps/api/src/proxy.ts')]);
       const app = new Hono();
       app.all('*', proxyTo(spec.upstream));
-      return serveHono(app, () => NO_INFO, async () => undefined);
+      return serveHono(
+        app,
+        () => NO_INFO,
+        async () => undefined,
+      );
     }
     case 'gateway':
       return startGateway(spec.upstream, spec.databaseUrl, spec.sink);

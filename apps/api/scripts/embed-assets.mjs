@@ -11,14 +11,26 @@ const here = (path) => new URL(`../${path}`, import.meta.url);
 const uplotDir = require.resolve('uplot/package.json').replace(/package\.json$/, '');
 
 const assets = {
-  'uplot.js': { type: 'text/javascript; charset=utf-8', text: readFileSync(`${uplotDir}dist/uPlot.iife.min.js`, 'utf8') },
+  'uplot.js': {
+    type: 'text/javascript; charset=utf-8',
+    text: readFileSync(`${uplotDir}dist/uPlot.iife.min.js`, 'utf8'),
+  },
   'uplot.css': { type: 'text/css; charset=utf-8', text: readFileSync(`${uplotDir}dist/uPlot.min.css`, 'utf8') },
-  'dashboard.js': { type: 'text/javascript; charset=utf-8', text: readFileSync(here('src/dashboard/client/dashboard.js'), 'utf8') },
-  'dashboard.css': { type: 'text/css; charset=utf-8', text: readFileSync(here('src/dashboard/client/dashboard.css'), 'utf8') },
+  'dashboard.js': {
+    type: 'text/javascript; charset=utf-8',
+    text: readFileSync(here('src/dashboard/client/dashboard.js'), 'utf8'),
+  },
+  'dashboard.css': {
+    type: 'text/css; charset=utf-8',
+    text: readFileSync(here('src/dashboard/client/dashboard.css'), 'utf8'),
+  },
 };
 
 const body = Object.entries(assets)
-  .map(([name, { type, text }]) => `  ${JSON.stringify(name)}: { type: ${JSON.stringify(type)}, text: ${JSON.stringify(text)} },`)
+  .map(
+    ([name, { type, text }]) =>
+      `  ${JSON.stringify(name)}: { type: ${JSON.stringify(type)}, text: ${JSON.stringify(text)} },`,
+  )
   .join('\n');
 writeFileSync(
   here('src/dashboard/assets.generated.ts'),

@@ -67,7 +67,11 @@ export function createApp(deps: AppDeps): Hono {
   app.onError(onApiError);
 
   if (deps.corsOrigins !== undefined && deps.corsOrigins.length > 0) {
-    const reservedCors = cors({ origin: deps.corsOrigins, allowHeaders: ['Authorization', 'Content-Type'], maxAge: 600 });
+    const reservedCors = cors({
+      origin: deps.corsOrigins,
+      allowHeaders: ['Authorization', 'Content-Type'],
+      maxAge: 600,
+    });
     for (const prefix of RESERVED_PREFIXES) {
       app.use(prefix, reservedCors);
       app.use(`${prefix}/*`, reservedCors);
@@ -96,7 +100,10 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/metrics', metricsRoutes(deps.store));
   app.route('/models', modelsRoutes(deps.store, deps.residencySampledAt));
   app.route('/dashboard', dashboardRoutes());
-  app.route('/healthz', healthRoutes({ store: deps.store, ollamaUrl: deps.ollamaUrl, sinkHealth: deps.sinkHealth, fetch: deps.fetch }));
+  app.route(
+    '/healthz',
+    healthRoutes({ store: deps.store, ollamaUrl: deps.ollamaUrl, sinkHealth: deps.sinkHealth, fetch: deps.fetch }),
+  );
   // A reserved path never reaches Ollama, whatever the method or sub-path (`POST /stats`,
   // `/stats/`): proxied, an OPTIONS preflight would come back with Ollama's own CORS headers.
   for (const prefix of RESERVED_PREFIXES) {
@@ -114,7 +121,14 @@ export function createApp(deps: AppDeps): Hono {
       context: deps.captureContext,
     } as Parameters<typeof ollamaMetrics>[0]),
   );
-  app.all('*', proxyTo(deps.ollamaUrl, { fetch: deps.fetch, firstByteTimeoutMs: deps.firstByteTimeoutMs, idleTimeoutMs: deps.idleTimeoutMs }));
+  app.all(
+    '*',
+    proxyTo(deps.ollamaUrl, {
+      fetch: deps.fetch,
+      firstByteTimeoutMs: deps.firstByteTimeoutMs,
+      idleTimeoutMs: deps.idleTimeoutMs,
+    }),
+  );
   return app;
 }
 

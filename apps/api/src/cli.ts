@@ -10,6 +10,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-runCommandLine(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, now: Date.now }).then((code) => {
+runCommandLine(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  now: Date.now,
+}).then((code) => {
   process.exitCode = code;
 });

@@ -3,7 +3,13 @@
  * read ollama-perf's numbers over HTTP. Answers are validated with core's Summary schemas,
  * so a client never hands on a shape the server did not promise.
  */
-import { type ModelSummary, modelSummarySchema, type StatsFilter, type Summary, summarySchema } from '@ollama-perf/core';
+import {
+  type ModelSummary,
+  modelSummarySchema,
+  type StatsFilter,
+  type Summary,
+  summarySchema,
+} from '@ollama-perf/core';
 
 /** Options of {@link createStatsClient}. */
 export interface StatsClientOptions {
@@ -66,9 +72,14 @@ export function createStatsClient(options: StatsClientOptions): StatsClient {
     throw new StatsApiError(error?.message ?? `stats API answered ${res.status}`, res.status, error?.code ?? null);
   }
 
-  function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, body: unknown, status: number): T {
+  function parse<T>(
+    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } } },
+    body: unknown,
+    status: number,
+  ): T {
     const result = schema.safeParse(body);
-    if (!result.success) throw new StatsApiError(`unexpected answer from the stats API: ${result.error.message}`, status, null);
+    if (!result.success)
+      throw new StatsApiError(`unexpected answer from the stats API: ${result.error.message}`, status, null);
     return result.data;
   }
 

@@ -27,16 +27,61 @@ export const SETTINGS = [
   { env: 'PORT', flag: 'port', fallback: '11435', help: 'port to listen on' },
   { env: 'HOST', flag: 'host', fallback: '127.0.0.1', help: 'address to listen on' },
   { env: 'OLLAMA_URL', flag: 'ollama-url', fallback: 'http://127.0.0.1:11434', help: 'the Ollama to proxy to' },
-  { env: 'DATABASE_URL', flag: 'database-url', fallback: undefined, help: 'sqlite:PATH, file:PATH, :memory: or postgres://… (default ./data/ollama-perf.sqlite)' },
-  { env: 'API_TOKEN', flag: 'api-token', fallback: undefined, help: 'bearer token required on /stats, /ingest, /healthz' },
+  {
+    env: 'DATABASE_URL',
+    flag: 'database-url',
+    fallback: undefined,
+    help: 'sqlite:PATH, file:PATH, :memory: or postgres://… (default ./data/ollama-perf.sqlite)',
+  },
+  {
+    env: 'API_TOKEN',
+    flag: 'api-token',
+    fallback: undefined,
+    help: 'bearer token required on /stats, /ingest, /healthz',
+  },
   { env: 'COLD_START_MS', flag: 'cold-start-ms', fallback: '500', help: 'a load at least this long is a cold start' },
-  { env: 'PROJECT_HEADER', flag: 'project-header', fallback: 'X-Project-Name', help: 'request header naming the project' },
-  { env: 'SPOOL_PATH', flag: 'spool-path', fallback: undefined, help: 'file holding records while the database is down (default: next to the SQLite file, or ./data/ollama-perf.spool.jsonl)' },
-  { env: 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS', flag: 'first-byte-timeout-ms', fallback: '600000', help: 'longest wait for Ollama to start answering (cold loads are slow)' },
-  { env: 'UPSTREAM_IDLE_TIMEOUT_MS', flag: 'idle-timeout-ms', fallback: '300000', help: 'longest silence between two chunks of a streamed answer' },
-  { env: 'RESIDENCY_INTERVAL_MS', flag: 'residency-interval-ms', fallback: '10000', help: 'how often to sample /api/ps for what is loaded (0: never)' },
-  { env: 'ROLLUP_INTERVAL_MS', flag: 'rollup-interval-ms', fallback: '60000', help: 'how often to fold finished hours and days into rollups (0: never; /stats then reads every record)' },
-  { env: 'CORS_ORIGINS', flag: 'cors-origins', fallback: undefined, help: 'comma-separated origins allowed to call the reserved routes from a browser (default: none)' },
+  {
+    env: 'PROJECT_HEADER',
+    flag: 'project-header',
+    fallback: 'X-Project-Name',
+    help: 'request header naming the project',
+  },
+  {
+    env: 'SPOOL_PATH',
+    flag: 'spool-path',
+    fallback: undefined,
+    help: 'file holding records while the database is down (default: next to the SQLite file, or ./data/ollama-perf.spool.jsonl)',
+  },
+  {
+    env: 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
+    flag: 'first-byte-timeout-ms',
+    fallback: '600000',
+    help: 'longest wait for Ollama to start answering (cold loads are slow)',
+  },
+  {
+    env: 'UPSTREAM_IDLE_TIMEOUT_MS',
+    flag: 'idle-timeout-ms',
+    fallback: '300000',
+    help: 'longest silence between two chunks of a streamed answer',
+  },
+  {
+    env: 'RESIDENCY_INTERVAL_MS',
+    flag: 'residency-interval-ms',
+    fallback: '10000',
+    help: 'how often to sample /api/ps for what is loaded (0: never)',
+  },
+  {
+    env: 'ROLLUP_INTERVAL_MS',
+    flag: 'rollup-interval-ms',
+    fallback: '60000',
+    help: 'how often to fold finished hours and days into rollups (0: never; /stats then reads every record)',
+  },
+  {
+    env: 'CORS_ORIGINS',
+    flag: 'cors-origins',
+    fallback: undefined,
+    help: 'comma-separated origins allowed to call the reserved routes from a browser (default: none)',
+  },
 ] as const;
 
 const configSchema = z.object({
@@ -55,7 +100,12 @@ const configSchema = z.object({
   corsOrigins: z
     .string()
     .optional()
-    .transform((text) => (text ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '')),
+    .transform((text) =>
+      (text ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    ),
 });
 
 const KEYS: Record<(typeof SETTINGS)[number]['flag'], keyof GatewayConfig> = {
@@ -78,7 +128,10 @@ const KEYS: Record<(typeof SETTINGS)[number]['flag'], keyof GatewayConfig> = {
  * Resolves the configuration from flags (by flag name) over environment variables over
  * defaults. Throws an Error whose message names the bad setting.
  */
-export function resolveConfig(env: Record<string, string | undefined>, flags: Record<string, string | undefined> = {}): GatewayConfig {
+export function resolveConfig(
+  env: Record<string, string | undefined>,
+  flags: Record<string, string | undefined> = {},
+): GatewayConfig {
   const raw: Record<string, string | undefined> = {};
   for (const setting of SETTINGS) {
     const value = flags[setting.flag] ?? env[setting.env];

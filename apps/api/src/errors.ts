@@ -34,16 +34,30 @@ export class ApiError extends HTTPException {
 }
 
 /** Renders an {@link ApiError}. */
-export function errorResponse(c: Context, status: ContentfulStatusCode, code: ApiErrorCode, message: string, issues?: unknown[]): Response {
+export function errorResponse(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: ApiErrorCode,
+  message: string,
+  issues?: unknown[],
+): Response {
   const body: ApiErrorBody = { error: issues === undefined ? { code, message } : { code, message, issues } };
   return c.json(body, status);
 }
 
 /** `app.onError`: API errors as JSON; anything unexpected as a 500 without internals. */
 export function onApiError(error: Error, c: Context): Response {
-  if (error instanceof ApiError) return errorResponse(c, error.status as ContentfulStatusCode, error.code, error.message, error.issues);
+  if (error instanceof ApiError)
+    return errorResponse(c, error.status as ContentfulStatusCode, error.code, error.message, error.issues);
   if (error instanceof HTTPException) {
-    const code: ApiErrorCode = error.status === 401 ? 'unauthorized' : error.status === 413 ? 'payload_too_large' : error.status >= 500 ? 'internal' : 'bad_request';
+    const code: ApiErrorCode =
+      error.status === 401
+        ? 'unauthorized'
+        : error.status === 413
+          ? 'payload_too_large'
+          : error.status >= 500
+            ? 'internal'
+            : 'bad_request';
     return errorResponse(c, error.status as ContentfulStatusCode, code, error.message || 'request refused');
   }
   console.error(`[ollama-perf] ${c.req.method} ${c.req.path} failed: ${error.message}`);

@@ -11,7 +11,11 @@ import type { Spool } from './spool.js';
 export function fileSpool(path: string, maxRecords = 1_000_000): Spool & { readonly path: string } {
   const file = resolve(path);
   mkdirSync(dirname(file), { recursive: true });
-  let count = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((line) => line !== '').length : 0;
+  let count = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '').length
+    : 0;
   return {
     path: file,
     append(records) {

@@ -71,7 +71,8 @@ export function gatewayListener(options: GatewayListenerOptions): GatewayListene
     listener(req: IncomingMessage, res: ServerResponse) {
       const target = req.url ?? '';
       const host = req.headers.host;
-      if (host === undefined || !PLAIN_HOST.test(host) || !PLAIN_TARGET.test(target) || DOT_SEGMENT.test(target)) return void viaHono(req, res);
+      if (host === undefined || !PLAIN_HOST.test(host) || !PLAIN_TARGET.test(target) || DOT_SEGMENT.test(target))
+        return void viaHono(req, res);
       const query = target.indexOf('?');
       const path = query === -1 ? target : target.slice(0, query);
       if (isReserved(path)) return void viaHono(req, res);

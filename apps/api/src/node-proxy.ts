@@ -7,7 +7,14 @@
  * (bench/RESULTS.md); this path keeps what `proxy.ts` + `ollamaMetrics()` promise — the
  * same timeouts, JSON errors and records — without them. Workers keep `proxy.ts`.
  */
-import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, type RequestOptions, type ServerResponse, request as httpRequest } from 'node:http';
+import {
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+  type ServerResponse,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { operationForPath } from '@ollama-perf/core';
 import { type CaptureContext, modelScanner, type RequestCapture } from '@ollama-perf/middleware';
@@ -53,7 +60,9 @@ const DROP_RESPONSE = new Set(HOP_BY_HOP);
 export function nodeProxy(options: NodeProxyOptions): NodeProxy {
   const base = new URL(options.upstream);
   const secure = base.protocol === 'https:';
-  const agent = secure ? new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }) : new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
+  const agent = secure
+    ? new HttpsAgent({ keepAlive: true, scheduling: 'lifo' })
+    : new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
   const send = secure ? httpsRequest : httpRequest;
   const basePath = base.pathname.replace(/\/$/, '');
   // URL.hostname keeps an IPv6 address in brackets; http.request wants it bare.
@@ -99,7 +108,10 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
       let answered = false;
       let clientGone = false;
 
-      const firstByte = setTimeout(() => outgoing.destroy(timeoutError(`Ollama did not answer within ${firstByteMs} ms`)), firstByteMs);
+      const firstByte = setTimeout(
+        () => outgoing.destroy(timeoutError(`Ollama did not answer within ${firstByteMs} ms`)),
+        firstByteMs,
+      );
 
       // A client that leaves stops the upstream request, so Ollama stops generating.
       res.once('close', () => {
@@ -148,7 +160,11 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
 }
 
 /** Answers the JSON error `proxy.ts` gives when Ollama did not answer, and records it. */
-function answerFailure(res: ServerResponse, capture: RequestCapture | null, failure: ReturnType<typeof upstreamFailure>): void {
+function answerFailure(
+  res: ServerResponse,
+  capture: RequestCapture | null,
+  failure: ReturnType<typeof upstreamFailure>,
+): void {
   const body = JSON.stringify({ error: { code: failure.code, message: failure.message } });
   res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
@@ -162,7 +178,13 @@ function answerFailure(res: ServerResponse, capture: RequestCapture | null, fail
  * after it is handed on. The idle timer runs only while the client is ready for more, so a
  * slow reader is never taken for a silent Ollama.
  */
-function pipeAnswer(answer: IncomingMessage, res: ServerResponse, capture: RequestCapture | null, idleMs: number, abort: (error: Error) => void): void {
+function pipeAnswer(
+  answer: IncomingMessage,
+  res: ServerResponse,
+  capture: RequestCapture | null,
+  idleMs: number,
+  abort: (error: Error) => void,
+): void {
   let waitingForClient = false;
   let ended = false;
   let broken: unknown;

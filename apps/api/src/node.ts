@@ -10,9 +10,9 @@ import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from './config.js';
 import { fileSpool } from './file-spool.js';
 import { gatewayListener } from './node-listener.js';
-import { defaultSpoolPath, openStore, parseDatabaseUrl } from './storage/open-node.js';
 import { ResidencySampler } from './residency/sampler.js';
 import { type RollupTimer, startRollupTimer } from './rollup-timer.js';
+import { defaultSpoolPath, openStore, parseDatabaseUrl } from './storage/open-node.js';
 import { storeSink } from './store-sink.js';
 
 /** A running gateway. */
@@ -40,7 +40,9 @@ function onceUntilRecovered(what: string) {
 /** Describes where records go, for the start-up line. */
 export function describeDatabase(url: string | undefined): string {
   const location = parseDatabaseUrl(url);
-  return location.kind === 'sqlite' ? `SQLite ${location.path}` : `PostgreSQL ${location.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}`;
+  return location.kind === 'sqlite'
+    ? `SQLite ${location.path}`
+    : `PostgreSQL ${location.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}`;
 }
 
 /** Starts the gateway; rejects with a one-line Error when the database or the port is unusable. */
@@ -50,7 +52,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   });
   const sink = storeSink(store, {
     spool: fileSpool(config.spoolPath ?? defaultSpoolPath(config.databaseUrl)),
-    onError: (error) => console.error(`[ollama-perf] storage write failed, records kept for retry: ${(error as Error).message}`),
+    onError: (error) =>
+      console.error(`[ollama-perf] storage write failed, records kept for retry: ${(error as Error).message}`),
   });
   const sampler = new ResidencySampler({
     store,
@@ -67,7 +70,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     sink: {
       write(records) {
         sink.write(records);
-        if (poll !== undefined && records.some((r) => r.cold_start === true)) void sampler.sample().then(sampleErrors.recovered);
+        if (poll !== undefined && records.some((r) => r.cold_start === true))
+          void sampler.sample().then(sampleErrors.recovered);
       },
     },
     residencySampledAt: () => sampler.lastSampleAt,
@@ -105,7 +109,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const rollups: RollupTimer | null =
     config.rollupIntervalMs > 0
       ? startRollupTimer(store, config.rollupIntervalMs, (error) =>
-          console.error(`[ollama-perf] building rollups failed (stats read the records meanwhile): ${(error as Error).message}`),
+          console.error(
+            `[ollama-perf] building rollups failed (stats read the records meanwhile): ${(error as Error).message}`,
+          ),
         )
       : null;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

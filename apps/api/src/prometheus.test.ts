@@ -63,10 +63,15 @@ describe('renderMetrics', () => {
 
   it('renders one request exactly: labels, cumulative buckets, +Inf, _sum, _count', () => {
     const text = renderMetrics([record({ latency_ms: 250 })]);
-    const labels = 'gen_ai_operation_name="chat",gen_ai_provider_name="ollama",gen_ai_request_model="llama3.2",project="(none)"';
+    const labels =
+      'gen_ai_operation_name="chat",gen_ai_provider_name="ollama",gen_ai_request_model="llama3.2",project="(none)"';
     expect(lines(text, 'gen_ai_client_operation_duration_seconds')).toEqual([
-      ...[0.01, 0.02, 0.04, 0.08, 0.16].map((le) => `gen_ai_client_operation_duration_seconds_bucket{${labels},le="${le}"} 0`),
-      ...[0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92, '+Inf'].map((le) => `gen_ai_client_operation_duration_seconds_bucket{${labels},le="${le}"} 1`),
+      ...[0.01, 0.02, 0.04, 0.08, 0.16].map(
+        (le) => `gen_ai_client_operation_duration_seconds_bucket{${labels},le="${le}"} 0`,
+      ),
+      ...[0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92, '+Inf'].map(
+        (le) => `gen_ai_client_operation_duration_seconds_bucket{${labels},le="${le}"} 1`,
+      ),
       `gen_ai_client_operation_duration_seconds_sum{${labels}} 0.25`,
       `gen_ai_client_operation_duration_seconds_count{${labels}} 1`,
     ]);
@@ -98,10 +103,11 @@ describe('renderMetrics', () => {
       'status="error",error_type="_OTHER"} 1',
       'status="error",error_type="model_not_found"} 1',
     ]);
-    expect(lines(text, 'gen_ai_client_operation_duration_seconds_count').map((line) => line.replace(/^.*project="\(none\)",/, ''))).toEqual([
-      'error_type="_OTHER"} 1',
-      'error_type="model_not_found"} 1',
-    ]);
+    expect(
+      lines(text, 'gen_ai_client_operation_duration_seconds_count').map((line) =>
+        line.replace(/^.*project="\(none\)",/, ''),
+      ),
+    ).toEqual(['error_type="_OTHER"} 1', 'error_type="model_not_found"} 1']);
   });
 
   it('derives time per output token from eval_duration / eval_count, only when both are positive', () => {
@@ -123,10 +129,15 @@ describe('renderMetrics', () => {
       expect.stringMatching(/gen_ai_token_type="input"} 20$/),
       expect.stringMatching(/gen_ai_token_type="output"} 30$/),
     ]);
-    expect(lines(text, 'ollama_load_duration_seconds_sum')).toEqual([expect.stringMatching(/cold_start="false"} 0\.002$/), expect.stringMatching(/cold_start="true"} 4\.2$/)]);
-    expect(lines(text, 'ollama_load_duration_seconds_bucket').filter((line) => line.includes('cold_start="true"') && line.includes('le="5"}'))).toEqual([
-      expect.stringMatching(/ 1$/),
+    expect(lines(text, 'ollama_load_duration_seconds_sum')).toEqual([
+      expect.stringMatching(/cold_start="false"} 0\.002$/),
+      expect.stringMatching(/cold_start="true"} 4\.2$/),
     ]);
+    expect(
+      lines(text, 'ollama_load_duration_seconds_bucket').filter(
+        (line) => line.includes('cold_start="true"') && line.includes('le="5"}'),
+      ),
+    ).toEqual([expect.stringMatching(/ 1$/)]);
     expect(lines(text, 'ollama_cold_starts_total')).toEqual([expect.stringMatching(/ 1$/)]);
   });
 });

@@ -14,20 +14,28 @@ import { NO_PROJECT, type Operation, type RequestMetric } from '@ollama-perf/cor
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** `gen_ai.client.operation.duration` boundaries (seconds), as OTel specifies them. */
-export const OPERATION_DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92] as const;
+export const OPERATION_DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+] as const;
 /** `gen_ai.client.token.usage` boundaries (tokens), as OTel specifies them. */
 export const TOKEN_USAGE_BUCKETS = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 ] as const;
 /** `gen_ai.server.time_to_first_token` boundaries (seconds), as OTel specifies them. */
-export const TIME_TO_FIRST_TOKEN_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] as const;
+export const TIME_TO_FIRST_TOKEN_BUCKETS = [
+  0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+] as const;
 /** `gen_ai.server.time_per_output_token` boundaries (seconds), as OTel specifies them. */
-export const TIME_PER_OUTPUT_TOKEN_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5] as const;
+export const TIME_PER_OUTPUT_TOKEN_BUCKETS = [
+  0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5,
+] as const;
 /**
  * `ollama_load_duration_seconds` boundaries: warm loads take milliseconds, a cold load of a
  * large model from a slow disk takes minutes, so they run from 1 ms to past 300 s.
  */
-export const LOAD_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320] as const;
+export const LOAD_DURATION_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320,
+] as const;
 
 /**
  * Our operation → OTel's well-known `gen_ai.operation.name` value. `/api/generate` and
@@ -129,7 +137,8 @@ class Counter implements Family {
   }
 
   render(lines: string[]): void {
-    for (const { labels, value } of this.values.sorted()) lines.push(`${this.name}${formatLabels(labels)} ${formatNumber(value.n)}`);
+    for (const { labels, value } of this.values.sorted())
+      lines.push(`${this.name}${formatLabels(labels)} ${formatNumber(value.n)}`);
   }
 
   state(): CounterState {
@@ -232,12 +241,21 @@ export class MetricsAccumulator {
   );
   private readonly loadDuration = new Histogram(
     'ollama_load_duration_seconds',
-    "Time Ollama spent loading the model for a request (load_duration); cold_start tells cold loads from warm ones.",
+    'Time Ollama spent loading the model for a request (load_duration); cold_start tells cold loads from warm ones.',
     LOAD_DURATION_BUCKETS,
   );
-  private readonly coldStarts = new Counter('ollama_cold_starts_total', 'Requests whose model had to be loaded first (load_duration at or above the cold-start threshold).');
-  private readonly requests = new Counter('ollama_requests_total', 'Inference requests recorded, by outcome: status is "success" or "error" (then error_type says why).');
-  private readonly switches = new Counter('ollama_model_switches_total', 'Cold loads that followed a different model (model switching): the model loaded is gen_ai_request_model.');
+  private readonly coldStarts = new Counter(
+    'ollama_cold_starts_total',
+    'Requests whose model had to be loaded first (load_duration at or above the cold-start threshold).',
+  );
+  private readonly requests = new Counter(
+    'ollama_requests_total',
+    'Inference requests recorded, by outcome: status is "success" or "error" (then error_type says why).',
+  );
+  private readonly switches = new Counter(
+    'ollama_model_switches_total',
+    'Cold loads that followed a different model (model switching): the model loaded is gen_ai_request_model.',
+  );
 
   private get histograms(): Histogram[] {
     return [this.duration, this.tokenUsage, this.timeToFirstToken, this.timePerOutputToken, this.loadDuration];
@@ -259,16 +277,26 @@ export class MetricsAccumulator {
     const outcome: Labels = r.success ? base : [...base, ['error_type', r.error_type ?? OTHER_ERROR]];
 
     this.duration.observe(outcome, r.latency_ms / 1000);
-    if (r.prompt_eval_count !== null) this.tokenUsage.observe([...base, ['gen_ai_token_type', 'input']], r.prompt_eval_count);
+    if (r.prompt_eval_count !== null)
+      this.tokenUsage.observe([...base, ['gen_ai_token_type', 'input']], r.prompt_eval_count);
     if (r.eval_count !== null) this.tokenUsage.observe([...base, ['gen_ai_token_type', 'output']], r.eval_count);
     if (r.ttft_ms !== null) this.timeToFirstToken.observe(outcome, r.ttft_ms / 1000);
-    if (positive(r.eval_duration_ms) && positive(r.eval_count)) this.timePerOutputToken.observe(outcome, r.eval_duration_ms / 1000 / r.eval_count);
+    if (positive(r.eval_duration_ms) && positive(r.eval_count))
+      this.timePerOutputToken.observe(outcome, r.eval_duration_ms / 1000 / r.eval_count);
     if (r.load_duration_ms !== null) {
-      this.loadDuration.observe(r.cold_start === null ? base : [...base, ['cold_start', String(r.cold_start)]], r.load_duration_ms / 1000);
+      this.loadDuration.observe(
+        r.cold_start === null ? base : [...base, ['cold_start', String(r.cold_start)]],
+        r.load_duration_ms / 1000,
+      );
     }
     // Zero-valued series too, so that increase() sees a model's first cold start.
     this.coldStarts.add(base, r.cold_start === true ? 1 : 0);
-    this.requests.add(r.success ? [...base, ['status', 'success']] : [...base, ['status', 'error'], ['error_type', r.error_type ?? OTHER_ERROR]], 1);
+    this.requests.add(
+      r.success
+        ? [...base, ['status', 'success']]
+        : [...base, ['status', 'error'], ['error_type', r.error_type ?? OTHER_ERROR]],
+      1,
+    );
     this.switches.add(base, r.switched_from === null ? 0 : 1);
   }
 
@@ -303,22 +331,40 @@ export class MetricsAccumulator {
  * const text = renderMetrics(await store.rollups.metrics(), residency);
  * return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
  */
-export function renderMetrics(records: Iterable<RequestMetric> | MetricsAccumulator, residency: ResidencyGauges = { loaded: [], known: [] }): string {
+export function renderMetrics(
+  records: Iterable<RequestMetric> | MetricsAccumulator,
+  residency: ResidencyGauges = { loaded: [], known: [] },
+): string {
   let accumulator: MetricsAccumulator;
   if (records instanceof MetricsAccumulator) accumulator = records;
   else {
     accumulator = new MetricsAccumulator();
     for (const record of records) accumulator.add(record);
   }
-  const loaded = new Gauge('ollama_model_loaded', 'Whether Ollama has the model loaded (1) or not (0), at the last /api/ps sample.');
+  const loaded = new Gauge(
+    'ollama_model_loaded',
+    'Whether Ollama has the model loaded (1) or not (0), at the last /api/ps sample.',
+  );
   const vram = new Gauge('ollama_model_vram_bytes', 'VRAM the loaded model occupies (size_vram in /api/ps), bytes.');
-  const size = new Gauge('ollama_model_size_bytes', 'Memory the loaded model occupies in all (size in /api/ps), bytes.');
+  const size = new Gauge(
+    'ollama_model_size_bytes',
+    'Memory the loaded model occupies in all (size in /api/ps), bytes.',
+  );
   const nowLoaded = new Set(residency.loaded.map((m) => m.model));
   for (const model of new Set([...residency.known, ...nowLoaded])) {
-    loaded.add([['gen_ai_provider_name', GEN_AI_PROVIDER_NAME], ['model', model]], nowLoaded.has(model) ? 1 : 0);
+    loaded.add(
+      [
+        ['gen_ai_provider_name', GEN_AI_PROVIDER_NAME],
+        ['model', model],
+      ],
+      nowLoaded.has(model) ? 1 : 0,
+    );
   }
   for (const m of residency.loaded) {
-    const labels: Labels = [['gen_ai_provider_name', GEN_AI_PROVIDER_NAME], ['model', m.model]];
+    const labels: Labels = [
+      ['gen_ai_provider_name', GEN_AI_PROVIDER_NAME],
+      ['model', m.model],
+    ];
     if (m.size_vram !== null) vram.add(labels, m.size_vram);
     if (m.size !== null) size.add(labels, m.size);
   }

@@ -4,12 +4,23 @@
  * `Host` rewritten to the upstream's (Ollama answers 403 to a non-local Host).
  * Web-standard (fetch + streams), so the same code serves Node and Workers.
  */
-import { messageOfThrown, errorTypeOfThrown } from '@ollama-perf/middleware';
+import { errorTypeOfThrown, messageOfThrown } from '@ollama-perf/middleware';
 import type { Context } from 'hono';
 import { errorResponse } from './errors.js';
 
 /** RFC 9110 §7.6.1 connection-specific headers, plus `host` (set from the upstream's URL). */
-export const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'];
+export const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+];
 
 function withoutHopByHop(source: Headers): Headers {
   const headers = new Headers(source);
@@ -30,7 +41,10 @@ export interface ProxyOptions {
 }
 
 /** The answer to a request Ollama did not answer: 504 after a timeout, else 502. */
-export function upstreamFailure(base: URL, reason: unknown): { status: 502 | 504; code: 'upstream_timeout' | 'upstream_unreachable'; message: string } {
+export function upstreamFailure(
+  base: URL,
+  reason: unknown,
+): { status: 502 | 504; code: 'upstream_timeout' | 'upstream_unreachable'; message: string } {
   const timedOut = errorTypeOfThrown(reason) === 'upstream_timeout';
   return {
     status: timedOut ? 504 : 502,
@@ -50,7 +64,11 @@ export function timeoutError(message: string): Error {
  * Passes `body` through, cutting it with a TimeoutError when no chunk arrives within
  * `idleMs` (then `onIdle` aborts the upstream request, so Ollama stops generating).
  */
-export function withIdleTimeout(body: ReadableStream<Uint8Array>, idleMs: number, onIdle: (error: Error) => void): ReadableStream<Uint8Array> {
+export function withIdleTimeout(
+  body: ReadableStream<Uint8Array>,
+  idleMs: number,
+  onIdle: (error: Error) => void,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>(
     {
@@ -104,7 +122,10 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
     const clientSignal = c.req.raw.signal;
     const onClientGone = () => upstream.abort(clientSignal.reason);
     clientSignal.addEventListener('abort', onClientGone, { once: true });
-    const firstByte = setTimeout(() => upstream.abort(timeoutError(`Ollama did not answer within ${firstByteMs} ms`)), firstByteMs);
+    const firstByte = setTimeout(
+      () => upstream.abort(timeoutError(`Ollama did not answer within ${firstByteMs} ms`)),
+      firstByteMs,
+    );
     let res: Response;
     try {
       res = await doFetch(target, {

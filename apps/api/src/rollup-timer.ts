@@ -18,7 +18,11 @@ export interface RollupTimer {
  * Starts building rollups of `store` now and every `intervalMs`; failures go to `onError`
  * and the next tick tries again.
  */
-export function startRollupTimer(store: MetricStore, intervalMs: number, onError: (error: unknown) => void): RollupTimer {
+export function startRollupTimer(
+  store: MetricStore,
+  intervalMs: number,
+  onError: (error: unknown) => void,
+): RollupTimer {
   let stopped = false;
   let running: Promise<void> | null = null;
   const run = () => {

@@ -2,10 +2,11 @@
  * The gateway on Cloudflare Workers: D1 (binding `DB`) for storage, `OLLAMA_URL` for the
  * upstream, records written through `waitUntil` after each response.
  */
+
+import type { Hono } from 'hono';
 import type { CompiledQuery } from 'kysely';
 import { Kysely } from 'kysely';
 import { D1Dialect } from 'kysely-d1';
-import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import { ResidencySampler } from './residency/sampler.js';
 import type { Database } from './storage/schema.js';
@@ -62,7 +63,10 @@ export default {
     const sampler = new ResidencySampler({
       store,
       ollamaUrl: env.OLLAMA_URL,
-      onError: (error) => console.error(`[ollama-perf] residency sample failed: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) =>
+        console.error(
+          `[ollama-perf] residency sample failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
     });
     ctx.waitUntil(sampler.sample());
     ctx.waitUntil(

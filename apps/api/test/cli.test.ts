@@ -18,8 +18,8 @@ import { formatCount, formatNumber, formatPercent } from '../src/cli/render-repo
 import { openStore } from '../src/storage/open-node.js';
 import { REQUEST_METRIC_COLUMNS } from '../src/storage/schema.js';
 import { storeSink } from '../src/store-sink.js';
-import { readCsv } from './support/csv-reader.js';
 import { fixtureRecords } from './fixtures/records.js';
+import { readCsv } from './support/csv-reader.js';
 import { runCli } from './support/gateway-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-cli-'));
@@ -76,23 +76,95 @@ describe('--help', () => {
     expect((await cli(['frobnicate'])).code).toBe(2);
     const bad = await cli(['report', '--colour']);
     expect(bad.code).toBe(2);
-    expect(bad.output).toBe(`ollama-perf report: Unknown option '--colour'\nRun "ollama-perf report --help" for its options.\n`);
+    expect(bad.output).toBe(
+      `ollama-perf report: Unknown option '--colour'\nRun "ollama-perf report --help" for its options.\n`,
+    );
   });
 });
 
 // What the GIN fixture holds, read in Europe/Berlin (CEST +02:00 in October, CET +01:00 in
 // November): arrival = the stamp (end of the response) minus the latency.
 const GIN_EXPECTED = [
-  { ts: '2025-10-24T07:11:59.954Z', operation: 'generate', endpoint: '/api/generate', status: 200, error_type: null, latency_ms: 3046.181042 },
-  { ts: '2025-11-05T15:14:21.349Z', operation: 'chat', endpoint: '/api/chat', status: 200, error_type: null, latency_ms: 12650.958875 },
-  { ts: '2025-11-05T15:15:01.952Z', operation: 'embed', endpoint: '/api/embed', status: 200, error_type: null, latency_ms: 48.129584 },
-  { ts: '2025-11-05T15:15:01.999Z', operation: 'chat', endpoint: '/api/chat', status: 404, error_type: 'model_not_found', latency_ms: 0.5123 },
-  { ts: '2025-11-05T15:15:02.000Z', operation: 'chat', endpoint: '/v1/chat/completions', status: 200, error_type: null, latency_ms: 125_000 },
-  { ts: '2025-11-05T15:17:37.000Z', operation: 'generate', endpoint: '/api/generate', status: 500, error_type: 'upstream_error', latency_ms: 3_723_000 },
-  { ts: '2025-11-05T15:20:11.000Z', operation: 'generate', endpoint: '/api/generate', status: 503, error_type: 'upstream_busy', latency_ms: 0.000845 },
-  { ts: '2025-11-05T15:20:12.000Z', operation: 'embed', endpoint: '/api/embeddings', status: 400, error_type: 'bad_request', latency_ms: 0.0352 },
-  { ts: '2025-11-05T15:20:12.999Z', operation: 'embed', endpoint: '/v1/embeddings', status: 200, error_type: null, latency_ms: 1.234 },
-  { ts: '2025-11-05T15:20:14.149Z', operation: 'generate', endpoint: '/v1/completions', status: 200, error_type: null, latency_ms: 850.75 },
+  {
+    ts: '2025-10-24T07:11:59.954Z',
+    operation: 'generate',
+    endpoint: '/api/generate',
+    status: 200,
+    error_type: null,
+    latency_ms: 3046.181042,
+  },
+  {
+    ts: '2025-11-05T15:14:21.349Z',
+    operation: 'chat',
+    endpoint: '/api/chat',
+    status: 200,
+    error_type: null,
+    latency_ms: 12650.958875,
+  },
+  {
+    ts: '2025-11-05T15:15:01.952Z',
+    operation: 'embed',
+    endpoint: '/api/embed',
+    status: 200,
+    error_type: null,
+    latency_ms: 48.129584,
+  },
+  {
+    ts: '2025-11-05T15:15:01.999Z',
+    operation: 'chat',
+    endpoint: '/api/chat',
+    status: 404,
+    error_type: 'model_not_found',
+    latency_ms: 0.5123,
+  },
+  {
+    ts: '2025-11-05T15:15:02.000Z',
+    operation: 'chat',
+    endpoint: '/v1/chat/completions',
+    status: 200,
+    error_type: null,
+    latency_ms: 125_000,
+  },
+  {
+    ts: '2025-11-05T15:17:37.000Z',
+    operation: 'generate',
+    endpoint: '/api/generate',
+    status: 500,
+    error_type: 'upstream_error',
+    latency_ms: 3_723_000,
+  },
+  {
+    ts: '2025-11-05T15:20:11.000Z',
+    operation: 'generate',
+    endpoint: '/api/generate',
+    status: 503,
+    error_type: 'upstream_busy',
+    latency_ms: 0.000845,
+  },
+  {
+    ts: '2025-11-05T15:20:12.000Z',
+    operation: 'embed',
+    endpoint: '/api/embeddings',
+    status: 400,
+    error_type: 'bad_request',
+    latency_ms: 0.0352,
+  },
+  {
+    ts: '2025-11-05T15:20:12.999Z',
+    operation: 'embed',
+    endpoint: '/v1/embeddings',
+    status: 200,
+    error_type: null,
+    latency_ms: 1.234,
+  },
+  {
+    ts: '2025-11-05T15:20:14.149Z',
+    operation: 'generate',
+    endpoint: '/v1/completions',
+    status: 200,
+    error_type: null,
+    latency_ms: 850.75,
+  },
 ];
 
 describe('import of an Ollama server log', () => {
@@ -112,9 +184,30 @@ describe('import of an Ollama server log', () => {
 
   it('stores one record per inference request line: route, status, latency, arrival in the given zone', async () => {
     const records = await storedRecords(db);
-    expect(records.map((r) => ({ ts: new Date(r.ts).toISOString(), operation: r.operation, endpoint: r.endpoint, status: r.status, error_type: r.error_type, latency_ms: r.latency_ms }))).toEqual(GIN_EXPECTED);
+    expect(
+      records.map((r) => ({
+        ts: new Date(r.ts).toISOString(),
+        operation: r.operation,
+        endpoint: r.endpoint,
+        status: r.status,
+        error_type: r.error_type,
+        latency_ms: r.latency_ms,
+      })),
+    ).toEqual(GIN_EXPECTED);
     for (const record of records) {
-      expect(record).toMatchObject({ model: 'unknown', project: null, stream: false, success: record.status < 400, ttft_ms: null, total_duration_ms: null, load_duration_ms: null, eval_count: null, tokens_per_second: null, cold_start: null, concurrency: null });
+      expect(record).toMatchObject({
+        model: 'unknown',
+        project: null,
+        stream: false,
+        success: record.status < 400,
+        ttft_ms: null,
+        total_duration_ms: null,
+        load_duration_ms: null,
+        eval_count: null,
+        tokens_per_second: null,
+        cold_start: null,
+        concurrency: null,
+      });
     }
   });
 
@@ -127,7 +220,9 @@ describe('import of an Ollama server log', () => {
 
   it('reads the stamps as UTC without --tz', async () => {
     const utc = freshDatabase();
-    expect((await cli(['import', '--db', utc, GIN_LOG])).output).toContain('times without offset in UTC): imported 10,');
+    expect((await cli(['import', '--db', utc, GIN_LOG])).output).toContain(
+      'times without offset in UTC): imported 10,',
+    );
     const shifted = (await storedRecords(utc)).map((r) => r.ts);
     const hour = 3_600_000;
     expect(shifted).toEqual(GIN_EXPECTED.map((e, i) => Date.parse(e.ts) + (i === 0 ? 2 * hour : hour)));
@@ -148,22 +243,124 @@ describe('import of a Python performance.jsonl', () => {
     expect(output).toBe(
       `${PYTHON_LOG} (Python performance.jsonl, times without offset in Europe/Berlin): imported 6, duplicates 0, skipped 2: 1 unknown operation (line 9: "pull"), 1 unparseable (line 8)\n`,
     );
-    const common = { project: null, ttft_ms: null, total_duration_ms: null, done_reason: null, concurrency: null, switched_from: null, stream: false };
+    const common = {
+      project: null,
+      ttft_ms: null,
+      total_duration_ms: null,
+      done_reason: null,
+      concurrency: null,
+      switched_from: null,
+      stream: false,
+    };
     const ok = { ...common, status: 200, success: true, error_type: null, error_message: null };
-    const failed = { ...common, load_duration_ms: null, prompt_eval_duration_ms: null, eval_duration_ms: null, prompt_eval_count: null, eval_count: null, tokens_per_second: null, prompt_tokens_per_second: null, cold_start: null };
+    const failed = {
+      ...common,
+      load_duration_ms: null,
+      prompt_eval_duration_ms: null,
+      eval_duration_ms: null,
+      prompt_eval_count: null,
+      eval_count: null,
+      tokens_per_second: null,
+      prompt_tokens_per_second: null,
+      cold_start: null,
+    };
     const records = (await storedRecords(db)).map(({ id, ...rest }) => {
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       return rest;
     });
     expect(records).toEqual([
-      { ...ok, ts: Date.parse('2025-11-05T15:14:34.123Z'), model: 'llama3.2:3b', operation: 'generate', endpoint: '/api/generate', latency_ms: 2345.678, load_duration_ms: 1834.2, prompt_eval_duration_ms: 120.5, eval_duration_ms: 380.25, prompt_eval_count: 26, eval_count: 95, tokens_per_second: 249.83, prompt_tokens_per_second: 215.77, cold_start: true },
-      { ...ok, ts: Date.parse('2025-11-05T15:15:00.500Z'), model: 'llama3.2:3b', operation: 'chat', endpoint: '/api/chat', latency_ms: 612.4, load_duration_ms: 12.3, prompt_eval_duration_ms: 45.1, eval_duration_ms: 540, prompt_eval_count: 31, eval_count: 27, tokens_per_second: 50, prompt_tokens_per_second: 687.36, cold_start: false },
-      { ...ok, ts: 1_762_355_730_250, model: 'nomic-embed-text:latest', operation: 'embed', endpoint: '/api/embed', latency_ms: 35.9, load_duration_ms: null, prompt_eval_duration_ms: 21.5, eval_duration_ms: null, prompt_eval_count: 8, eval_count: null, tokens_per_second: null, prompt_tokens_per_second: 372.09, cold_start: false },
-      { ...failed, ts: Date.parse('2025-11-05T15:16:00Z'), model: 'mistral:7b', operation: 'chat', endpoint: '/api/chat', latency_ms: 3.2, status: 404, success: false, error_type: 'model_not_found', error_message: 'model "mistral:7b" not found, try pulling it first' },
-      { ...ok, ts: 1_762_355_800_000, model: 'qwen2.5:14b', operation: 'chat', endpoint: '/api/chat', latency_ms: 4521, load_duration_ms: 3120.5, prompt_eval_duration_ms: 210, eval_duration_ms: 1180, prompt_eval_count: 420, eval_count: 59, tokens_per_second: 59 / (1180 / 1000), prompt_tokens_per_second: 420 / (210 / 1000), cold_start: true },
-      { ...failed, ts: Date.parse('2025-11-05T15:18:00Z'), model: 'qwen2.5:14b', operation: 'generate', endpoint: '/api/generate', latency_ms: 120_000, status: 504, success: false, error_type: 'upstream_timeout', error_message: "HTTPConnectionPool(host='localhost', port=11434): Read timed out. (read timeout=120)" },
+      {
+        ...ok,
+        ts: Date.parse('2025-11-05T15:14:34.123Z'),
+        model: 'llama3.2:3b',
+        operation: 'generate',
+        endpoint: '/api/generate',
+        latency_ms: 2345.678,
+        load_duration_ms: 1834.2,
+        prompt_eval_duration_ms: 120.5,
+        eval_duration_ms: 380.25,
+        prompt_eval_count: 26,
+        eval_count: 95,
+        tokens_per_second: 249.83,
+        prompt_tokens_per_second: 215.77,
+        cold_start: true,
+      },
+      {
+        ...ok,
+        ts: Date.parse('2025-11-05T15:15:00.500Z'),
+        model: 'llama3.2:3b',
+        operation: 'chat',
+        endpoint: '/api/chat',
+        latency_ms: 612.4,
+        load_duration_ms: 12.3,
+        prompt_eval_duration_ms: 45.1,
+        eval_duration_ms: 540,
+        prompt_eval_count: 31,
+        eval_count: 27,
+        tokens_per_second: 50,
+        prompt_tokens_per_second: 687.36,
+        cold_start: false,
+      },
+      {
+        ...ok,
+        ts: 1_762_355_730_250,
+        model: 'nomic-embed-text:latest',
+        operation: 'embed',
+        endpoint: '/api/embed',
+        latency_ms: 35.9,
+        load_duration_ms: null,
+        prompt_eval_duration_ms: 21.5,
+        eval_duration_ms: null,
+        prompt_eval_count: 8,
+        eval_count: null,
+        tokens_per_second: null,
+        prompt_tokens_per_second: 372.09,
+        cold_start: false,
+      },
+      {
+        ...failed,
+        ts: Date.parse('2025-11-05T15:16:00Z'),
+        model: 'mistral:7b',
+        operation: 'chat',
+        endpoint: '/api/chat',
+        latency_ms: 3.2,
+        status: 404,
+        success: false,
+        error_type: 'model_not_found',
+        error_message: 'model "mistral:7b" not found, try pulling it first',
+      },
+      {
+        ...ok,
+        ts: 1_762_355_800_000,
+        model: 'qwen2.5:14b',
+        operation: 'chat',
+        endpoint: '/api/chat',
+        latency_ms: 4521,
+        load_duration_ms: 3120.5,
+        prompt_eval_duration_ms: 210,
+        eval_duration_ms: 1180,
+        prompt_eval_count: 420,
+        eval_count: 59,
+        tokens_per_second: 59 / (1180 / 1000),
+        prompt_tokens_per_second: 420 / (210 / 1000),
+        cold_start: true,
+      },
+      {
+        ...failed,
+        ts: Date.parse('2025-11-05T15:18:00Z'),
+        model: 'qwen2.5:14b',
+        operation: 'generate',
+        endpoint: '/api/generate',
+        latency_ms: 120_000,
+        status: 504,
+        success: false,
+        error_type: 'upstream_timeout',
+        error_message: "HTTPConnectionPool(host='localhost', port=11434): Read timed out. (read timeout=120)",
+      },
     ]);
-    expect((await cli(['import', '--tz', 'Europe/Berlin', '--db', db, PYTHON_LOG])).output).toContain(': imported 0, duplicates 6, skipped 2: ');
+    expect((await cli(['import', '--tz', 'Europe/Berlin', '--db', db, PYTHON_LOG])).output).toContain(
+      ': imported 0, duplicates 6, skipped 2: ',
+    );
   });
 
   it('takes the cold start threshold from COLD_START_MS or --cold-start-ms', async () => {
@@ -171,7 +368,9 @@ describe('import of a Python performance.jsonl', () => {
     await cli(['import', '--tz', 'Europe/Berlin', '--db', viaEnv, PYTHON_LOG], { COLD_START_MS: '2000' });
     expect((await storedRecords(viaEnv)).map((r) => r.cold_start)).toEqual([false, false, false, null, true, null]);
     const viaFlag = freshDatabase();
-    await cli(['import', '--tz', 'Europe/Berlin', '--db', viaFlag, '--cold-start-ms', '5000', PYTHON_LOG], { COLD_START_MS: '2000' });
+    await cli(['import', '--tz', 'Europe/Berlin', '--db', viaFlag, '--cold-start-ms', '5000', PYTHON_LOG], {
+      COLD_START_MS: '2000',
+    });
     expect((await storedRecords(viaFlag)).map((r) => r.cold_start)).toEqual([false, false, false, null, false, null]);
   });
 });
@@ -187,7 +386,9 @@ describe('import of our own JSONL', () => {
     const db = freshDatabase();
     const { code, output } = await cli(['import', '--db', db, file]);
     expect(code).toBe(0);
-    expect(output).toBe(`${file} (ollama-perf JSONL): imported 5, duplicates 0, skipped 2: 1 invalid record (line 5: ts: Invalid input: expected number, received string), 1 unparseable (line 3)\n`);
+    expect(output).toBe(
+      `${file} (ollama-perf JSONL): imported 5, duplicates 0, skipped 2: 1 invalid record (line 5: ts: Invalid input: expected number, received string), 1 unparseable (line 3)\n`,
+    );
     expect(await storedRecords(db)).toEqual(records);
   });
 
@@ -197,14 +398,20 @@ describe('import of our own JSONL', () => {
     const db = freshDatabase();
     const { code, output } = await cli(['import', '--db', db, csv, join(dir, 'missing.log'), GIN_LOG]);
     expect(code).toBe(1);
-    expect(output).toContain(`${csv}: cannot tell the format from the first 2 lines (pass --format gin|jsonl|python)\n`);
+    expect(output).toContain(
+      `${csv}: cannot tell the format from the first 2 lines (pass --format gin|jsonl|python)\n`,
+    );
     expect(output).toContain(`${join(dir, 'missing.log')}: no such file\n`);
-    expect(output).toContain('total: imported 10, duplicates 0, skipped 15: 8 other log output, 5 not an inference route, 2 unparseable, 2 file(s) not read\n');
+    expect(output).toContain(
+      'total: imported 10, duplicates 0, skipped 15: 8 other log output, 5 not an inference route, 2 unparseable, 2 file(s) not read\n',
+    );
   });
 
   it('reads a file as the format --format names', async () => {
     const { output } = await cli(['import', '--db', freshDatabase(), '--format', 'jsonl', GIN_LOG]);
-    expect(output).toContain('(ollama-perf JSONL): imported 0, duplicates 0, skipped 25: 25 unparseable (lines 1, 2, 3, 4, 5, …)');
+    expect(output).toContain(
+      '(ollama-perf JSONL): imported 0, duplicates 0, skipped 25: 25 unparseable (lines 1, 2, 3, 4, 5, …)',
+    );
   });
 });
 
@@ -222,8 +429,12 @@ describe('export', () => {
     expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(241);
 
     const copy = freshDatabase();
-    expect((await cli(['import', '--db', copy, file])).output).toBe(`${file} (ollama-perf JSONL): imported 240, duplicates 0, skipped 0\n`);
-    expect((await cli(['import', '--db', copy, file])).output).toBe(`${file} (ollama-perf JSONL): imported 0, duplicates 240, skipped 0\n`);
+    expect((await cli(['import', '--db', copy, file])).output).toBe(
+      `${file} (ollama-perf JSONL): imported 240, duplicates 0, skipped 0\n`,
+    );
+    expect((await cli(['import', '--db', copy, file])).output).toBe(
+      `${file} (ollama-perf JSONL): imported 0, duplicates 240, skipped 0\n`,
+    );
 
     const statsOf = async (url: string, query: string) => {
       const store = await openStore(url);
@@ -234,14 +445,20 @@ describe('export', () => {
         await store.close();
       }
     };
-    for (const query of ['', '?project=alpha&operation=chat']) expect(await statsOf(copy, query)).toEqual(await statsOf(db, query));
+    for (const query of ['', '?project=alpha&operation=chat'])
+      expect(await statsOf(copy, query)).toEqual(await statsOf(db, query));
     expect(await storedRecords(copy)).toEqual(await storedRecords(db));
   });
 
   it('writes the same JSONL to stdout', async () => {
     const stdout = await cli(['export', '--format', 'jsonl', '--db', db]);
     expect(stdout.code).toBe(0);
-    expect(stdout.output.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual(await storedRecords(db));
+    expect(
+      stdout.output
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual(await storedRecords(db));
   });
 
   it('writes RFC 4180 CSV with a header of the record fields that reads back to the same records', async () => {
@@ -266,7 +483,14 @@ describe('export', () => {
   });
 
   it('keeps quotes, commas and newlines inside fields', async () => {
-    const odd = { ...(records[0] as RequestMetric), id: 'odd', success: false, error_type: 'stream_error' as const, error_message: 'line one,\r\nline "two"\n', project: 'a,b' };
+    const odd = {
+      ...(records[0] as RequestMetric),
+      id: 'odd',
+      success: false,
+      error_type: 'stream_error' as const,
+      error_message: 'line one,\r\nline "two"\n',
+      project: 'a,b',
+    };
     const oddDb = await seededDatabase([odd]);
     const { output } = await cli(['export', '--format', 'csv', '--db', oddDb]);
     const [, row] = readCsv(output);
@@ -275,18 +499,51 @@ describe('export', () => {
   });
 
   it('exports only what the filters select', async () => {
-    const filter = { model: 'qwen2.5vl:7b', project: 'beta', from: Date.parse('2026-11-27T09:00:00Z'), to: Date.parse('2026-11-27T11:00:00Z') };
-    const { output } = await cli(['export', '--format', 'jsonl', '--db', db, '--model', filter.model, '--project', filter.project, '--from', '2026-11-27T09:00:00Z', '--to', String(filter.to)]);
+    const filter = {
+      model: 'qwen2.5vl:7b',
+      project: 'beta',
+      from: Date.parse('2026-11-27T09:00:00Z'),
+      to: Date.parse('2026-11-27T11:00:00Z'),
+    };
+    const { output } = await cli([
+      'export',
+      '--format',
+      'jsonl',
+      '--db',
+      db,
+      '--model',
+      filter.model,
+      '--project',
+      filter.project,
+      '--from',
+      '2026-11-27T09:00:00Z',
+      '--to',
+      String(filter.to),
+    ]);
     const expected = await storedRecords(db, filter);
     expect(expected.length).toBeGreaterThan(0);
-    expect(output.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual(expected);
+    expect(
+      output
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual(expected);
   });
 
   it('refuses a missing format or database, with the reason', async () => {
-    expect(await cli(['export', '--db', db])).toMatchObject({ code: 2, output: expect.stringContaining('--format csv|jsonl is required') });
-    expect(await cli(['export', '--format', 'xml', '--db', db])).toMatchObject({ code: 2, output: expect.stringContaining('--format "xml" is not csv or jsonl') });
+    expect(await cli(['export', '--db', db])).toMatchObject({
+      code: 2,
+      output: expect.stringContaining('--format csv|jsonl is required'),
+    });
+    expect(await cli(['export', '--format', 'xml', '--db', db])).toMatchObject({
+      code: 2,
+      output: expect.stringContaining('--format "xml" is not csv or jsonl'),
+    });
     const missing = join(dir, 'nothing-here.sqlite');
-    expect(await cli(['export', '--format', 'csv', '--db', `sqlite:${missing}`])).toEqual({ code: 1, output: `ollama-perf: no database at ${missing} (pass --db or set DATABASE_URL)\n` });
+    expect(await cli(['export', '--format', 'csv', '--db', `sqlite:${missing}`])).toEqual({
+      code: 1,
+      output: `ollama-perf: no database at ${missing} (pass --db or set DATABASE_URL)\n`,
+    });
   });
 });
 
@@ -301,8 +558,26 @@ describe('report', () => {
     const all = await cli(['report', '--json', '--db', db]);
     expect(all.code).toBe(0);
     expect(JSON.parse(all.output)).toEqual(summarize(records));
-    const filtered = await cli(['report', '--json', '--db', db, '--model', 'qwen2.5vl:7b', '--project', 'alpha', '--since', '2026-11-27T09:00:00Z', '--until', '2026-11-27T11:30:00Z']);
-    const filter = { model: 'qwen2.5vl:7b', project: 'alpha', from: Date.parse('2026-11-27T09:00:00Z'), to: Date.parse('2026-11-27T11:30:00Z') };
+    const filtered = await cli([
+      'report',
+      '--json',
+      '--db',
+      db,
+      '--model',
+      'qwen2.5vl:7b',
+      '--project',
+      'alpha',
+      '--since',
+      '2026-11-27T09:00:00Z',
+      '--until',
+      '2026-11-27T11:30:00Z',
+    ]);
+    const filter = {
+      model: 'qwen2.5vl:7b',
+      project: 'alpha',
+      from: Date.parse('2026-11-27T09:00:00Z'),
+      to: Date.parse('2026-11-27T11:30:00Z'),
+    };
     expect(JSON.parse(filtered.output)).toEqual(summarize(records, filter));
   });
 
@@ -313,16 +588,37 @@ describe('report', () => {
     expect(output).not.toContain('\x1b[');
     expect(output).toContain(`  Requests          ${formatCount(summary.requests)}\n`);
     expect(output).toContain(`  Success rate      ${formatPercent(summary.success_rate)}\n`);
-    const generation = output.split('\n').find((line) => line.startsWith('  generation ') && output.indexOf(line) < output.indexOf('TIMING BREAKDOWN'));
+    const generation = output
+      .split('\n')
+      .find((line) => line.startsWith('  generation ') && output.indexOf(line) < output.indexOf('TIMING BREAKDOWN'));
     const tps = summary.tokens_per_second;
-    expect(generation?.trim().split(/ +/)).toEqual(['generation', formatCount(tps.count), ...[tps.avg, tps.p50, tps.p95, tps.min, tps.max].map(formatNumber)]);
+    expect(generation?.trim().split(/ +/)).toEqual([
+      'generation',
+      formatCount(tps.count),
+      ...[tps.avg, tps.p50, tps.p95, tps.min, tps.max].map(formatNumber),
+    ]);
     const cold = output.split('\n').find((line) => line.startsWith('    cold '));
-    expect(cold?.trim().split(/ +/).slice(1, 3)).toEqual([formatCount(summary.cold_load_ms.count), formatNumber(summary.cold_load_ms.avg)]);
+    expect(cold?.trim().split(/ +/).slice(1, 3)).toEqual([
+      formatCount(summary.cold_load_ms.count),
+      formatNumber(summary.cold_load_ms.avg),
+    ]);
     for (const [model, group] of Object.entries(summary.by_model)) {
       const row = output.split('\n').find((line) => line.startsWith(`  ${model} `));
-      expect(row?.slice(model.length + 2).trim().split(/ +/).slice(0, 4)).toEqual([formatCount(group.requests), formatPercent(group.success_rate), formatNumber(group.tokens_per_second.p50), formatNumber(group.tokens_per_second.p95)]);
+      expect(
+        row
+          ?.slice(model.length + 2)
+          .trim()
+          .split(/ +/)
+          .slice(0, 4),
+      ).toEqual([
+        formatCount(group.requests),
+        formatPercent(group.success_rate),
+        formatNumber(group.tokens_per_second.p50),
+        formatNumber(group.tokens_per_second.p95),
+      ]);
     }
-    for (const [type, n] of Object.entries(summary.errors_by_type)) expect(output).toMatch(new RegExp(`\\n  ${type} +${n} `));
+    for (const [type, n] of Object.entries(summary.errors_by_type))
+      expect(output).toMatch(new RegExp(`\\n  ${type} +${n} `));
   });
 
   it('says when nothing matches, and refuses unreadable times', async () => {
@@ -357,8 +653,13 @@ describe('report', () => {
       const json = await cli(['report', '--json', '--url', url, '--token', 'tok']);
       expect(json.code).toBe(0);
       expect(JSON.parse(json.output)).toEqual(summarize(records));
-      const model = await cli(['report', '--json', '--url', url, '--model', 'hf.co/org/repo:Q4_K_M', '--operation', 'chat'], { API_TOKEN: 'tok' });
-      expect(JSON.parse(model.output)).toEqual(summarize(records, { model: 'hf.co/org/repo:Q4_K_M', operation: 'chat' }));
+      const model = await cli(
+        ['report', '--json', '--url', url, '--model', 'hf.co/org/repo:Q4_K_M', '--operation', 'chat'],
+        { API_TOKEN: 'tok' },
+      );
+      expect(JSON.parse(model.output)).toEqual(
+        summarize(records, { model: 'hf.co/org/repo:Q4_K_M', operation: 'chat' }),
+      );
       const text = await cli(['report', '--url', url], { API_TOKEN: 'tok' });
       expect(text.output).toContain(`  source    gateway ${url}\n`);
       expect(text.output).toContain(`  Requests          ${records.length}\n`);

@@ -36,17 +36,23 @@ describe('createStatsClient', () => {
   it('returns the validated summary, with filters', async () => {
     const client = createStatsClient({ url, token: 'tok' });
     expect(await client.summary()).toEqual(summarize(records));
-    expect(await client.summary({ operation: 'chat', project: 'alpha' })).toEqual(summarize(records, { operation: 'chat', project: 'alpha' }));
+    expect(await client.summary({ operation: 'chat', project: 'alpha' })).toEqual(
+      summarize(records, { operation: 'chat', project: 'alpha' }),
+    );
   });
 
   it('returns one model (names with ":" and "/"), or null when unknown', async () => {
     const client = createStatsClient({ url: `${url}/`, token: 'tok' });
-    expect((await client.model('hf.co/org/repo:Q4_K_M'))?.requests).toBe(records.filter((r) => r.model === 'hf.co/org/repo:Q4_K_M').length);
+    expect((await client.model('hf.co/org/repo:Q4_K_M'))?.requests).toBe(
+      records.filter((r) => r.model === 'hf.co/org/repo:Q4_K_M').length,
+    );
     expect(await client.model('missing:1b')).toBeNull();
   });
 
   it('throws a StatsApiError with the code on 401', async () => {
-    const error = await createStatsClient({ url, token: 'nope' }).summary().catch((e: unknown) => e);
+    const error = await createStatsClient({ url, token: 'nope' })
+      .summary()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StatsApiError);
     expect(error).toMatchObject({ status: 401, code: 'unauthorized' });
   });

@@ -29,9 +29,33 @@ const records = fixtures.map((r) => ({ ...r, ts: r.ts + shift }));
 
 // llama3.2 loaded 3 h ago until qwen replaced it 2 h ago; qwen is still loaded.
 const RESIDENCY = [
-  { id: 'r1', ts: now - 3 * 3_600_000, model: 'llama3.2', event: 'loaded' as const, size: 4e9, size_vram: 3e9, context_length: 4096 },
-  { id: 'r2', ts: now - 2 * 3_600_000, model: 'qwen2.5vl:7b', event: 'loaded' as const, size: 6e9, size_vram: 5e9, context_length: 8192 },
-  { id: 'r3', ts: now - 2 * 3_600_000, model: 'llama3.2', event: 'unloaded' as const, size: 4e9, size_vram: 3e9, context_length: 4096 },
+  {
+    id: 'r1',
+    ts: now - 3 * 3_600_000,
+    model: 'llama3.2',
+    event: 'loaded' as const,
+    size: 4e9,
+    size_vram: 3e9,
+    context_length: 4096,
+  },
+  {
+    id: 'r2',
+    ts: now - 2 * 3_600_000,
+    model: 'qwen2.5vl:7b',
+    event: 'loaded' as const,
+    size: 6e9,
+    size_vram: 5e9,
+    context_length: 8192,
+  },
+  {
+    id: 'r3',
+    ts: now - 2 * 3_600_000,
+    model: 'llama3.2',
+    event: 'unloaded' as const,
+    size: 4e9,
+    size_vram: 3e9,
+    context_length: 4096,
+  },
 ];
 
 let store: MetricStore;
@@ -40,7 +64,8 @@ let closeServer: () => void;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   store = await openStore(':memory:');
   await store.insert(records);
   await store.insertResidency(RESIDENCY);
@@ -54,7 +79,15 @@ beforeAll(async () => {
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
@@ -154,7 +187,9 @@ describe('dashboard in Chromium', () => {
     const lanes = laptop.page.locator('#timeline .lane');
     expect(await lanes.count()).toBe(2);
     const bars = async (model: string) =>
-      laptop.page.locator(`#timeline .lane[data-model="${model}"] .segment`).evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.from, (e as HTMLElement).dataset.to]));
+      laptop.page
+        .locator(`#timeline .lane[data-model="${model}"] .segment`)
+        .evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.from, (e as HTMLElement).dataset.to]));
     expect(await bars('llama3.2')).toEqual([[String(now - 3 * 3_600_000), String(now - 2 * 3_600_000)]]);
     expect(await bars('qwen2.5vl:7b')).toEqual([[String(now - 2 * 3_600_000), '']]);
   });

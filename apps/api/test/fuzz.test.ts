@@ -37,7 +37,10 @@ const FIXTURE_MODELS = [...new Set(fixtures.map((r) => r.model))];
 
 /** Fuzz cases run in this file, reported at the end. */
 const runs: Record<string, number> = {};
-function counted<T extends unknown[]>(name: string, check: (...args: T) => Promise<void>): (...args: T) => Promise<void> {
+function counted<T extends unknown[]>(
+  name: string,
+  check: (...args: T) => Promise<void>,
+): (...args: T) => Promise<void> {
   return async (...args: T) => {
     runs[name] = (runs[name] ?? 0) + 1;
     await check(...args);
@@ -66,7 +69,10 @@ describe('POST /ingest with bad input', () => {
   let store: MetricStore;
   let served: ServedApp;
   let nextId = 0;
-  const freshRecord = (): RequestMetric => ({ ...(fixtures[nextId % fixtures.length] as RequestMetric), id: `fuzz-${nextId++}` });
+  const freshRecord = (): RequestMetric => ({
+    ...(fixtures[nextId % fixtures.length] as RequestMetric),
+    id: `fuzz-${nextId++}`,
+  });
 
   beforeAll(async () => {
     store = await openStore(`sqlite:${join(dir, 'ingest.sqlite')}`);
@@ -80,9 +86,16 @@ describe('POST /ingest with bad input', () => {
   /** Posts `body`; checks the answer against `valid` (undefined: let the schema decide) and the record count. */
   async function ingest(body: string | Buffer, contentType = 'application/json'): Promise<number> {
     const before = await store.count();
-    const res = await fetch(`${served.url}/ingest`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': contentType } });
+    const res = await fetch(`${served.url}/ingest`, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+      headers: { 'content-type': contentType },
+    });
     const answer = await jsonOf(res);
-    expect(res.status === 200 || (res.status >= 400 && res.status < 500), `status ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`).toBe(true);
+    expect(
+      res.status === 200 || (res.status >= 400 && res.status < 500),
+      `status ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`,
+    ).toBe(true);
     const after = await store.count();
     if (res.status === 200) {
       expect(after - before).toBe((answer as { inserted: number }).inserted);
@@ -117,13 +130,48 @@ describe('POST /ingest with bad input', () => {
   const nasty = fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),
     fc.double(),
-    fc.constantFrom(1e308, -1e308, 5e-324, Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, 8.64e15, 8.64e15 + 1, -1, -0, 0.5, 1e21, 123456789012345680000),
+    fc.constantFrom(
+      1e308,
+      -1e308,
+      5e-324,
+      Number.MAX_SAFE_INTEGER,
+      2 ** 53 + 2,
+      8.64e15,
+      8.64e15 + 1,
+      -1,
+      -0,
+      0.5,
+      1e21,
+      123456789012345680000,
+    ),
     fc.string({ unit: 'binary', maxLength: 40 }),
-    fc.constantFrom('x'.repeat(129), 'x'.repeat(512), 'x'.repeat(513), 'x'.repeat(10_240), 'a\u0000b', '\u202e', '', ' ', 'null', '1', 'true'),
+    fc.constantFrom(
+      'x'.repeat(129),
+      'x'.repeat(512),
+      'x'.repeat(513),
+      'x'.repeat(10_240),
+      'a\u0000b',
+      '\u202e',
+      '',
+      ' ',
+      'null',
+      '1',
+      'true',
+    ),
     fc.constantFrom(null, true, false, [], {}),
   );
   // Number literals JSON.stringify cannot write: out of double range, overlong, exponent forms.
-  const rawNumber = fc.constantFrom('1e400', '-1e400', '1e-400', '123456789012345678901234567890', '1.0', '1E2', '-0', '0.0000000000000000000000001', '9007199254740993');
+  const rawNumber = fc.constantFrom(
+    '1e400',
+    '-1e400',
+    '1e-400',
+    '123456789012345678901234567890',
+    '1.0',
+    '1E2',
+    '-0',
+    '0.0000000000000000000000001',
+    '9007199254740993',
+  );
   const field = fc.constantFrom(...(Object.keys(requestMetricSchema.shape) as Array<keyof RequestMetric>));
 
   it('checks every field of every record: mutated batches are refused whole, valid ones stored', async () => {
@@ -131,7 +179,14 @@ describe('POST /ingest with bad input', () => {
       fc.record({ kind: fc.constant('set' as const), field, value: nasty }),
       fc.record({ kind: fc.constant('raw' as const), field, text: rawNumber }),
       fc.record({ kind: fc.constant('delete' as const), field }),
-      fc.record({ kind: fc.constant('extra' as const), key: fc.oneof(fc.constantFrom('prompt', 'response', 'messages', '__proto__', 'constructor'), fc.string({ maxLength: 12 })), value: nasty }),
+      fc.record({
+        kind: fc.constant('extra' as const),
+        key: fc.oneof(
+          fc.constantFrom('prompt', 'response', 'messages', '__proto__', 'constructor'),
+          fc.string({ maxLength: 12 }),
+        ),
+        value: nasty,
+      }),
     );
     await fc.assert(
       fc.asyncProperty(
@@ -145,7 +200,13 @@ describe('POST /ingest with bad input', () => {
           let raw: string | undefined;
           if (change?.kind === 'set') target[change.field] = change.value;
           if (change?.kind === 'delete') delete target[change.field];
-          if (change?.kind === 'extra') Object.defineProperty(target, change.key, { value: change.value, enumerable: true, configurable: true, writable: true });
+          if (change?.kind === 'extra')
+            Object.defineProperty(target, change.key, {
+              value: change.value,
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
           if (change?.kind === 'raw') {
             target[change.field] = '__RAW_NUMBER__';
             raw = change.text;
@@ -164,10 +225,32 @@ describe('POST /ingest with bad input', () => {
   it('refuses bodies that are not JSON, or not declared as JSON, with 400', async () => {
     const body = fc.oneof(
       fc.uint8Array({ maxLength: 256 }).map((bytes) => Buffer.from(bytes)),
-      fc.constantFrom('', ' ', '{', '[', '{"id":', '[1,]', '{"a":1}{"b":2}', "{'id':'x'}", 'NaN', '\ufeff[]', '\ufeff{}', 'null', '[]', '"x"'),
+      fc.constantFrom(
+        '',
+        ' ',
+        '{',
+        '[',
+        '{"id":',
+        '[1,]',
+        '{"a":1}{"b":2}',
+        "{'id':'x'}",
+        'NaN',
+        '\ufeff[]',
+        '\ufeff{}',
+        'null',
+        '[]',
+        '"x"',
+      ),
       fc.jsonValue().map((v) => `${JSON.stringify(v)}garbage`),
     );
-    const type = fc.constantFrom('application/json', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json', 'multipart/form-data; boundary=x');
+    const type = fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-16',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/vnd.api+json',
+      'multipart/form-data; boundary=x',
+    );
     await fc.assert(
       fc.asyncProperty(
         body,
@@ -206,9 +289,16 @@ describe('POST /ingest with bad input', () => {
           // A valid batch padded with whitespace: without the limit it would be stored.
           const body = content === 'valid-padded' ? `${' '.repeat(size - valid.length)}${valid}` : 'x'.repeat(size);
           const before = await store.count();
-          const res = await rawRequest(`${served.url}/ingest`, { method: 'POST', body, chunked, headers: { 'content-type': 'application/json' } });
+          const res = await rawRequest(`${served.url}/ingest`, {
+            method: 'POST',
+            body,
+            chunked,
+            headers: { 'content-type': 'application/json' },
+          });
           expect(res.status).toBe(413);
-          expect(JSON.parse(res.body.toString())).toEqual({ error: { code: 'payload_too_large', message: expect.any(String) } });
+          expect(JSON.parse(res.body.toString())).toEqual({
+            error: { code: 'payload_too_large', message: expect.any(String) },
+          });
           expect(await store.count()).toBe(before);
         }),
       ),
@@ -231,22 +321,71 @@ describe('GET /stats and /stats/:model with arbitrary query strings', () => {
     await store?.close();
   });
 
-  const instant = fc.date({ min: new Date('1969-12-31T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true });
+  const instant = fc.date({
+    min: new Date('1969-12-31T00:00:00Z'),
+    max: new Date('2100-01-01T00:00:00Z'),
+    noInvalidDate: true,
+  });
   const timeText = fc.oneof(
     instant.map((d) => d.toISOString()),
     instant.map((d) => String(d.getTime())),
-    fc.constantFrom('2026-11-27', '2026-11-27T09:00:00+01:00', '2026-11-27T09:00:00+0100', '2026-11-27 09:00', '2026-11-27T09:00', '8640000000000000', '8640000000000001'),
-    fc.constantFrom('-1', '1e3', '0x10', ' 1 ', 'yesterday', '2026-13-45', '2026-02-30', '', '%', '%25', '%E0%A4%A', '\u0000', '１２３'),
+    fc.constantFrom(
+      '2026-11-27',
+      '2026-11-27T09:00:00+01:00',
+      '2026-11-27T09:00:00+0100',
+      '2026-11-27 09:00',
+      '2026-11-27T09:00',
+      '8640000000000000',
+      '8640000000000001',
+    ),
+    fc.constantFrom(
+      '-1',
+      '1e3',
+      '0x10',
+      ' 1 ',
+      'yesterday',
+      '2026-13-45',
+      '2026-02-30',
+      '',
+      '%',
+      '%25',
+      '%E0%A4%A',
+      '\u0000',
+      '１２３',
+    ),
     fc.string({ unit: 'binary', maxLength: 30 }),
   );
   const nameText = fc.oneof(
     fc.constantFrom(...FIXTURE_MODELS, 'alpha', 'beta', '(none)'),
     fc.string({ unit: 'binary', maxLength: 30 }),
-    fc.constantFrom('%', '%%', '%2', '%ZZ', '%25', '%00', '100%', 'a+b', 'a&b=c', '#frag', '?q', '\u0000', 'é', '🦙', '\ud800', ' '),
+    fc.constantFrom(
+      '%',
+      '%%',
+      '%2',
+      '%ZZ',
+      '%25',
+      '%00',
+      '100%',
+      'a+b',
+      'a&b=c',
+      '#frag',
+      '?q',
+      '\u0000',
+      'é',
+      '🦙',
+      '\ud800',
+      ' ',
+    ),
     fc.integer({ min: 500, max: 4000 }).map((n) => 'x'.repeat(n)),
   );
-  const operationText = fc.oneof(fc.constantFrom('chat', 'generate', 'embed', 'CHAT', 'train', ''), fc.string({ maxLength: 10 }));
-  const query = fc.record({ from: timeText, to: timeText, operation: operationText, project: nameText, model: nameText }, { requiredKeys: [] });
+  const operationText = fc.oneof(
+    fc.constantFrom('chat', 'generate', 'embed', 'CHAT', 'train', ''),
+    fc.string({ maxLength: 10 }),
+  );
+  const query = fc.record(
+    { from: timeText, to: timeText, operation: operationText, project: nameText, model: nameText },
+    { requiredKeys: [] },
+  );
 
   function encoded(params: Record<string, string>): string | null {
     try {
@@ -285,7 +424,9 @@ describe('GET /stats and /stats/:model with arbitrary query strings', () => {
     const rawValue = fc.oneof(nameText, timeText, fc.string({ unit: 'binary', maxLength: 60 }));
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.constantFrom('from', 'to', 'operation', 'project', 'model', 'series', 'x'), rawValue), { maxLength: 5 }),
+        fc.array(fc.tuple(fc.constantFrom('from', 'to', 'operation', 'project', 'model', 'series', 'x'), rawValue), {
+          maxLength: 5,
+        }),
         counted('stats: raw query', async (pairs) => {
           const res = await fetch(`${served.url}/stats?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`);
           const body = await jsonOf(res);
@@ -339,7 +480,11 @@ describe('GET /stats and /stats/:model with arbitrary query strings', () => {
   });
 
   it('GET /stats/<raw text>: a JSON answer of 200, 400 or 404, never a 5xx', async () => {
-    const raw = fc.oneof(nameText, fc.string({ unit: 'binary', maxLength: 80 }), fc.constantFrom('%', '%%', '%E0%A4%A', '%ZZ/%', 'a/b/c', 'a//b', '/', '%2F', '..%2F..%2F', '%00'));
+    const raw = fc.oneof(
+      nameText,
+      fc.string({ unit: 'binary', maxLength: 80 }),
+      fc.constantFrom('%', '%%', '%E0%A4%A', '%ZZ/%', 'a/b/c', 'a//b', '/', '%2F', '..%2F..%2F', '%00'),
+    );
     await fc.assert(
       fc.asyncProperty(
         raw,
@@ -371,26 +516,40 @@ describe('GET /stats and /stats/:model with arbitrary query strings', () => {
 const piece = fc.oneof(
   fc.uint8Array({ maxLength: 64 }),
   fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(`${JSON.stringify(v)}\n`)),
+  fc
+    .constantFrom(
+      '{"model":"llama3.2","message":{"role":"assistant","content":"hi"},"done":false}\n',
+      '{"model":"llama3.2","done":true,"eval_count":100,"eval_duration":1e-300,"load_duration":1e400,"prompt_eval_count":-5}\n',
+      '{"model":"m\\u0000x","done":true,"done_reason":"st\\u0000op","total_duration":"fast"}\n',
+      '{"error":"boom \\u0000"}\n',
+      '{"error":{"message":{"deep":[1,2,3]},"code":"stream_error"}}\n',
+      'data: {"choices":[{"delta":{"content":"x"}}]}\n\n',
+      'data: {"choices":[{"finish_reason":"stop"}],"usage":{"prompt_tokens":1e308,"completion_tokens":-1}}\n\n',
+      'data: [DONE]\n\n',
+      'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+      ': comment\n',
+      '\r\n',
+      '\n',
+      `{"model":"${'m'.repeat(10_000)}","done":true}\n`,
+    )
+    .map((text) => Buffer.from(text)),
   fc.constantFrom(
-    '{"model":"llama3.2","message":{"role":"assistant","content":"hi"},"done":false}\n',
-    '{"model":"llama3.2","done":true,"eval_count":100,"eval_duration":1e-300,"load_duration":1e400,"prompt_eval_count":-5}\n',
-    '{"model":"m\\u0000x","done":true,"done_reason":"st\\u0000op","total_duration":"fast"}\n',
-    '{"error":"boom \\u0000"}\n',
-    '{"error":{"message":{"deep":[1,2,3]},"code":"stream_error"}}\n',
-    'data: {"choices":[{"delta":{"content":"x"}}]}\n\n',
-    'data: {"choices":[{"finish_reason":"stop"}],"usage":{"prompt_tokens":1e308,"completion_tokens":-1}}\n\n',
-    'data: [DONE]\n\n',
-    'event: message_stop\ndata: {"type":"message_stop"}\n\n',
-    ': comment\n',
-    '\r\n',
-    '\n',
-    `{"model":"${'m'.repeat(10_000)}","done":true}\n`,
-  ).map((text) => Buffer.from(text)),
-  fc.constantFrom(Buffer.from([0xff, 0xfe]), Buffer.from([0xf0, 0x9f]), Buffer.from([0xc3]), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([0])),
+    Buffer.from([0xff, 0xfe]),
+    Buffer.from([0xf0, 0x9f]),
+    Buffer.from([0xc3]),
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from([0]),
+  ),
 );
 const responseBody = fc.array(piece, { maxLength: 12 }).map((parts) => Buffer.concat(parts));
 const cutPoints = fc.array(fc.nat({ max: 4096 }), { maxLength: 16 });
-const contentType = fc.constantFrom('application/x-ndjson', 'text/event-stream', 'application/json; charset=utf-8', 'text/plain', null);
+const contentType = fc.constantFrom(
+  'application/x-ndjson',
+  'text/event-stream',
+  'application/json; charset=utf-8',
+  'text/plain',
+  null,
+);
 
 function chunksOf(bytes: Buffer, offsets: number[]): Buffer[] {
   const cuts = [...new Set(offsets.map((o) => Math.min(bytes.length, o)))].sort((a, b) => a - b);
@@ -447,7 +606,10 @@ describe('arbitrary response bytes through the measuring middleware', () => {
         cutPoints,
         contentType,
         fc.constantFrom(200, 200, 200, 400, 404, 500, 503),
-        fc.oneof(fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)), fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify({ model: v, stream: true })))),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
+          fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify({ model: v, stream: true }))),
+        ),
         counted('middleware: response bytes', async (bytes, offsets, type, status, requestBody) => {
           answer = { status, type, chunks: chunksOf(bytes, offsets) };
           const recorded = sink.records.length;
@@ -484,7 +646,13 @@ describe('arbitrary upstream bytes through the gateway (proxy + middleware + SQL
       const headers: Record<string, string> = answer.type === null ? {} : { 'content-type': answer.type };
       return new Response(streamOf(answer.chunks), { status: answer.status, headers });
     }) as typeof fetch;
-    const app = createApp({ store, sink, ollamaUrl: 'http://127.0.0.1:11434', fetch: upstream, onMetricError: (error) => measurementErrors.push(error) });
+    const app = createApp({
+      store,
+      sink,
+      ollamaUrl: 'http://127.0.0.1:11434',
+      fetch: upstream,
+      onMetricError: (error) => measurementErrors.push(error),
+    });
     served = await serveOnPort(app);
   });
   afterAll(async () => {
@@ -500,7 +668,14 @@ describe('arbitrary upstream bytes through the gateway (proxy + middleware + SQL
         cutPoints,
         contentType,
         fc.constantFrom(200, 200, 200, 400, 404, 500, 503),
-        fc.constantFrom('/api/chat', '/api/generate', '/api/embed', '/v1/chat/completions', '/v1/completions', '/v1/embeddings'),
+        fc.constantFrom(
+          '/api/chat',
+          '/api/generate',
+          '/api/embed',
+          '/v1/chat/completions',
+          '/v1/completions',
+          '/v1/embeddings',
+        ),
         counted('gateway: upstream bytes', async (bytes, offsets, type, status, path) => {
           answer = { status, type, chunks: chunksOf(bytes, offsets) };
           const res = await fetch(`${served.url}${path}`, { method: 'POST', body: '{"model":"llama3.2"}' });

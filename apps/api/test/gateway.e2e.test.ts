@@ -8,7 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { byPromptTokens, hourly, type ModelSummary, type RequestMetric, type Summary, summarize } from '@ollama-perf/core';
+import {
+  byPromptTokens,
+  hourly,
+  type ModelSummary,
+  type RequestMetric,
+  type Summary,
+  summarize,
+} from '@ollama-perf/core';
 import { type StandIn, startStandInOllama } from '@ollama-perf/testkit';
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,9 +82,13 @@ describe('the gateway, end to end', () => {
     expect(warmVia).toEqual(warmDirect);
     expect(coldParts.at(-1)).toMatchObject({ load_duration: 2_500_000_000 });
 
-    expect(await via.generate({ model: 'llama3.2', prompt: 'hi' })).toEqual(await direct.generate({ model: 'llama3.2', prompt: 'hi' }));
+    expect(await via.generate({ model: 'llama3.2', prompt: 'hi' })).toEqual(
+      await direct.generate({ model: 'llama3.2', prompt: 'hi' }),
+    );
     await direct.embed({ model: 'all-minilm', input: 'warm-up' }); // loaded directly: warm through the gateway
-    expect(await via.embed({ model: 'all-minilm', input: ['a', 'b'] })).toEqual(await direct.embed({ model: 'all-minilm', input: ['a', 'b'] }));
+    expect(await via.embed({ model: 'all-minilm', input: ['a', 'b'] })).toEqual(
+      await direct.embed({ model: 'all-minilm', input: ['a', 'b'] }),
+    );
 
     const v1 = JSON.stringify({ model: 'llama3.2', messages, stream: true, stream_options: { include_usage: true } });
     const v1Direct = await (await fetch(`${ollama.url}/v1/chat/completions`, { method: 'POST', body: v1 })).text();
@@ -86,7 +97,9 @@ describe('the gateway, end to end', () => {
 
     const missing = await via.chat({ model: 'llama9', messages }).catch((error: unknown) => error);
     expect(missing).toMatchObject({ name: 'ResponseError', status_code: 404 });
-    const midStream = await collect(await via.generate({ model: 'midstream-error', prompt: 'x', stream: true })).catch((e: unknown) => e);
+    const midStream = await collect(await via.generate({ model: 'midstream-error', prompt: 'x', stream: true })).catch(
+      (e: unknown) => e,
+    );
     expect(midStream).toBeInstanceOf(Error);
 
     const records = await waitForRecords(7);
@@ -110,7 +123,12 @@ describe('the gateway, end to end', () => {
     expect(stats.ttft_ms.min).toBeGreaterThanOrEqual(30);
     const llama = records.filter((r) => r.model === 'llama3.2');
     const perModel = (await (await fetch(`${gateway.url}/stats/llama3.2`)).json()) as ModelSummary;
-    expect(perModel).toEqual({ ...summarize(records, { model: 'llama3.2' }), model: 'llama3.2', hourly: hourly(llama), by_prompt_tokens: byPromptTokens(llama) });
+    expect(perModel).toEqual({
+      ...summarize(records, { model: 'llama3.2' }),
+      model: 'llama3.2',
+      hourly: hourly(llama),
+      by_prompt_tokens: byPromptTokens(llama),
+    });
     expect(perModel.tokens_per_second.p50).toBe(50);
   });
 
@@ -129,20 +147,36 @@ describe('the gateway, end to end', () => {
   it('reports health: Ollama reachable, storage backlog', async () => {
     await new Promise((resolve) => setTimeout(resolve, 300)); // the last records are flushed within 100 ms
     const health = await (await fetch(`${gateway.url}/healthz`)).json();
-    expect(health).toMatchObject({ status: 'ok', ollama: { reachable: true, version: '0.12.6' }, storage: { backend: 'sqlite', reachable: true, backlog: 0, dropped: 0 } });
+    expect(health).toMatchObject({
+      status: 'ok',
+      ollama: { reachable: true, version: '0.12.6' },
+      storage: { backend: 'sqlite', reachable: true, backlog: 0, dropped: 0 },
+    });
   });
 
   it('answers 502 JSON when Ollama is unreachable, and records it', async () => {
-    const lonely = await startGatewayProcess({ OLLAMA_URL: 'http://127.0.0.1:1', DATABASE_URL: `sqlite:${join(dir, 'lonely.sqlite')}` });
+    const lonely = await startGatewayProcess({
+      OLLAMA_URL: 'http://127.0.0.1:1',
+      DATABASE_URL: `sqlite:${join(dir, 'lonely.sqlite')}`,
+    });
     try {
-      const res = await fetch(`${lonely.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2', messages }) });
+      const res = await fetch(`${lonely.url}/api/chat`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'llama3.2', messages }),
+      });
       expect(res.status).toBe(502);
-      expect(await res.json()).toMatchObject({ error: { code: 'upstream_unreachable', message: expect.stringContaining('did not answer') } });
+      expect(await res.json()).toMatchObject({
+        error: { code: 'upstream_unreachable', message: expect.stringContaining('did not answer') },
+      });
       const health = await (await fetch(`${lonely.url}/healthz`)).json();
       expect(health).toMatchObject({ status: 'ok', ollama: { reachable: false } });
       await new Promise((resolve) => setTimeout(resolve, 300));
       const stats = await (await fetch(`${lonely.url}/stats`)).json();
-      expect(stats).toMatchObject({ requests: 1, errors_by_type: { upstream_unreachable: 1 }, by_model: { 'llama3.2': { failed: 1 } } });
+      expect(stats).toMatchObject({
+        requests: 1,
+        errors_by_type: { upstream_unreachable: 1 },
+        by_model: { 'llama3.2': { failed: 1 } },
+      });
     } finally {
       await lonely.stop();
     }
@@ -151,7 +185,13 @@ describe('the gateway, end to end', () => {
   it('flushes pending records on SIGTERM and exits 0', async () => {
     const path = join(dir, 'shutdown.sqlite');
     const short = await startGatewayProcess({ OLLAMA_URL: ollama.url, DATABASE_URL: `sqlite:${path}` });
-    await Promise.all(Array.from({ length: 5 }, () => fetch(`${short.url}/api/generate`, { method: 'POST', body: '{"model":"llama3.2","stream":false}' }).then((r) => r.text())));
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        fetch(`${short.url}/api/generate`, { method: 'POST', body: '{"model":"llama3.2","stream":false}' }).then((r) =>
+          r.text(),
+        ),
+      ),
+    );
     expect(await short.stop()).toBe(0);
     const store = await openStore(`sqlite:${path}`);
     expect(await store.count()).toBe(5);
@@ -168,10 +208,14 @@ describe('start-up failures', () => {
   });
 
   it('says in one line that the database is unreachable, and exits non-zero', async () => {
-    const { code, output } = await runCli(['serve', '--database-url', 'postgres://nobody:secret@127.0.0.1:1/none'], { PORT: '0' });
+    const { code, output } = await runCli(['serve', '--database-url', 'postgres://nobody:secret@127.0.0.1:1/none'], {
+      PORT: '0',
+    });
     expect(code).not.toBe(0);
     expect(output.trim().split('\n')).toHaveLength(1);
-    expect(output).toMatch(/^ollama-perf: cannot open the database \(PostgreSQL postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none\)/);
+    expect(output).toMatch(
+      /^ollama-perf: cannot open the database \(PostgreSQL postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none\)/,
+    );
     expect(output).not.toContain('secret');
   });
 
@@ -184,6 +228,15 @@ describe('start-up failures', () => {
   it('prints help for serve', async () => {
     const { code, output } = await runCli(['serve', '--help']);
     expect(code).toBe(0);
-    for (const flag of ['--port', '--host', '--ollama-url', '--database-url', '--api-token', '--cold-start-ms', '--project-header']) expect(output).toContain(flag);
+    for (const flag of [
+      '--port',
+      '--host',
+      '--ollama-url',
+      '--database-url',
+      '--api-token',
+      '--cold-start-ms',
+      '--project-header',
+    ])
+      expect(output).toContain(flag);
   });
 });

@@ -38,9 +38,33 @@ interface Dashboard {
 
 // PromQL functions, aggregations and keywords the dashboard may use, plus Grafana's label_values().
 const PROMQL_WORDS = new Set([
-  'sum', 'avg', 'min', 'max', 'count', 'rate', 'irate', 'increase', 'histogram_quantile', 'scalar', 'vector', 'clamp_min',
-  'clamp_max', 'topk', 'bottomk', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or',
-  'unless', 'offset', 'label_values',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'count',
+  'rate',
+  'irate',
+  'increase',
+  'histogram_quantile',
+  'scalar',
+  'vector',
+  'clamp_min',
+  'clamp_max',
+  'topk',
+  'bottomk',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'label_values',
 ]);
 
 /** Label names an expression selects on (`{name=…}`) or groups by (`by (…)`). */
@@ -48,13 +72,20 @@ function labelNamesIn(expr: string): string[] {
   const names: string[] = [];
   const noStrings = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
   for (const [, matchers] of noStrings.matchAll(/\{([^}]*)\}/g)) {
-    for (const [, name] of (matchers as string).matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)/g)) names.push(name as string);
+    for (const [, name] of (matchers as string).matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)/g))
+      names.push(name as string);
   }
   for (const [, list] of noStrings.matchAll(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g)) {
-    names.push(...(list as string).split(',').map((s) => s.trim()).filter((s) => s !== ''));
+    names.push(
+      ...(list as string)
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    );
   }
   // label_values(metric, label): the second argument is a label.
-  for (const [, label] of noStrings.matchAll(/label_values\([^,]*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)/g)) names.push(label as string);
+  for (const [, label] of noStrings.matchAll(/label_values\([^,]*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)/g))
+    names.push(label as string);
   return names;
 }
 
@@ -67,7 +98,9 @@ function metricNamesIn(expr: string): string[] {
     .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '')
     .replace(/label_values\(([^,]*),\s*[A-Za-z_][A-Za-z0-9_]*\s*\)/g, '($1)')
     .replace(/(?<![A-Za-z_:])\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, '');
-  return [...bare.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)].map(([word]) => word).filter((word) => !PROMQL_WORDS.has(word));
+  return [...bare.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)]
+    .map(([word]) => word)
+    .filter((word) => !PROMQL_WORDS.has(word));
 }
 
 let dashboard: Dashboard;
@@ -81,8 +114,12 @@ beforeAll(() => {
   sampleNames = new Set(parsed.samples.map((s) => s.name));
   labelNames = new Set(parsed.samples.flatMap((s) => Object.keys(s.labels)));
   expressions = [
-    ...dashboard.panels.flatMap((panel) => panel.targets.map((t) => ({ where: `panel "${panel.title}"`, expr: t.expr, legendFormat: t.legendFormat }))),
-    ...dashboard.templating.list.filter((v) => v.type === 'query').map((v) => ({ where: `variable $${v.name}`, expr: v.definition ?? '' })),
+    ...dashboard.panels.flatMap((panel) =>
+      panel.targets.map((t) => ({ where: `panel "${panel.title}"`, expr: t.expr, legendFormat: t.legendFormat })),
+    ),
+    ...dashboard.templating.list
+      .filter((v) => v.type === 'query')
+      .map((v) => ({ where: `variable $${v.name}`, expr: v.definition ?? '' })),
   ];
 });
 
@@ -106,8 +143,13 @@ describe('Grafana dashboard grafana/ollama-perf.json', () => {
     const exprs = expressions.map((e) => e.expr).join('\n');
     expect(exprs).toMatch(/rate\(ollama_requests_total\{/);
     expect(exprs).toMatch(/sum by \(error_type\)/);
-    for (const q of ['0.5', '0.95', '0.99']) expect(exprs).toContain(`histogram_quantile(${q}, sum by (le) (rate(gen_ai_client_operation_duration_seconds_bucket`);
-    expect(exprs).toMatch(/histogram_quantile\(0\.95, sum by \(le\) \(rate\(gen_ai_server_time_to_first_token_seconds_bucket/);
+    for (const q of ['0.5', '0.95', '0.99'])
+      expect(exprs).toContain(
+        `histogram_quantile(${q}, sum by (le) (rate(gen_ai_client_operation_duration_seconds_bucket`,
+      );
+    expect(exprs).toMatch(
+      /histogram_quantile\(0\.95, sum by \(le\) \(rate\(gen_ai_server_time_to_first_token_seconds_bucket/,
+    );
     expect(exprs).toMatch(/gen_ai_server_time_per_output_token_seconds/);
     expect(exprs).toMatch(/sum by \(cold_start\)/);
     expect(exprs).toMatch(/ollama_cold_starts_total/);
@@ -124,7 +166,8 @@ describe('Grafana dashboard grafana/ollama-perf.json', () => {
 
   it('selects, groups and labels only by labels that /metrics emits', () => {
     for (const { where, expr, legendFormat } of expressions) {
-      for (const name of labelNamesIn(expr)) expect(name === 'le' || labelNames.has(name), `${where} uses label "${name}"`).toBe(true);
+      for (const name of labelNamesIn(expr))
+        expect(name === 'le' || labelNames.has(name), `${where} uses label "${name}"`).toBe(true);
       for (const [, name] of (legendFormat ?? '').matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)) {
         expect(labelNames, `${where} legend uses "${name}"`).toContain(name);
       }
@@ -139,9 +182,13 @@ describe('Grafana dashboard grafana/ollama-perf.json', () => {
   });
 
   it('catches a name /metrics does not emit (the check can fail)', () => {
-    expect(metricNamesIn('sum(rate(gen_ai_client_operation_duration_seconds_buckets{project=~"$project"}[5m]))')).toEqual([
-      'gen_ai_client_operation_duration_seconds_buckets',
+    expect(
+      metricNamesIn('sum(rate(gen_ai_client_operation_duration_seconds_buckets{project=~"$project"}[5m]))'),
+    ).toEqual(['gen_ai_client_operation_duration_seconds_buckets']);
+    expect(labelNamesIn('sum by (le, model) (rate(x_bucket{gen_ai_system="ollama"}[5m]))')).toEqual([
+      'gen_ai_system',
+      'le',
+      'model',
     ]);
-    expect(labelNamesIn('sum by (le, model) (rate(x_bucket{gen_ai_system="ollama"}[5m]))')).toEqual(['gen_ai_system', 'le', 'model']);
   });
 });

@@ -13,7 +13,14 @@ import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
 import { storeSink } from '../src/store-sink.js';
 import { fixtureRecords } from './fixtures/records.js';
-import { histogramSeries, type ParsedExposition, type ParsedHistogramSeries, parseExposition, samplesOf, total } from './suites/prometheus-text.js';
+import {
+  histogramSeries,
+  type ParsedExposition,
+  type ParsedHistogramSeries,
+  parseExposition,
+  samplesOf,
+  total,
+} from './suites/prometheus-text.js';
 
 const TOKEN = 'metrics-token';
 const TRICKY_MODEL = 'back\\slash "quoted"\nsecond line:7b';
@@ -27,7 +34,17 @@ const records: RequestMetric[] = [
   // Latencies exactly on bucket boundaries (0.64 s, 0.01 s): `le` is inclusive.
   { ...first, id: 'tricky-1', model: TRICKY_MODEL, project: TRICKY_PROJECT, latency_ms: 640 },
   // A failure without a known class: OTel's error.type is then `_OTHER`.
-  { ...first, id: 'tricky-2', model: TRICKY_MODEL, project: null, success: false, status: 500, error_type: null, error_message: 'odd', latency_ms: 10 },
+  {
+    ...first,
+    id: 'tricky-2',
+    model: TRICKY_MODEL,
+    project: null,
+    success: false,
+    status: 500,
+    error_type: null,
+    error_message: 'odd',
+    latency_ms: 10,
+  },
 ];
 
 let store: MetricStore;
@@ -70,15 +87,23 @@ const FAMILIES = [
 
 // Written out rather than imported, so a wrong constant in the code fails here.
 const BOUNDS: Record<string, number[]> = {
-  gen_ai_client_operation_duration_seconds: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
-  gen_ai_client_token_usage: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864],
-  gen_ai_server_time_to_first_token_seconds: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+  gen_ai_client_operation_duration_seconds: [
+    0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+  ],
+  gen_ai_client_token_usage: [
+    1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+  ],
+  gen_ai_server_time_to_first_token_seconds: [
+    0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+  ],
   gen_ai_server_time_per_output_token_seconds: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5],
 };
 
 const histogram = (name: string) => histogramSeries(parsed, name);
-const countOf = (series: ParsedHistogramSeries[], where: (s: ParsedHistogramSeries) => boolean = () => true) => total(series, (s) => s.count, where);
-const sumOf = (series: ParsedHistogramSeries[], where: (s: ParsedHistogramSeries) => boolean = () => true) => total(series, (s) => s.sum, where);
+const countOf = (series: ParsedHistogramSeries[], where: (s: ParsedHistogramSeries) => boolean = () => true) =>
+  total(series, (s) => s.count, where);
+const sumOf = (series: ParsedHistogramSeries[], where: (s: ParsedHistogramSeries) => boolean = () => true) =>
+  total(series, (s) => s.sum, where);
 const model = (m: string) => (s: { labels: Record<string, string> }) => s.labels.gen_ai_request_model === m;
 
 describe('GET /metrics', () => {
@@ -131,11 +156,18 @@ describe('GET /metrics', () => {
     expect(sumOf(duration)).toBeCloseTo(((stats.latency_ms.avg as number) * stats.latency_ms.count) / 1000, 6);
     for (const [m, group] of Object.entries(stats.by_model)) expect(countOf(duration, model(m))).toBe(group.requests);
     for (const [op, group] of Object.entries(stats.by_operation)) {
-      expect(countOf(duration, (s) => s.labels.gen_ai_operation_name === OPERATION_NAMES[op as keyof typeof OPERATION_NAMES])).toBe(group.requests);
+      expect(
+        countOf(
+          duration,
+          (s) => s.labels.gen_ai_operation_name === OPERATION_NAMES[op as keyof typeof OPERATION_NAMES],
+        ),
+      ).toBe(group.requests);
     }
-    for (const [project, group] of Object.entries(stats.by_project)) expect(countOf(duration, (s) => s.labels.project === project)).toBe(group.requests);
+    for (const [project, group] of Object.entries(stats.by_project))
+      expect(countOf(duration, (s) => s.labels.project === project)).toBe(group.requests);
     expect(countOf(duration, (s) => s.labels.error_type !== undefined)).toBe(stats.failed);
-    for (const [type, n] of Object.entries(stats.errors_by_type)) expect(countOf(duration, (s) => s.labels.error_type === type)).toBe(n);
+    for (const [type, n] of Object.entries(stats.errors_by_type))
+      expect(countOf(duration, (s) => s.labels.error_type === type)).toBe(n);
     expect(countOf(duration, (s) => s.labels.error_type === '_OTHER')).toBe(1);
   });
 
@@ -144,7 +176,9 @@ describe('GET /metrics', () => {
       const mine = records.filter((r) => r.model === m);
       const series = histogram('gen_ai_client_operation_duration_seconds').filter(model(m));
       for (const [i, le] of (BOUNDS.gen_ai_client_operation_duration_seconds as number[]).entries()) {
-        expect(total(series, (s) => s.buckets[i]?.count ?? Number.NaN)).toBe(mine.filter((r) => r.latency_ms / 1000 <= le).length);
+        expect(total(series, (s) => s.buckets[i]?.count ?? Number.NaN)).toBe(
+          mine.filter((r) => r.latency_ms / 1000 <= le).length,
+        );
       }
     }
   });
@@ -172,31 +206,62 @@ describe('GET /metrics', () => {
     const tpot = histogram('gen_ai_server_time_per_output_token_seconds');
     expect(countOf(tpot)).toBe(stats.tokens_per_second.count);
     const expected = records.filter((r) => (r.eval_count ?? 0) > 0 && (r.eval_duration_ms ?? 0) > 0);
-    expect(sumOf(tpot)).toBeCloseTo(total(expected, (r) => (r.eval_duration_ms as number) / 1000 / (r.eval_count as number)), 9);
+    expect(sumOf(tpot)).toBeCloseTo(
+      total(expected, (r) => (r.eval_duration_ms as number) / 1000 / (r.eval_count as number)),
+      9,
+    );
   });
 
   it('counts loads, cold and warm, and cold starts as /stats does', () => {
     const load = histogram('ollama_load_duration_seconds');
     expect(countOf(load)).toBe(stats.load_duration_ms.count);
-    expect(countOf(load, (s) => s.labels.cold_start === 'true')).toBe(stats.cold_load_ms.count + stats.switch_load_ms.count);
+    expect(countOf(load, (s) => s.labels.cold_start === 'true')).toBe(
+      stats.cold_load_ms.count + stats.switch_load_ms.count,
+    );
     expect(countOf(load, (s) => s.labels.cold_start === 'false')).toBe(stats.warm_load_ms.count);
     expect(sumOf(load)).toBeCloseTo(((stats.load_duration_ms.avg as number) * stats.load_duration_ms.count) / 1000, 6);
 
     const coldStarts = samplesOf(parsed, 'ollama_cold_starts_total');
     expect(total(coldStarts, (s) => s.value)).toBe(stats.cold_starts);
-    for (const [m, group] of Object.entries(stats.by_model)) expect(total(coldStarts, (s) => s.value, model(m))).toBe(group.cold_starts);
+    for (const [m, group] of Object.entries(stats.by_model))
+      expect(total(coldStarts, (s) => s.value, model(m))).toBe(group.cold_starts);
   });
 
   it('counts requests by status (and error_type) to the totals of /stats', () => {
     const requests = samplesOf(parsed, 'ollama_requests_total');
     expect(total(requests, (s) => s.value)).toBe(stats.requests);
-    expect(total(requests, (s) => s.value, (s) => s.labels.status === 'success')).toBe(stats.succeeded);
-    expect(total(requests, (s) => s.value, (s) => s.labels.status === 'error')).toBe(stats.failed);
+    expect(
+      total(
+        requests,
+        (s) => s.value,
+        (s) => s.labels.status === 'success',
+      ),
+    ).toBe(stats.succeeded);
+    expect(
+      total(
+        requests,
+        (s) => s.value,
+        (s) => s.labels.status === 'error',
+      ),
+    ).toBe(stats.failed);
     for (const [m, group] of Object.entries(stats.by_model)) {
       expect(total(requests, (s) => s.value, model(m))).toBe(group.requests);
-      expect(total(requests, (s) => s.value, (s) => model(m)(s) && s.labels.status === 'error')).toBe(group.failed);
+      expect(
+        total(
+          requests,
+          (s) => s.value,
+          (s) => model(m)(s) && s.labels.status === 'error',
+        ),
+      ).toBe(group.failed);
     }
-    for (const [type, n] of Object.entries(stats.errors_by_type)) expect(total(requests, (s) => s.value, (s) => s.labels.error_type === type)).toBe(n);
+    for (const [type, n] of Object.entries(stats.errors_by_type))
+      expect(
+        total(
+          requests,
+          (s) => s.value,
+          (s) => s.labels.error_type === type,
+        ),
+      ).toBe(n);
   });
 
   it('round-trips label values with quotes, backslashes and newlines', () => {
@@ -209,7 +274,9 @@ describe('GET /metrics', () => {
   });
 
   it('labels every series with the OTel operation name and provider "ollama"', () => {
-    expect(new Set(parsed.samples.map((s) => s.labels.gen_ai_operation_name))).toEqual(new Set(['chat', 'text_completion', 'embeddings']));
+    expect(new Set(parsed.samples.map((s) => s.labels.gen_ai_operation_name))).toEqual(
+      new Set(['chat', 'text_completion', 'embeddings']),
+    );
     expect(new Set(parsed.samples.map((s) => s.labels.gen_ai_provider_name))).toEqual(new Set(['ollama']));
   });
 });
@@ -222,7 +289,15 @@ describe('renderMetrics() read back by the parser, for any records', () => {
   it('keeps label values and histogram invariants, and agrees with summarize()', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ model: name, project: fc.option(name), latency: fc.double({ min: 0, max: 200_000, noNaN: true }), success: fc.boolean() }), { minLength: 1, maxLength: 30 }),
+        fc.array(
+          fc.record({
+            model: name,
+            project: fc.option(name),
+            latency: fc.double({ min: 0, max: 200_000, noNaN: true }),
+            success: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 30 },
+        ),
         (draws) => {
           const generated: RequestMetric[] = draws.map((d, i) => ({
             ...first,
@@ -236,9 +311,12 @@ describe('renderMetrics() read back by the parser, for any records', () => {
           const summary = summarize(generated);
           const read = parseExposition(renderMetrics(generated));
           const duration = histogramSeries(read, 'gen_ai_client_operation_duration_seconds');
-          expect(new Set(duration.map((s) => s.labels.gen_ai_request_model))).toEqual(new Set(Object.keys(summary.by_model)));
+          expect(new Set(duration.map((s) => s.labels.gen_ai_request_model))).toEqual(
+            new Set(Object.keys(summary.by_model)),
+          );
           expect(new Set(duration.map((s) => s.labels.project))).toEqual(new Set(Object.keys(summary.by_project)));
-          for (const [m, group] of Object.entries(summary.by_model)) expect(countOf(duration, model(m))).toBe(group.requests);
+          for (const [m, group] of Object.entries(summary.by_model))
+            expect(countOf(duration, model(m))).toBe(group.requests);
           for (const series of duration) {
             const counts = series.buckets.map((b) => b.count);
             expect(counts).toEqual([...counts].sort((a, b) => a - b));

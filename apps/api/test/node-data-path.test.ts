@@ -6,7 +6,13 @@
  * reserved routes still go to the Hono app, a client leaving before Ollama answers is
  * recorded, and both paths count one in-flight figure.
  */
-import { createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { requestMetricSchema } from '@ollama-perf/core';
 import { memorySink } from '@ollama-perf/middleware';
@@ -40,7 +46,13 @@ let upstreamUrl: string;
 
 function answer(req: IncomingMessage, res: ServerResponse): void {
   const parts: Buffer[] = [];
-  const entry: Seen = { method: req.method ?? '', url: req.url ?? '', rawHeaders: req.rawHeaders, body: Buffer.alloc(0), closedEarly: false };
+  const entry: Seen = {
+    method: req.method ?? '',
+    url: req.url ?? '',
+    rawHeaders: req.rawHeaders,
+    body: Buffer.alloc(0),
+    closedEarly: false,
+  };
   seen.push(entry);
   res.on('close', () => (entry.closedEarly = !res.writableFinished));
   req.on('data', (chunk: Buffer) => parts.push(chunk));
@@ -127,24 +139,42 @@ beforeEach(() => {
 
 describe('the Node data path', () => {
   it('passes any status, type and bytes, cut anywhere, through unchanged, with one valid record each', async () => {
-    const type = fc.constantFrom(null, 'application/json; charset=utf-8', 'application/x-ndjson', 'text/event-stream', 'text/plain');
+    const type = fc.constantFrom(
+      null,
+      'application/json; charset=utf-8',
+      'application/x-ndjson',
+      'text/event-stream',
+      'text/plain',
+    );
     const body = fc.oneof(
       fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b)),
-      fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 20 }).map((lines) => Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join(''))),
+      fc
+        .array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 20 })
+        .map((lines) => Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join(''))),
     );
     await fc.assert(
-      fc.asyncProperty(body, fc.array(fc.nat({ max: 3000 }), { maxLength: 12 }), type, fc.constantFrom(200, 200, 400, 404, 500, 503), async (bytes, offsets, contentType, status) => {
-        script = { status, headers: contentType === null ? [] : ['Content-Type', contentType], chunks: chunksOf(bytes, offsets) };
-        const recorded = gateway.records.length;
-        const res = await fetch(`${gateway.url}/api/chat`, { method: 'POST', body: '{"model":"llama3.2"}' });
-        expect(res.status).toBe(status);
-        expect(res.headers.get('content-type')).toBe(contentType);
-        expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
-        await waitFor(() => gateway.records.length === recorded + 1);
-        const record = gateway.records.at(-1);
-        expect(requestMetricSchema.safeParse(record).error?.issues ?? []).toEqual([]);
-        expect(record).toMatchObject({ status, endpoint: '/api/chat', operation: 'chat' });
-      }),
+      fc.asyncProperty(
+        body,
+        fc.array(fc.nat({ max: 3000 }), { maxLength: 12 }),
+        type,
+        fc.constantFrom(200, 200, 400, 404, 500, 503),
+        async (bytes, offsets, contentType, status) => {
+          script = {
+            status,
+            headers: contentType === null ? [] : ['Content-Type', contentType],
+            chunks: chunksOf(bytes, offsets),
+          };
+          const recorded = gateway.records.length;
+          const res = await fetch(`${gateway.url}/api/chat`, { method: 'POST', body: '{"model":"llama3.2"}' });
+          expect(res.status).toBe(status);
+          expect(res.headers.get('content-type')).toBe(contentType);
+          expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+          await waitFor(() => gateway.records.length === recorded + 1);
+          const record = gateway.records.at(-1);
+          expect(requestMetricSchema.safeParse(record).error?.issues ?? []).toEqual([]);
+          expect(record).toMatchObject({ status, endpoint: '/api/chat', operation: 'chat' });
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -153,12 +183,34 @@ describe('the Node data path', () => {
     const date = 'Tue, 01 Jan 2030 00:00:00 GMT';
     script = {
       status: 200,
-      headers: ['Content-Type', 'application/json', 'Connection', 'X-Upstream-Hop', 'X-Upstream-Hop', 'gone', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'Date', date, 'Upgrade', 'h2c'],
+      headers: [
+        'Content-Type',
+        'application/json',
+        'Connection',
+        'X-Upstream-Hop',
+        'X-Upstream-Hop',
+        'gone',
+        'Set-Cookie',
+        'a=1',
+        'Set-Cookie',
+        'b=2',
+        'Date',
+        date,
+        'Upgrade',
+        'h2c',
+      ],
       chunks: [Buffer.from('{"ok":true}')],
     };
     const res = await rawRequest(`${gateway.url}/api/show`, {
       method: 'POST',
-      headers: { host: 'ollama.example.com', connection: 'keep-alive, X-Client-Hop', 'x-client-hop': 'gone', te: 'trailers', 'x-kept': 'yes', 'content-type': 'application/json' },
+      headers: {
+        host: 'ollama.example.com',
+        connection: 'keep-alive, X-Client-Hop',
+        'x-client-hop': 'gone',
+        te: 'trailers',
+        'x-kept': 'yes',
+        'content-type': 'application/json',
+      },
       body: '{"model":"llama3.2"}',
     });
     expect(res.status).toBe(200);
@@ -178,7 +230,11 @@ describe('the Node data path', () => {
   it('forwards a large chunked request body byte for byte, and records the model it names', async () => {
     const prompt = Buffer.alloc(3 * 1024 * 1024, 'ä').toString('utf8');
     const body = Buffer.from(JSON.stringify({ model: 'qwen2.5vl:7b', prompt, stream: false }));
-    script = { status: 200, headers: ['Content-Type', 'application/json'], chunks: [Buffer.from('{"response":"ok","done":true}')] };
+    script = {
+      status: 200,
+      headers: ['Content-Type', 'application/json'],
+      chunks: [Buffer.from('{"response":"ok","done":true}')],
+    };
     const recorded = gateway.records.length;
     const res = await rawRequest(`${gateway.url}/api/generate`, { method: 'POST', body, chunked: true });
     expect(res.status).toBe(200);
@@ -204,13 +260,22 @@ describe('the Node data path', () => {
     script = { status: 200, headers: [], chunks: [], hang: true };
     const recorded = gateway.records.length;
     const leaving = new AbortController();
-    const sent = fetch(`${gateway.url}/api/chat`, { method: 'POST', body: '{"model":"llama3.2"}', signal: leaving.signal }).catch(() => 'left');
+    const sent = fetch(`${gateway.url}/api/chat`, {
+      method: 'POST',
+      body: '{"model":"llama3.2"}',
+      signal: leaving.signal,
+    }).catch(() => 'left');
     await waitFor(() => seen.at(-1)?.body.toString() === '{"model":"llama3.2"}');
     const entry = seen.at(-1) as Seen;
     leaving.abort();
     expect(await sent).toBe('left');
     await waitFor(() => gateway.records.length === recorded + 1 && entry.closedEarly);
-    expect(gateway.records.at(-1)).toMatchObject({ model: 'llama3.2', success: false, error_type: 'client_aborted', status: 499 });
+    expect(gateway.records.at(-1)).toMatchObject({
+      model: 'llama3.2',
+      success: false,
+      error_type: 'client_aborted',
+      status: 499,
+    });
   });
 });
 
@@ -233,7 +298,9 @@ describe('what still goes to the Hono app', () => {
     // Raw, so the target reaches the gateway as written (fetch would normalize it).
     const res = await rawRequest(`${guarded.url}${target}`);
     expect(res.status).toBe(status);
-    expect(JSON.parse(res.body.toString())).toMatchObject({ error: { code: status === 401 ? 'unauthorized' : 'not_found' } });
+    expect(JSON.parse(res.body.toString())).toMatchObject({
+      error: { code: status === 401 ? 'unauthorized' : 'not_found' },
+    });
     expect(seen.length).toBe(before);
   });
 
@@ -246,10 +313,18 @@ describe('what still goes to the Hono app', () => {
   it('counts requests on both paths in one in-flight figure', async () => {
     script = { status: 200, headers: [], chunks: [], hang: true };
     const leaving = new AbortController();
-    const first = fetch(`${guarded.url}/api/chat`, { method: 'POST', body: '{"model":"llama3.2"}', signal: leaving.signal }).catch(() => 'left');
+    const first = fetch(`${guarded.url}/api/chat`, {
+      method: 'POST',
+      body: '{"model":"llama3.2"}',
+      signal: leaving.signal,
+    }).catch(() => 'left');
     await waitFor(() => seen.at(-1)?.body.toString() === '{"model":"llama3.2"}');
     // A percent-escape sends this one through @hono/node-server, the proxy in proxy.ts and ollamaMetrics().
-    script = { status: 200, headers: ['Content-Type', 'application/json'], chunks: [Buffer.from('{"model":"all-minilm","embeddings":[[0.1]]}')] };
+    script = {
+      status: 200,
+      headers: ['Content-Type', 'application/json'],
+      chunks: [Buffer.from('{"model":"all-minilm","embeddings":[[0.1]]}')],
+    };
     const recorded = guarded.records.length;
     const res = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(`${guarded.url}/api/%65mbed`, { method: 'POST' }, (answer) => {

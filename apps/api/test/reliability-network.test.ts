@@ -26,7 +26,10 @@ let patient: InProcessGateway;
 beforeAll(async () => {
   ollama = await startStandInOllama();
   store = await openStore(':memory:');
-  gateway = await serveGateway(store, ollama.url, join(dir, 'spool.jsonl'), { firstByteTimeoutMs: 400, idleTimeoutMs: 400 });
+  gateway = await serveGateway(store, ollama.url, join(dir, 'spool.jsonl'), {
+    firstByteTimeoutMs: 400,
+    idleTimeoutMs: 400,
+  });
   patient = await serveGateway(store, ollama.url, join(dir, 'patient-spool.jsonl'));
 });
 afterAll(async () => {
@@ -49,7 +52,12 @@ describe('upstream faults', () => {
     const res = await fetch(`${gateway.url}/api/generate`, { method: 'POST', body: '{"model":"hang"}' });
     expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({ error: { code: 'upstream_timeout' } });
-    expect(await lastRecord(before)).toMatchObject({ model: 'hang', success: false, error_type: 'upstream_timeout', status: 504 });
+    expect(await lastRecord(before)).toMatchObject({
+      model: 'hang',
+      success: false,
+      error_type: 'upstream_timeout',
+      status: 504,
+    });
     const upstream = ollama.requests.at(-1);
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
@@ -61,7 +69,12 @@ describe('upstream faults', () => {
     expect(res.status).toBe(200);
     const text = await res.text().catch(() => 'cut');
     expect(text === 'cut' || !text.includes('"done":true')).toBe(true);
-    expect(await lastRecord(before)).toMatchObject({ model: 'stall', success: false, error_type: 'upstream_timeout', stream: true });
+    expect(await lastRecord(before)).toMatchObject({
+      model: 'stall',
+      success: false,
+      error_type: 'upstream_timeout',
+      stream: true,
+    });
     const upstream = ollama.requests.at(-1);
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
@@ -70,7 +83,10 @@ describe('upstream faults', () => {
   it('Ollama closes a stream early → the client sees the close, recorded as stream_error', async () => {
     const before = await store.count();
     const res = await fetch(`${gateway.url}/api/chat`, { method: 'POST', body: '{"model":"cutoff"}' });
-    const outcome = await res.text().then(() => 'ended', () => 'closed');
+    const outcome = await res.text().then(
+      () => 'ended',
+      () => 'closed',
+    );
     expect(['ended', 'closed']).toContain(outcome);
     expect(await lastRecord(before)).toMatchObject({ model: 'cutoff', success: false, error_type: 'stream_error' });
   });
@@ -80,7 +96,11 @@ describe('client faults', () => {
   it('a client leaving mid-stream closes the upstream request and is recorded as client_aborted', async () => {
     const before = await store.count();
     const controller = new AbortController();
-    const res = await fetch(`${gateway.url}/api/generate`, { method: 'POST', body: '{"model":"slow"}', signal: controller.signal });
+    const res = await fetch(`${gateway.url}/api/generate`, {
+      method: 'POST',
+      body: '{"model":"slow"}',
+      signal: controller.signal,
+    });
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     const leftAt = performance.now();
@@ -128,7 +148,10 @@ describe('client faults', () => {
     ollama.configure({ chunkDelayMs: 2 });
     const results = await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
-        const res = await fetch(`${patient.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2', messages: [{ role: 'user', content: `q${i}` }] }) });
+        const res = await fetch(`${patient.url}/api/chat`, {
+          method: 'POST',
+          body: JSON.stringify({ model: 'llama3.2', messages: [{ role: 'user', content: `q${i}` }] }),
+        });
         const text = await res.text();
         return res.status === 200 && text.includes('"done":true');
       }),
@@ -146,7 +169,9 @@ describe('graceful shutdown', () => {
     const path = join(dir, 'shutdown.sqlite');
     const child = await startGatewayProcess({ OLLAMA_URL: ollama.url, DATABASE_URL: `sqlite:${path}` });
     const body = JSON.stringify({ model: 'slow', prompt: 'x', options: { num_predict: 40 } });
-    const streams = Array.from({ length: 3 }, () => fetch(`${child.url}/api/generate`, { method: 'POST', body }).then((r) => r.text()));
+    const streams = Array.from({ length: 3 }, () =>
+      fetch(`${child.url}/api/generate`, { method: 'POST', body }).then((r) => r.text()),
+    );
     await new Promise((resolve) => setTimeout(resolve, 200)); // streams under way (40 lines × 25 ms each)
     const exited = child.stop();
     const texts = await Promise.all(streams);

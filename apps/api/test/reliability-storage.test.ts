@@ -25,7 +25,9 @@ beforeAll(async () => {
   ollama = await startStandInOllama();
   postgres = await startTestPostgres();
   // Load the model once so every answer below is warm and byte-for-byte comparable.
-  await (await fetch(`${ollama.url}/api/generate`, { method: 'POST', body: '{"model":"llama3.2","stream":false}' })).text();
+  await (
+    await fetch(`${ollama.url}/api/generate`, { method: 'POST', body: '{"model":"llama3.2","stream":false}' })
+  ).text();
 });
 afterAll(async () => {
   await ollama?.close();
@@ -34,7 +36,10 @@ afterAll(async () => {
 });
 
 async function generate(base: string, i: number): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${base}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2', prompt: `n${i}`, stream: false }) });
+  const res = await fetch(`${base}/api/generate`, {
+    method: 'POST',
+    body: JSON.stringify({ model: 'llama3.2', prompt: `n${i}`, stream: false }),
+  });
   return { status: res.status, body: await res.text() };
 }
 
@@ -51,7 +56,9 @@ describe('storage faults', () => {
         expect(via).toEqual(direct);
       }
       expect(await waitUntil(() => gateway.sink.stats().spooled === N)).toBe(true);
-      const health = (await (await fetch(`${gateway.url}/healthz`)).json()) as { storage: { backlog: number; dropped: number } };
+      const health = (await (await fetch(`${gateway.url}/healthz`)).json()) as {
+        storage: { backlog: number; dropped: number };
+      };
       expect(health.storage).toMatchObject({ backlog: N, dropped: 0 });
       locker.exec('COMMIT');
       expect(await waitUntil(async () => (await store.count()) === N)).toBe(true);
@@ -77,7 +84,9 @@ describe('storage faults', () => {
         expect(via).toEqual(direct);
       }
       expect(await waitUntil(() => gateway.sink.stats().spooled === N)).toBe(true);
-      const health = (await (await fetch(`${gateway.url}/healthz`)).json()) as { storage: { reachable: boolean; backlog: number } };
+      const health = (await (await fetch(`${gateway.url}/healthz`)).json()) as {
+        storage: { reachable: boolean; backlog: number };
+      };
       expect(health.storage).toMatchObject({ reachable: false, backlog: N });
       await postgres.start();
       expect(await waitUntil(async () => (await store.count().catch(() => -1)) === N + 1, 15_000)).toBe(true);

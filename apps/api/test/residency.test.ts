@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResidencySampler } from '../src/residency/sampler.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
+import { parseExposition } from './suites/prometheus-text.js';
 import { serveGateway, waitUntil } from './support/in-process-gateway.js';
 import { startTestPostgres, type TestPostgres } from './support/postgres.js';
-import { parseExposition } from './suites/prometheus-text.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-residency-'));
 let postgres: TestPostgres;
@@ -41,10 +41,17 @@ describe.each(backends)('residency and switching on %s', (_, open) => {
   let clock = 0;
 
   beforeAll(async () => {
-    ollama = await startStandInOllama({ maxLoadedModels: 1, coldLoadNs: 1_500_000_000, modelVram: 3_000_000_000, modelSize: 4_000_000_000 });
+    ollama = await startStandInOllama({
+      maxLoadedModels: 1,
+      coldLoadNs: 1_500_000_000,
+      modelVram: 3_000_000_000,
+      modelSize: 4_000_000_000,
+    });
     store = await open();
     sampler = new ResidencySampler({ store, ollamaUrl: ollama.url, now: () => clock });
-    gateway = await serveGateway(store, ollama.url, join(dir, `${Math.random()}.spool.jsonl`), { residencySampledAt: () => sampler.lastSampleAt });
+    gateway = await serveGateway(store, ollama.url, join(dir, `${Math.random()}.spool.jsonl`), {
+      residencySampledAt: () => sampler.lastSampleAt,
+    });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -53,7 +60,10 @@ describe.each(backends)('residency and switching on %s', (_, open) => {
   });
 
   async function chat(model: string): Promise<void> {
-    const res = await fetch(`${gateway.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], stream: false }) });
+    const res = await fetch(`${gateway.url}/api/chat`, {
+      method: 'POST',
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], stream: false }),
+    });
     expect(res.status).toBe(200);
     await res.text();
   }
@@ -101,29 +111,57 @@ describe.each(backends)('residency and switching on %s', (_, open) => {
       to: 10000,
       loaded: [{ model: 'llama3.2', since: 4000, size: 4_000_000_000, size_vram: 3_000_000_000, context_length: 4096 }],
       history: [
-        { model: 'llama3.2', from: 2000, to: 3000, size: 4_000_000_000, size_vram: 3_000_000_000, context_length: 4096 },
-        { model: 'qwen2.5vl:7b', from: 3000, to: 4000, size: 4_000_000_000, size_vram: 3_000_000_000, context_length: 4096 },
-        { model: 'llama3.2', from: 4000, to: null, size: 4_000_000_000, size_vram: 3_000_000_000, context_length: 4096 },
+        {
+          model: 'llama3.2',
+          from: 2000,
+          to: 3000,
+          size: 4_000_000_000,
+          size_vram: 3_000_000_000,
+          context_length: 4096,
+        },
+        {
+          model: 'qwen2.5vl:7b',
+          from: 3000,
+          to: 4000,
+          size: 4_000_000_000,
+          size_vram: 3_000_000_000,
+          context_length: 4096,
+        },
+        {
+          model: 'llama3.2',
+          from: 4000,
+          to: null,
+          size: 4_000_000_000,
+          size_vram: 3_000_000_000,
+          context_length: 4096,
+        },
       ],
     });
   });
 
   it('reports on /metrics the gauges /models shows, and the switches', async () => {
     const metrics = parseExposition(await (await fetch(`${gateway.url}/metrics`)).text());
-    const value = (name: string, model: string) => metrics.samples.find((s) => s.name === name && s.labels.model === model)?.value;
+    const value = (name: string, model: string) =>
+      metrics.samples.find((s) => s.name === name && s.labels.model === model)?.value;
     expect(value('ollama_model_loaded', 'llama3.2')).toBe(1);
     expect(value('ollama_model_loaded', 'qwen2.5vl:7b')).toBe(0);
     expect(value('ollama_model_vram_bytes', 'llama3.2')).toBe(3_000_000_000);
     expect(value('ollama_model_size_bytes', 'llama3.2')).toBe(4_000_000_000);
     expect(value('ollama_model_vram_bytes', 'qwen2.5vl:7b')).toBeUndefined();
-    const switches = metrics.samples.filter((s) => s.name === 'ollama_model_switches_total').reduce((n, s) => n + s.value, 0);
+    const switches = metrics.samples
+      .filter((s) => s.name === 'ollama_model_switches_total')
+      .reduce((n, s) => n + s.value, 0);
     expect(switches).toBe(2);
   });
 
   it('counts requests in flight: 8 at once reach concurrency 8', async () => {
     ollama.configure({ firstChunkDelayMs: 150 });
     const before = await store.count();
-    await Promise.all(Array.from({ length: 8 }, () => fetch(`${gateway.url}/api/generate`, { method: 'POST', body: '{"model":"llama3.2"}' }).then((r) => r.text())));
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        fetch(`${gateway.url}/api/generate`, { method: 'POST', body: '{"model":"llama3.2"}' }).then((r) => r.text()),
+      ),
+    );
     ollama.configure({ firstChunkDelayMs: 0 });
     expect(await waitUntil(async () => (await store.count()) === before + 8)).toBe(true);
     const fresh = (await store.records()).filter((r) => r.endpoint === '/api/generate');

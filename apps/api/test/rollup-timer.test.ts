@@ -20,19 +20,25 @@ describe('rollup timer', () => {
     const timer = startRollupTimer(store, 60_000, (error) => {
       throw error;
     });
-    await vi.waitFor(async () => {
-      // October (all three days) is whole in one month rollup: nothing is left to read from records.
-      const plan = await (store as MetricStore).rollups.plan({}, false);
-      expect(plan.months).toEqual([Date.UTC(2026, 9, 1)]);
-      expect([plan.days, plan.hours]).toEqual([[], []]);
-    }, { timeout: 20_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        // October (all three days) is whole in one month rollup: nothing is left to read from records.
+        const plan = await (store as MetricStore).rollups.plan({}, false);
+        expect(plan.months).toEqual([Date.UTC(2026, 9, 1)]);
+        expect([plan.days, plan.hours]).toEqual([[], []]);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     await timer.stop();
   });
 
   it('reports a failing build and tries again on the next tick', async () => {
     store = await openStore(':memory:');
     const errors: unknown[] = [];
-    const build = vi.spyOn(store.rollups, 'build').mockRejectedValueOnce(new Error('database is locked')).mockResolvedValue({ hours: 0, days: 0, months: 0 });
+    const build = vi
+      .spyOn(store.rollups, 'build')
+      .mockRejectedValueOnce(new Error('database is locked'))
+      .mockResolvedValue({ hours: 0, days: 0, months: 0 });
     const timer = startRollupTimer(store, 20, (error) => errors.push(error));
     await vi.waitFor(() => expect(build.mock.calls.length).toBeGreaterThanOrEqual(2), { timeout: 5000 });
     await timer.stop();

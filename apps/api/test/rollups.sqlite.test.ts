@@ -7,9 +7,9 @@ import { createApp } from '../src/app.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
 import { storeSink } from '../src/store-sink.js';
-import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 import { type RollupTarget, rollupSuite } from './suites/rollups.suite.js';
 import { SUITE_TOKEN } from './suites/token.js';
+import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-rollups-'));
 const stores: MetricStore[] = [];

@@ -95,11 +95,21 @@ describe('secretsEqual', () => {
 
   it('is true exactly when the strings are equal (prefixes, suffixes, one character off)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 64 }), fc.string({ maxLength: 4 }), fc.nat(), async (secret, extra, at) => {
-        const i = secret.length === 0 ? 0 : at % secret.length;
-        const near = [secret, `${secret}${extra}`, secret.slice(0, i), `${secret.slice(0, i)}${extra}${secret.slice(i + 1)}`];
-        for (const guess of near) expect(await secretsEqual(guess, secret)).toBe(guess === secret);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 64 }),
+        fc.string({ maxLength: 4 }),
+        fc.nat(),
+        async (secret, extra, at) => {
+          const i = secret.length === 0 ? 0 : at % secret.length;
+          const near = [
+            secret,
+            `${secret}${extra}`,
+            secret.slice(0, i),
+            `${secret.slice(0, i)}${extra}${secret.slice(i + 1)}`,
+          ];
+          for (const guess of near) expect(await secretsEqual(guess, secret)).toBe(guess === secret);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -117,8 +127,16 @@ describe('secretsEqual', () => {
         digest.mockClear();
         await secretsEqual(guess, secret);
         expect(digest).toHaveBeenCalledTimes(2);
-        const hashed = digest.mock.calls.map(([algorithm, data]) => [algorithm, Buffer.from(data as Uint8Array).toString('utf8')]);
-        expect(hashed).toEqual(expect.arrayContaining([['SHA-256', guess], ['SHA-256', secret]]));
+        const hashed = digest.mock.calls.map(([algorithm, data]) => [
+          algorithm,
+          Buffer.from(data as Uint8Array).toString('utf8'),
+        ]);
+        expect(hashed).toEqual(
+          expect.arrayContaining([
+            ['SHA-256', guess],
+            ['SHA-256', secret],
+          ]),
+        );
       }
     } finally {
       digest.mockRestore();
@@ -147,7 +165,11 @@ describe('API_TOKEN on the reserved routes', () => {
 
   async function call(path: string, headers: Record<string, string>, id: string): Promise<Response> {
     if (path === '/ingest') {
-      return fetch(`${gateway.url}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(record(id)) });
+      return fetch(`${gateway.url}${path}`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(record(id)),
+      });
     }
     return fetch(`${gateway.url}${path}`, { headers });
   }
@@ -162,7 +184,9 @@ describe('API_TOKEN on the reserved routes', () => {
       expect(await gateway.store.count()).toBe(before);
     }
     // Nor in the query string.
-    expect((await fetch(`${gateway.url}${path}?token=${TOKEN}&api_token=${TOKEN}&access_token=${TOKEN}`)).status).toBe(401);
+    expect((await fetch(`${gateway.url}${path}?token=${TOKEN}&api_token=${TOKEN}&access_token=${TOKEN}`)).status).toBe(
+      401,
+    );
   });
 
   it.each(GUARDED)('%s lets the right token through', async (path) => {
@@ -199,7 +223,10 @@ describe('API_TOKEN on the reserved routes', () => {
 
   it('leaves proxied Ollama routes to Ollama (the token guards only what the gateway itself serves)', async () => {
     expect((await fetch(`${gateway.url}/api/tags`)).status).toBe(200);
-    const res = await fetch(`${gateway.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2', prompt: 'hi', stream: false }) });
+    const res = await fetch(`${gateway.url}/api/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'llama3.2', prompt: 'hi', stream: false }),
+    });
     expect(res.status).toBe(200);
   });
 });
@@ -216,7 +243,11 @@ describe('CORS', () => {
   afterAll(() => echo?.close());
 
   const LOCAL = 'http://localhost:3000';
-  const preflight = (origin: string) => ({ origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' });
+  const preflight = (origin: string) => ({
+    origin,
+    'access-control-request-method': 'GET',
+    'access-control-request-headers': 'authorization',
+  });
   const corsHeadersOf = (res: Response) => {
     const names: string[] = [];
     res.headers.forEach((_, name) => {
@@ -228,12 +259,21 @@ describe('CORS', () => {
   it('is off by default: no CORS header on any reserved route, and preflights get none — not even Ollama’s', async () => {
     // Upstream answers preflights like Ollama: a reserved path that leaked to it would carry its headers.
     for (const apiToken of [undefined, TOKEN]) {
-      const gateway = await inProcessGateway(`cors-off-${apiToken === undefined ? 'open' : 'token'}`, { ollamaUrl: echo.url, apiToken });
+      const gateway = await inProcessGateway(`cors-off-${apiToken === undefined ? 'open' : 'token'}`, {
+        ollamaUrl: echo.url,
+        apiToken,
+      });
       closers.push(() => gateway.close());
       const proxied = await fetch(`${gateway.url}/api/chat`, { method: 'OPTIONS', headers: preflight(LOCAL) });
       expect(proxied.headers.get('access-control-allow-origin'), 'the upstream double answers preflights').toBe(LOCAL);
-      for (const path of [...RESERVED_PREFIXES, '/stats/llama3.2', `/dashboard/${Object.keys(DASHBOARD_ASSETS)[0] ?? ''}`]) {
-        const get = await fetch(`${gateway.url}${path}`, { headers: { origin: LOCAL, authorization: `Bearer ${TOKEN}` } });
+      for (const path of [
+        ...RESERVED_PREFIXES,
+        '/stats/llama3.2',
+        `/dashboard/${Object.keys(DASHBOARD_ASSETS)[0] ?? ''}`,
+      ]) {
+        const get = await fetch(`${gateway.url}${path}`, {
+          headers: { origin: LOCAL, authorization: `Bearer ${TOKEN}` },
+        });
         expect(corsHeadersOf(get), `GET ${path}`).toEqual([]);
         const options = await fetch(`${gateway.url}${path}`, { method: 'OPTIONS', headers: preflight(LOCAL) });
         expect(corsHeadersOf(options), `OPTIONS ${path}`).toEqual([]);
@@ -244,22 +284,34 @@ describe('CORS', () => {
 
   it('allows exactly the configured origins (createApp corsOrigins), token still required', async () => {
     const allowed = 'https://dash.example';
-    const gateway = await inProcessGateway('cors-on', { ollamaUrl: echo.url, apiToken: TOKEN, corsOrigins: [allowed, 'https://other.example'] });
+    const gateway = await inProcessGateway('cors-on', {
+      ollamaUrl: echo.url,
+      apiToken: TOKEN,
+      corsOrigins: [allowed, 'https://other.example'],
+    });
     closers.push(() => gateway.close());
     for (const path of ['/stats', '/stats/llama3.2', '/metrics', '/healthz']) {
       const options = await fetch(`${gateway.url}${path}`, { method: 'OPTIONS', headers: preflight(allowed) });
       expect(options.status, `OPTIONS ${path}`).toBe(204);
       expect(options.headers.get('access-control-allow-origin')).toBe(allowed);
       expect(options.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
-      const get = await fetch(`${gateway.url}${path}`, { headers: { origin: allowed, authorization: `Bearer ${TOKEN}` } });
+      const get = await fetch(`${gateway.url}${path}`, {
+        headers: { origin: allowed, authorization: `Bearer ${TOKEN}` },
+      });
       expect(get.status).toBeLessThan(500);
       expect(get.headers.get('access-control-allow-origin'), `GET ${path}`).toBe(allowed);
       expect((await fetch(`${gateway.url}${path}`, { headers: { origin: allowed } })).status).toBe(401);
       for (const origin of ['https://evil.example', LOCAL, 'https://dash.example.evil.com', 'null']) {
         const foreign = await fetch(`${gateway.url}${path}`, { headers: { origin, authorization: `Bearer ${TOKEN}` } });
         expect(foreign.headers.get('access-control-allow-origin'), `GET ${path} from ${origin}`).toBeNull();
-        const foreignPreflight = await fetch(`${gateway.url}${path}`, { method: 'OPTIONS', headers: preflight(origin) });
-        expect(foreignPreflight.headers.get('access-control-allow-origin'), `OPTIONS ${path} from ${origin}`).toBeNull();
+        const foreignPreflight = await fetch(`${gateway.url}${path}`, {
+          method: 'OPTIONS',
+          headers: preflight(origin),
+        });
+        expect(
+          foreignPreflight.headers.get('access-control-allow-origin'),
+          `OPTIONS ${path} from ${origin}`,
+        ).toBeNull();
       }
     }
   });
@@ -267,7 +319,10 @@ describe('CORS', () => {
   it('reads CORS_ORIGINS as a comma-separated list, empty by default', () => {
     expect(resolveConfig({}).corsOrigins).toEqual([]);
     expect(resolveConfig({ CORS_ORIGINS: '' }).corsOrigins).toEqual([]);
-    expect(resolveConfig({ CORS_ORIGINS: 'https://a.example, https://b.example ,' }).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(resolveConfig({ CORS_ORIGINS: 'https://a.example, https://b.example ,' }).corsOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
     expect(resolveConfig({}, { 'cors-origins': 'https://flag.example' }).corsOrigins).toEqual(['https://flag.example']);
   });
 });
@@ -279,12 +334,23 @@ describe('the /ingest body limit', () => {
       const batch = JSON.stringify([record('limit-1'), record('limit-2')]);
       const padded = (size: number) => `${' '.repeat(size - batch.length)}${batch}`;
       for (const chunked of [false, true]) {
-        const over = await rawRequest(`${gateway.url}/ingest`, { method: 'POST', body: padded(8 * 1024 * 1024 + 1), chunked, headers: { 'content-type': 'application/json' } });
+        const over = await rawRequest(`${gateway.url}/ingest`, {
+          method: 'POST',
+          body: padded(8 * 1024 * 1024 + 1),
+          chunked,
+          headers: { 'content-type': 'application/json' },
+        });
         expect(over.status).toBe(413);
-        expect(JSON.parse(over.body.toString())).toEqual({ error: { code: 'payload_too_large', message: 'request body over 8388608 bytes' } });
+        expect(JSON.parse(over.body.toString())).toEqual({
+          error: { code: 'payload_too_large', message: 'request body over 8388608 bytes' },
+        });
         expect(await gateway.store.count()).toBe(0);
       }
-      const exact = await rawRequest(`${gateway.url}/ingest`, { method: 'POST', body: padded(8 * 1024 * 1024), headers: { 'content-type': 'application/json' } });
+      const exact = await rawRequest(`${gateway.url}/ingest`, {
+        method: 'POST',
+        body: padded(8 * 1024 * 1024),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(exact.status).toBe(200);
       expect(await gateway.store.count()).toBe(2);
     } finally {
@@ -296,7 +362,12 @@ describe('the /ingest body limit', () => {
     const gateway = await inProcessGateway('limit-small', { maxIngestBytes: 2048 });
     try {
       const body = JSON.stringify(record('small-1'));
-      const at = (size: number) => fetch(`${gateway.url}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `${' '.repeat(size - body.length)}${body}` });
+      const at = (size: number) =>
+        fetch(`${gateway.url}/ingest`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: `${' '.repeat(size - body.length)}${body}`,
+        });
       expect((await at(2049)).status).toBe(413);
       expect(await gateway.store.count()).toBe(0);
       expect((await at(2048)).status).toBe(200);
@@ -321,7 +392,14 @@ const HOSTILE_MODELS = [
   '<script>alert(1)</script>',
   'm'.repeat(10_240),
 ];
-const HOSTILE_PROJECTS = [`a"b'; drop table request_metrics;--`, 'tab\tinside', 'caf\u00e9 \u00ff', '<img src=x onerror=alert(1)>', '%00%0A', 'p'.repeat(10_240)];
+const HOSTILE_PROJECTS = [
+  `a"b'; drop table request_metrics;--`,
+  'tab\tinside',
+  'caf\u00e9 \u00ff',
+  '<img src=x onerror=alert(1)>',
+  '%00%0A',
+  'p'.repeat(10_240),
+];
 
 /** What a stored name must be: cut to NAME_MAX, U+0000 (which PostgreSQL cannot hold) replaced. */
 function storedName(name: string): string {
@@ -352,12 +430,19 @@ function hostileNamesSuite(backend: string, open: () => Promise<MetricStore>): v
     it('stores names from proxied requests as data, cut to 512 characters, and serves their stats', async () => {
       const before = await store.count();
       for (const model of HOSTILE_MODELS) {
-        const res = await fetch(`${served.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], stream: false }) });
+        const res = await fetch(`${served.url}/api/chat`, {
+          method: 'POST',
+          body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], stream: false }),
+        });
         expect(res.status, JSON.stringify(model.slice(0, 40))).toBe(200);
         await res.arrayBuffer();
       }
       for (const project of HOSTILE_PROJECTS) {
-        const res = await rawRequest(`${served.url}/api/generate`, { method: 'POST', headers: { 'x-project-name': project, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'llama3.2', prompt: 'hi', stream: false }) });
+        const res = await rawRequest(`${served.url}/api/generate`, {
+          method: 'POST',
+          headers: { 'x-project-name': project, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'llama3.2', prompt: 'hi', stream: false }),
+        });
         expect(res.status).toBe(200);
       }
       await sink.flush();
@@ -383,7 +468,14 @@ function hostileNamesSuite(backend: string, open: () => Promise<MetricStore>): v
     });
 
     it('answers queries naming U+0000 or over-long names with a 4xx, never a 5xx', async () => {
-      for (const path of ['/stats/nul%00byte', '/stats/%00', `/stats/${'m'.repeat(10_240)}`, '/stats?project=%00', '/stats?model=a%00b', `/stats?project=${'p'.repeat(513)}`]) {
+      for (const path of [
+        '/stats/nul%00byte',
+        '/stats/%00',
+        `/stats/${'m'.repeat(10_240)}`,
+        '/stats?project=%00',
+        '/stats?model=a%00b',
+        `/stats?project=${'p'.repeat(513)}`,
+      ]) {
         const res = await fetch(`${served.url}${path}`);
         expect(res.status, path.slice(0, 60)).toBeGreaterThanOrEqual(400);
         expect(res.status, path.slice(0, 60)).toBeLessThan(500);
@@ -392,8 +484,20 @@ function hostileNamesSuite(backend: string, open: () => Promise<MetricStore>): v
 
     it('/ingest stores quotes, SQL, control characters and unicode exactly', async () => {
       const names = HOSTILE_MODELS.map(storedName);
-      const records = names.map((name, i) => record(`${backend}-hostile-${i}`, { model: name, project: name, switched_from: name, error_message: name.slice(0, 500), endpoint: `/api/${name}`.slice(0, NAME_MAX) }));
-      const res = await fetch(`${served.url}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(records) });
+      const records = names.map((name, i) =>
+        record(`${backend}-hostile-${i}`, {
+          model: name,
+          project: name,
+          switched_from: name,
+          error_message: name.slice(0, 500),
+          endpoint: `/api/${name}`.slice(0, NAME_MAX),
+        }),
+      );
+      const res = await fetch(`${served.url}/ingest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(records),
+      });
       expect(res.status).toBe(200);
       const stored = await store.records();
       for (const r of records) expect(stored.find((s) => s.id === r.id)).toEqual(r);
@@ -413,7 +517,11 @@ function hostileNamesSuite(backend: string, open: () => Promise<MetricStore>): v
     ])('/ingest refuses %s with 400 and writes nothing of its batch', async (_, overrides) => {
       const before = await store.count();
       const batch = [record(`ok-${randomUUID()}`), record(`bad-${randomUUID()}`, overrides)];
-      const res = await fetch(`${served.url}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+      const res = await fetch(`${served.url}/ingest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+      });
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ error: { code: 'bad_request', message: expect.any(String) } });
       expect(await store.count()).toBe(before);
@@ -421,8 +529,17 @@ function hostileNamesSuite(backend: string, open: () => Promise<MetricStore>): v
 
     it('/ingest takes names of exactly 512 characters', async () => {
       const name = 'n'.repeat(NAME_MAX);
-      const r = record(`${backend}-max-${randomUUID()}`, { model: name, project: name, endpoint: `/${'e'.repeat(NAME_MAX - 1)}`, switched_from: name });
-      const res = await fetch(`${served.url}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(r) });
+      const r = record(`${backend}-max-${randomUUID()}`, {
+        model: name,
+        project: name,
+        endpoint: `/${'e'.repeat(NAME_MAX - 1)}`,
+        switched_from: name,
+      });
+      const res = await fetch(`${served.url}/ingest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(r),
+      });
       expect(res.status).toBe(200);
       expect((await store.records()).find((s) => s.id === r.id)).toEqual(r);
     });
@@ -469,34 +586,65 @@ describe('the token never reaches the logs', () => {
 
   it('through wrong and right tokens, failing upstreams and failing storage, from start-up to shutdown', async () => {
     const database = join(dir, 'token-logs.sqlite');
-    const gateway = await startGatewayProcess({ OLLAMA_URL: ollama.url, DATABASE_URL: `sqlite:${database}`, API_TOKEN: TOKEN, CORS_ORIGINS: 'https://dash.example' });
+    const gateway = await startGatewayProcess({
+      OLLAMA_URL: ollama.url,
+      DATABASE_URL: `sqlite:${database}`,
+      API_TOKEN: TOKEN,
+      CORS_ORIGINS: 'https://dash.example',
+    });
     processes.push(gateway);
-    const lonely = await startGatewayProcess({ OLLAMA_URL: 'http://127.0.0.1:1', DATABASE_URL: `sqlite:${join(dir, 'token-lonely.sqlite')}` }, ['--api-token', TOKEN]);
+    const lonely = await startGatewayProcess(
+      { OLLAMA_URL: 'http://127.0.0.1:1', DATABASE_URL: `sqlite:${join(dir, 'token-lonely.sqlite')}` },
+      ['--api-token', TOKEN],
+    );
     processes.push(lonely);
     expect(gateway.output()).toContain('listening on');
     expect(gateway.output()).not.toContain(TOKEN);
     expect(lonely.output()).not.toContain(TOKEN);
 
-    const credentials = [undefined, 'Bearer wrong', `Bearer ${TOKEN.slice(0, -1)}`, `Bearer ${TOKEN}x`, `Basic ${TOKEN}`, TOKEN, `Bearer ${TOKEN}`];
+    const credentials = [
+      undefined,
+      'Bearer wrong',
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      `Bearer ${TOKEN}x`,
+      `Basic ${TOKEN}`,
+      TOKEN,
+      `Bearer ${TOKEN}`,
+    ];
     for (const g of [gateway, lonely]) {
       for (const authorization of credentials) {
         const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
         for (const path of GUARDED) await (await fetch(`${g.url}${path}?token=${TOKEN}`, { headers })).arrayBuffer();
-        await (await fetch(`${g.url}/ingest`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"id":' })).arrayBuffer();
+        await (
+          await fetch(`${g.url}/ingest`, {
+            method: 'POST',
+            headers: { ...headers, 'content-type': 'application/json' },
+            body: '{"id":',
+          })
+        ).arrayBuffer();
       }
       // Proxied requests carrying the token, to upstreams that fail in every way.
       for (const authorization of [`Bearer ${TOKEN}x`, `Bearer ${TOKEN}`]) {
         for (const model of ['broken', 'busy', 'midstream-error', 'cutoff', 'no-such-model']) {
-          const res = await fetch(`${g.url}/api/generate?token=${TOKEN}`, { method: 'POST', headers: { authorization }, body: JSON.stringify({ model, prompt: 'hi' }) }).catch(() => null);
+          const res = await fetch(`${g.url}/api/generate?token=${TOKEN}`, {
+            method: 'POST',
+            headers: { authorization },
+            body: JSON.stringify({ model, prompt: 'hi' }),
+          }).catch(() => null);
           await res?.arrayBuffer().catch(() => undefined);
         }
       }
     }
     // CORS_ORIGINS from the environment reaches the app.
-    const preflight = await fetch(`${gateway.url}/stats`, { method: 'OPTIONS', headers: { origin: 'https://dash.example', 'access-control-request-method': 'GET' } });
+    const preflight = await fetch(`${gateway.url}/stats`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://dash.example', 'access-control-request-method': 'GET' },
+    });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://dash.example');
     // The upstream is unreachable for `lonely`: its /healthz says so, without the token.
-    const health = await (await fetch(`${lonely.url}/healthz`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    const health = await (
+      await fetch(`${lonely.url}/healthz`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).text();
     expect(health).toContain('"reachable":false');
     expect(health).not.toContain(TOKEN);
 
@@ -504,7 +652,13 @@ describe('the token never reaches the logs', () => {
     await sleep(300);
     const unlock = lockDatabase(database);
     try {
-      await (await fetch(`${gateway.url}/api/generate`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ model: 'llama3.2', prompt: 'hi', stream: false }) })).arrayBuffer();
+      await (
+        await fetch(`${gateway.url}/api/generate`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify({ model: 'llama3.2', prompt: 'hi', stream: false }),
+        })
+      ).arrayBuffer();
       expect(await waitFor(() => /database is locked/i.test(gateway.output()), 5000)).toBe(true);
     } finally {
       unlock();
@@ -541,7 +695,12 @@ describe('prompt and response text never reach the database, the spool, the logs
 
   beforeAll(async () => {
     echo = await startEchoOllama(ollama.url);
-    gateway = await startGatewayProcess({ OLLAMA_URL: echo.url, DATABASE_URL: `sqlite:${database}`, SPOOL_PATH: spool, UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '500' });
+    gateway = await startGatewayProcess({
+      OLLAMA_URL: echo.url,
+      DATABASE_URL: `sqlite:${database}`,
+      SPOOL_PATH: spool,
+      UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '500',
+    });
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -556,7 +715,10 @@ describe('prompt and response text never reach the database, the spool, the logs
   // Every place a client can put text: prompt, system, messages, images, inputs — on every route.
   const requests: Array<[string, Record<string, unknown>]> = [
     ['/api/generate', { model: 'llama3.2', prompt: MARKER, system: MARKER, images: [image, MARKER], stream: true }],
-    ['/api/generate', { model: 'llama3.2', prompt: MARKER, system: MARKER, template: MARKER, context: [1, 2], stream: false }],
+    [
+      '/api/generate',
+      { model: 'llama3.2', prompt: MARKER, system: MARKER, template: MARKER, context: [1, 2], stream: false },
+    ],
     ['/api/chat', { model: 'llama3.2', messages, stream: true }],
     ['/api/chat', { model: 'llama3.2', messages, stream: false, format: { type: 'object', description: MARKER } }],
     ['/api/embed', { model: 'all-minilm', input: [MARKER, `${MARKER} again`] }],
@@ -585,7 +747,10 @@ describe('prompt and response text never reach the database, the spool, the logs
 
   async function send(path: string, body: Record<string, unknown> | string, query = ''): Promise<string> {
     sent++;
-    const res = await fetch(`${gateway.url}${path}${query}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) }).catch(() => null);
+    const res = await fetch(`${gateway.url}${path}${query}`, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }).catch(() => null);
     return (await res?.text().catch(() => '')) ?? '';
   }
 
@@ -598,10 +763,17 @@ describe('prompt and response text never reach the database, the spool, the logs
     // A client that leaves mid-stream.
     sent++;
     const leaving = new AbortController();
-    const slow = await fetch(`${gateway.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'slow', prompt: MARKER }), signal: leaving.signal });
+    const slow = await fetch(`${gateway.url}/api/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'slow', prompt: MARKER }),
+      signal: leaving.signal,
+    });
     await slow.body?.getReader().read();
     leaving.abort();
-    expect(ollama.requests.some((r) => r.body.includes(MARKER)), 'the marker reached Ollama').toBe(true);
+    expect(
+      ollama.requests.some((r) => r.body.includes(MARKER)),
+      'the marker reached Ollama',
+    ).toBe(true);
 
     // While another writer holds the database, records go to the spool file.
     await sleep(300);
@@ -624,14 +796,17 @@ describe('prompt and response text never reach the database, the spool, the logs
     try {
       expect(await waitFor(async () => (await store.count()) === sent, 15_000), `${sent} records stored`).toBe(true);
       const records = await store.records();
-      expect(records.find((r) => r.model === 'broken')?.error_message).toBe('llama runner process has terminated: exit status 2');
+      expect(records.find((r) => r.model === 'broken')?.error_message).toBe(
+        'llama runner process has terminated: exit status 2',
+      );
       expect(records.some((r) => r.error_type === 'client_aborted')).toBe(true);
       expect(containsText(Buffer.from(JSON.stringify(records)), MARKER)).toBe(false);
     } finally {
       await store.close();
     }
     // The files as they are on disk while the gateway runs (the WAL holds the latest pages).
-    for (const suffix of ['', '-wal', '-shm']) expect(containsText(bytesOf(`${database}${suffix}`), MARKER), `marker in ${database}${suffix}`).toBe(false);
+    for (const suffix of ['', '-wal', '-shm'])
+      expect(containsText(bytesOf(`${database}${suffix}`), MARKER), `marker in ${database}${suffix}`).toBe(false);
     expect(bytesOf(`${database}-wal`).length + bytesOf(database).length).toBeGreaterThan(0);
     for (const path of ['/stats', '/stats/echo', '/metrics', '/healthz', '/stats?series=hourly']) {
       expect(containsText(Buffer.from(await (await fetch(`${gateway.url}${path}`)).text()), MARKER), path).toBe(false);
@@ -640,10 +815,16 @@ describe('prompt and response text never reach the database, the spool, the logs
 
   it('keeps none of it after shutdown, in the exports, or in anything the process printed', async () => {
     expect(await gateway.stop()).toBe(0);
-    for (const suffix of ['', '-wal', '-shm']) expect(containsText(bytesOf(`${database}${suffix}`), MARKER), `marker in ${database}${suffix}`).toBe(false);
+    for (const suffix of ['', '-wal', '-shm'])
+      expect(containsText(bytesOf(`${database}${suffix}`), MARKER), `marker in ${database}${suffix}`).toBe(false);
     expect(containsText(bytesOf(spool), MARKER)).toBe(false);
     expect(containsText(Buffer.from(gateway.output()), MARKER)).toBe(false);
-    for (const args of [['export', '--format', 'jsonl'], ['export', '--format', 'csv'], ['report', '--json'], ['report']]) {
+    for (const args of [
+      ['export', '--format', 'jsonl'],
+      ['export', '--format', 'csv'],
+      ['report', '--json'],
+      ['report'],
+    ]) {
       const { code, output } = await runCli([...args, '--db', `sqlite:${database}`]);
       expect(code, `${args.join(' ')}: ${output.slice(0, 300)}`).toBe(0);
       expect(containsText(Buffer.from(output), MARKER), args.join(' ')).toBe(false);

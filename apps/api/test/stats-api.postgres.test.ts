@@ -4,8 +4,8 @@ import { createApp } from '../src/app.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
 import { storeSink } from '../src/store-sink.js';
-import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 import { SUITE_TOKEN, statsApiSuite } from './suites/stats-api.suite.js';
+import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 
 let postgres: TestPostgres | undefined;
 let store: MetricStore | undefined;

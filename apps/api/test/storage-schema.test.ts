@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_METRIC_FIELDS } from '@ollama-perf/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/storage/open-node.js';
 import { REQUEST_METRIC_COLUMNS } from '../src/storage/schema.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 import { logicalType } from './suites/columns.js';
+import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-schema-'));
 let postgres: TestPostgres;
@@ -38,7 +38,11 @@ describe('request_metrics schema', () => {
     const store = stores[backend] as MetricStore;
     const tables = await store.db.introspection.getTables();
     const table = tables.find((t) => t.name === 'request_metrics');
-    const columns = table?.columns.map((c) => ({ name: c.name, type: logicalType(c.dataType), nullable: c.isNullable }));
+    const columns = table?.columns.map((c) => ({
+      name: c.name,
+      type: logicalType(c.dataType),
+      nullable: c.isNullable,
+    }));
     expect(columns).toEqual(REQUEST_METRIC_COLUMNS);
   });
 

@@ -31,15 +31,42 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 }, 30_000);
 
-const awkward = fc.constantFrom('NULL', 'null', '', ' ', '"', '\\', '\\"', '{}', '{a,b}', ',', 'a b', '\n\t\r', '\u{1F600}', '\u00e9', '\uFFFF', '\\ud800', '\\\\ud800');
+const awkward = fc.constantFrom(
+  'NULL',
+  'null',
+  '',
+  ' ',
+  '"',
+  '\\',
+  '\\"',
+  '{}',
+  '{a,b}',
+  ',',
+  'a b',
+  '\n\t\r',
+  '\u{1F600}',
+  '\u00e9',
+  '\uFFFF',
+  '\\ud800',
+  '\\\\ud800',
+);
 const text = (min: number, max: number) =>
   fc
     .array(fc.oneof(awkward, fc.string({ unit: 'binary', maxLength: 8 })), { maxLength: 6 })
     // Cut to the schema's length (UTF-16 units) without splitting a character: a lone
     // surrogate half cannot be stored as UTF-8 by either backend.
-    .map((pieces) => pieces.join('').replaceAll('\u0000', '').slice(0, max).replace(/[\ud800-\udbff]$/, ''))
+    .map((pieces) =>
+      pieces
+        .join('')
+        .replaceAll('\u0000', '')
+        .slice(0, max)
+        .replace(/[\ud800-\udbff]$/, ''),
+    )
     .filter((s) => s.length >= min);
-const measure = fc.oneof(fc.constantFrom(0, 5e-324, 1e-300, 0.1, 1 / 3, 123.456789012345, 1e15, 1.7976931348623157e308), fc.double({ min: 0, max: 1e9, noNaN: true }).map((x) => x + 0));
+const measure = fc.oneof(
+  fc.constantFrom(0, 5e-324, 1e-300, 0.1, 1 / 3, 123.456789012345, 1e15, 1.7976931348623157e308),
+  fc.double({ min: 0, max: 1e9, noNaN: true }).map((x) => x + 0),
+);
 const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
 const count = fc.oneof(fc.constantFrom(0, 1, Number.MAX_SAFE_INTEGER), fc.nat());
 
@@ -67,7 +94,9 @@ describe.each(['sqlite', 'postgres'])('records round-trip through the store on %
     await fc.assert(
       fc.asyncProperty(fc.array(arbitraryRecord, { minLength: 1, maxLength: 12 }), async (fields) => {
         run++;
-        const records = fields.map((f, i): RequestMetric => ({ ...template, ...f, id: `rt-${run}-${i}`, ts: template.ts + run * 1000 + i }));
+        const records = fields.map(
+          (f, i): RequestMetric => ({ ...template, ...f, id: `rt-${run}-${i}`, ts: template.ts + run * 1000 + i }),
+        );
         for (const r of records) expect(requestMetricSchema.safeParse(r).success).toBe(true);
         const store = stores[backend] as MetricStore;
         expect((await store.insert(records)).inserted).toBe(records.length);

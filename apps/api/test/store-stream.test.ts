@@ -19,7 +19,11 @@ const stores: Record<string, MetricStore> = {};
 
 // 60 spread records plus 25 that share one timestamp, inserted out of order.
 const base = fixtureRecords(60);
-const tied: RequestMetric[] = Array.from({ length: 25 }, (_, i) => ({ ...(base[i] as RequestMetric), id: `tie-${String((i * 7) % 25).padStart(2, '0')}`, ts: FIXTURE_START + 3_600_000 }));
+const tied: RequestMetric[] = Array.from({ length: 25 }, (_, i) => ({
+  ...(base[i] as RequestMetric),
+  id: `tie-${String((i * 7) % 25).padStart(2, '0')}`,
+  ts: FIXTURE_START + 3_600_000,
+}));
 const records = [...tied, ...base].reverse();
 
 beforeAll(async () => {
@@ -58,7 +62,12 @@ describe.each(['sqlite', 'postgres'])('MetricStore.stream on %s', (backend) => {
   });
 
   it('applies the filter', async () => {
-    const filter = { model: 'qwen2.5vl:7b', from: FIXTURE_START + 1_800_000, to: FIXTURE_START + 3 * 3_600_000, project: '(none)' };
+    const filter = {
+      model: 'qwen2.5vl:7b',
+      from: FIXTURE_START + 1_800_000,
+      to: FIXTURE_START + 3 * 3_600_000,
+      project: '(none)',
+    };
     const flat = (await collect(store(), filter, 4)).flat();
     expect(flat.length).toBeGreaterThan(0);
     expect(flat).toEqual(await store().records(filter));

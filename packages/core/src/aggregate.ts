@@ -4,9 +4,9 @@
  * of both groups, so an hour's, a day's and a month's figures are all sums of smaller ones,
  * and a Summary can be built from rollups instead of every record.
  */
-import { CONCURRENCY_BUCKETS, PROMPT_TOKEN_BUCKETS, type BucketBounds } from './buckets.js';
+import { type BucketBounds, CONCURRENCY_BUCKETS, PROMPT_TOKEN_BUCKETS } from './buckets.js';
 import { statValueOf } from './group.js';
-import { errorTypeSchema, type ErrorType, type RequestMetric } from './schema.js';
+import { type ErrorType, errorTypeSchema, type RequestMetric } from './schema.js';
 import { LogSketch } from './sketch.js';
 import { type GroupSummary, STAT_FIELDS, type StatField } from './summary-schema.js';
 

@@ -3,8 +3,9 @@
  * `by_prompt_tokens` (how speed changes as prompts grow) and requests in flight for
  * `by_concurrency` (what load costs). Every bucket is listed, empty ones with zero requests.
  */
-import type { RequestMetric } from './schema.js';
+
 import { GroupAccumulator } from './group.js';
+import type { RequestMetric } from './schema.js';
 import type { BucketSummary, GroupSummary } from './summary-schema.js';
 
 /** Inclusive `[min, max]` ranges, `max` null = no upper bound, in ascending order. */
@@ -32,7 +33,11 @@ export const CONCURRENCY_BUCKETS: BucketBounds = [
  * The figures of each bucket of `bounds` over the records whose `valueOf` is known and
  * inside a bucket.
  */
-export function bucketBy(records: Iterable<RequestMetric>, valueOf: (r: RequestMetric) => number | null, bounds: BucketBounds): BucketSummary[] {
+export function bucketBy(
+  records: Iterable<RequestMetric>,
+  valueOf: (r: RequestMetric) => number | null,
+  bounds: BucketBounds,
+): BucketSummary[] {
   const groups = bounds.map(() => new GroupAccumulator());
   for (const record of records) {
     const value = valueOf(record);

@@ -16,14 +16,19 @@ describe('parseTimeBound', () => {
     expect(parseTimeBound(text)).toBe(expected);
   });
 
-  it.each(['yesterday', '', '2024-13-45', '12ab', '-5', '1e3', '99999999999999999', '2024-11-27T25:00:00Z'])('refuses %j', (text) => {
-    expect(parseTimeBound(text)).toBeNull();
-  });
+  it.each(['yesterday', '', '2024-13-45', '12ab', '-5', '1e3', '99999999999999999', '2024-11-27T25:00:00Z'])(
+    'refuses %j',
+    (text) => {
+      expect(parseTimeBound(text)).toBeNull();
+    },
+  );
 });
 
 describe('statsQuerySchema', () => {
   it('parses a query into a filter', () => {
-    expect(statsQuerySchema.parse({ from: '2024-11-27', to: '1732752000000', operation: 'chat', project: 'alpha' })).toEqual({
+    expect(
+      statsQuerySchema.parse({ from: '2024-11-27', to: '1732752000000', operation: 'chat', project: 'alpha' }),
+    ).toEqual({
       from: Date.UTC(2024, 10, 27),
       to: 1732752000000,
       operation: 'chat',

@@ -52,16 +52,14 @@ function inDateRange(ms: number): number | null {
   return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : null;
 }
 
-const timeBound = z
-  .string()
-  .transform((text, ctx) => {
-    const ms = parseTimeBound(text);
-    if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: 'expected ISO-8601 or epoch milliseconds' });
-      return z.NEVER;
-    }
-    return ms;
-  });
+const timeBound = z.string().transform((text, ctx) => {
+  const ms = parseTimeBound(text);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: 'expected ISO-8601 or epoch milliseconds' });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 /**
  * zod schema for a filter given as query-string text (`?from=…&to=…&operation=…&project=…`).
@@ -73,8 +71,18 @@ export const statsQuerySchema = z
     to: timeBound.optional(),
     operation: operationSchema.optional(),
     // No record holds U+0000 (the record schema refuses it; PostgreSQL cannot even compare it).
-    project: z.string().min(1).max(512).regex(/^[^\u0000]*$/, 'must not contain U+0000').optional(),
-    model: z.string().min(1).max(512).regex(/^[^\u0000]*$/, 'must not contain U+0000').optional(),
+    project: z
+      .string()
+      .min(1)
+      .max(512)
+      .regex(/^[^\u0000]*$/, 'must not contain U+0000')
+      .optional(),
+    model: z
+      .string()
+      .min(1)
+      .max(512)
+      .regex(/^[^\u0000]*$/, 'must not contain U+0000')
+      .optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
     message: '`from` must not be after `to`',

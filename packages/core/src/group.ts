@@ -70,7 +70,10 @@ export class GroupAccumulator {
 }
 
 /** Groups records by a key, each group with its own {@link GroupAccumulator}. */
-export function groupBy(records: Iterable<RequestMetric>, keyOf: (r: RequestMetric) => string): Map<string, GroupAccumulator> {
+export function groupBy(
+  records: Iterable<RequestMetric>,
+  keyOf: (r: RequestMetric) => string,
+): Map<string, GroupAccumulator> {
   const groups = new Map<string, GroupAccumulator>();
   for (const record of records) {
     const key = keyOf(record);

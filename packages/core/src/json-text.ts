@@ -16,7 +16,8 @@ const EMPTY_OBJECT = /^\{\s*\}$/;
 export function joinJsonObjects(...objects: string[]): string {
   const members: string[] = [];
   for (const text of objects) {
-    if (text[0] !== '{' || text[text.length - 1] !== '}') throw new TypeError(`not a JSON object: ${text.slice(0, 40)}`);
+    if (text[0] !== '{' || text[text.length - 1] !== '}')
+      throw new TypeError(`not a JSON object: ${text.slice(0, 40)}`);
     // Anchored: a non-empty object fails at its first member, however long the text.
     if (!EMPTY_OBJECT.test(text)) members.push(text.slice(1, -1));
   }

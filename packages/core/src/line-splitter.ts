@@ -19,7 +19,11 @@ declare const TextDecoder: new (label?: string) => Utf8Decoder;
 export function createUtf8StreamDecoder(): (chunk?: Uint8Array | string) => string {
   const decoder = new TextDecoder('utf-8');
   return (chunk) =>
-    chunk === undefined ? decoder.decode() : typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    chunk === undefined
+      ? decoder.decode()
+      : typeof chunk === 'string'
+        ? chunk
+        : decoder.decode(chunk, { stream: true });
 }
 
 /** Longest line kept by default (16 Mi characters): a stream that never ends its line must not hold memory without bound. */

@@ -47,10 +47,15 @@ describe('percentile (R-7)', () => {
 
   it('is monotone in p', () => {
     fc.assert(
-      fc.property(sortedValues, fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), (values, a, b) => {
-        const [low, high] = a <= b ? [a, b] : [b, a];
-        expect(percentile(values, low) as number).toBeLessThanOrEqual(percentile(values, high) as number);
-      }),
+      fc.property(
+        sortedValues,
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        (values, a, b) => {
+          const [low, high] = a <= b ? [a, b] : [b, a];
+          expect(percentile(values, low) as number).toBeLessThanOrEqual(percentile(values, high) as number);
+        },
+      ),
     );
   });
 });
@@ -73,6 +78,14 @@ describe('statOf', () => {
   });
 
   it('gives the sample itself for one value', () => {
-    expect(statOf([812.3])).toEqual({ count: 1, avg: 812.3, min: 812.3, max: 812.3, p50: 812.3, p95: 812.3, p99: 812.3 });
+    expect(statOf([812.3])).toEqual({
+      count: 1,
+      avg: 812.3,
+      min: 812.3,
+      max: 812.3,
+      p50: 812.3,
+      p95: 812.3,
+      p99: 812.3,
+    });
   });
 });

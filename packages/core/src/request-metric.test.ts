@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ResponseObserver } from './response-observer.js';
 import { buildRequestMetric, type RequestObservation, UNKNOWN_MODEL } from './request-metric.js';
+import { ResponseObserver } from './response-observer.js';
 import { NAME_MAX, requestMetricSchema } from './schema.js';
 import { CHAT_FINAL } from './test-support/fixtures.js';
 
@@ -23,21 +23,49 @@ describe('buildRequestMetric', () => {
     observer.observe(JSON.parse(CHAT_FINAL));
     const metric = buildRequestMetric({ ...base, timings: observer.timings() });
     expect(requestMetricSchema.parse(metric)).toEqual(metric);
-    expect(metric).toMatchObject({ success: true, error_type: null, error_message: null, eval_count: 282, cold_start: false, concurrency: null });
+    expect(metric).toMatchObject({
+      success: true,
+      error_type: null,
+      error_message: null,
+      eval_count: 282,
+      cold_start: false,
+      concurrency: null,
+    });
   });
 
   it('classifies an error status and keeps its message', () => {
-    const metric = buildRequestMetric({ ...base, status: 404, stream: false, ttft_ms: null, error: { message: 'model "x" not found' } });
-    expect(metric).toMatchObject({ success: false, error_type: 'model_not_found', error_message: 'model "x" not found' });
+    const metric = buildRequestMetric({
+      ...base,
+      status: 404,
+      stream: false,
+      ttft_ms: null,
+      error: { message: 'model "x" not found' },
+    });
+    expect(metric).toMatchObject({
+      success: false,
+      error_type: 'model_not_found',
+      error_message: 'model "x" not found',
+    });
   });
 
   it('lets an explicit error type win over a 200 status', () => {
     const metric = buildRequestMetric({ ...base, error: { type: 'stream_error', message: 'unexpected EOF' } });
-    expect(metric).toMatchObject({ status: 200, success: false, error_type: 'stream_error', error_message: 'unexpected EOF' });
+    expect(metric).toMatchObject({
+      status: 200,
+      success: false,
+      error_type: 'stream_error',
+      error_message: 'unexpected EOF',
+    });
   });
 
   it('drops a message on success and fills unknowns safely', () => {
-    const metric = buildRequestMetric({ ...base, model: null, project: '', endpoint: '/api/chat/?x', error: { message: 'ignored' } });
+    const metric = buildRequestMetric({
+      ...base,
+      model: null,
+      project: '',
+      endpoint: '/api/chat/?x',
+      error: { message: 'ignored' },
+    });
     expect(metric).toMatchObject({ model: UNKNOWN_MODEL, project: null, endpoint: '/api/chat', error_message: null });
   });
 

@@ -2,9 +2,10 @@
  * Assembling one {@link RequestMetric} from what a capture observed. Hono, Express and the
  * wrapped `ollama` client all call this, so a record means the same whichever way it came in.
  */
-import { canonicalEndpoint } from './operation.js';
+
 import { errorTypeForStatus, truncateMessage } from './error-type.js';
 import { EMPTY_TIMINGS, type OllamaTimings } from './ollama-timings.js';
+import { canonicalEndpoint } from './operation.js';
 import { type ErrorType, NAME_MAX, type Operation, type RequestMetric } from './schema.js';
 
 /** Model name recorded when neither request nor response named one. */

@@ -74,11 +74,22 @@ describe('ResponseObserver on native routes', () => {
 
   it('treats an omitted load_duration next to other timings as a warm load (omitempty)', () => {
     const t = observeAll({ done: true, total_duration: 5e6, eval_count: 3, eval_duration: 3e6 }).observer.timings();
-    expect(t).toMatchObject({ load_duration_ms: null, cold_start: false, tokens_per_second: 1000, prompt_tokens_per_second: null });
+    expect(t).toMatchObject({
+      load_duration_ms: null,
+      cold_start: false,
+      tokens_per_second: 1000,
+      prompt_tokens_per_second: null,
+    });
   });
 
   it('gives no rate when a count or duration is zero', () => {
-    const t = observeAll({ done: true, eval_count: 0, eval_duration: 5e6, prompt_eval_count: 4, prompt_eval_duration: 0 }).observer.timings();
+    const t = observeAll({
+      done: true,
+      eval_count: 0,
+      eval_duration: 5e6,
+      prompt_eval_count: 4,
+      prompt_eval_duration: 0,
+    }).observer.timings();
     expect(t.tokens_per_second).toBeNull();
     expect(t.prompt_tokens_per_second).toBeNull();
   });
@@ -127,16 +138,25 @@ describe('ResponseObserver on OpenAI-compatible routes', () => {
     expect(responses.observer.timings()).toMatchObject({ prompt_eval_count: 9, eval_count: 4 });
 
     const messages = observeAll(
-      { type: 'message_start', message: { model: 'qwen3', content: [], usage: { input_tokens: 12, output_tokens: 0 } } },
+      {
+        type: 'message_start',
+        message: { model: 'qwen3', content: [], usage: { input_tokens: 12, output_tokens: 0 } },
+      },
       { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hello' } },
       { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 5 } },
     );
     expect(messages.firsts).toEqual([false, true, false]);
-    expect(messages.observer.timings()).toMatchObject({ prompt_eval_count: 12, eval_count: 5, done_reason: 'end_turn' });
+    expect(messages.observer.timings()).toMatchObject({
+      prompt_eval_count: 12,
+      eval_count: 5,
+      done_reason: 'end_turn',
+    });
   });
 
   it('reads the message of an OpenAI-style error body', () => {
-    expect(observeAll(JSON.parse(OPENAI_ERROR_BODY)).observer.errorMessage).toBe('model "gpt-x" not found, try pulling it first');
+    expect(observeAll(JSON.parse(OPENAI_ERROR_BODY)).observer.errorMessage).toBe(
+      'model "gpt-x" not found, try pulling it first',
+    );
   });
 
   it('takes an error type named by an error code, and ignores unknown codes', () => {

@@ -7,8 +7,13 @@
  * so every way in records the same numbers.
  */
 import { errorMessageOf } from './error-type.js';
+import {
+  type OllamaTimings,
+  type RawOllamaCounters,
+  type TimingsOptions,
+  timingsFromOllama,
+} from './ollama-timings.js';
 import { type ErrorType, errorTypeSchema } from './schema.js';
-import { type OllamaTimings, type RawOllamaCounters, type TimingsOptions, timingsFromOllama } from './ollama-timings.js';
 
 type Json = Record<string, unknown>;
 
@@ -87,7 +92,9 @@ export class ResponseObserver {
     // Responses API: `response.usage` on `response.completed`. Messages API: `message.usage`
     // on `message_start` and `usage` on `message_delta`.
     const nested = (o.response ?? o.message) as Json | undefined;
-    const usage = (o.usage ?? (nested !== null && typeof nested === 'object' ? nested.usage : undefined)) as Json | undefined;
+    const usage = (o.usage ?? (nested !== null && typeof nested === 'object' ? nested.usage : undefined)) as
+      | Json
+      | undefined;
     if (usage !== null && typeof usage === 'object') {
       const prompt = usage.prompt_tokens ?? usage.input_tokens;
       const completion = usage.completion_tokens ?? usage.output_tokens;
@@ -133,14 +140,23 @@ export function carriesContent(o: Json): boolean {
     if (nonEmpty(choice.text)) return true;
     const delta = choice.delta as Json | undefined;
     if (delta !== null && typeof delta === 'object') {
-      return nonEmpty(delta.content) || nonEmpty(delta.reasoning) || nonEmpty(delta.reasoning_content) || nonEmpty(delta.tool_calls);
+      return (
+        nonEmpty(delta.content) ||
+        nonEmpty(delta.reasoning) ||
+        nonEmpty(delta.reasoning_content) ||
+        nonEmpty(delta.tool_calls)
+      );
     }
     return false;
   }
   if (o.type === 'response.output_text.delta' || o.type === 'response.reasoning_text.delta') return nonEmpty(o.delta);
   if (o.type === 'content_block_delta') {
     const delta = o.delta as Json | undefined;
-    return delta !== null && typeof delta === 'object' && (nonEmpty(delta.text) || nonEmpty(delta.thinking) || nonEmpty(delta.partial_json));
+    return (
+      delta !== null &&
+      typeof delta === 'object' &&
+      (nonEmpty(delta.text) || nonEmpty(delta.thinking) || nonEmpty(delta.partial_json))
+    );
   }
   return false;
 }

@@ -228,7 +228,8 @@ class ScratchGroup {
     group.generatedTokens += t[3] as number;
     group.coldStarts += t[4] as number;
     group.switches += t[5] as number;
-    for (let i = 0; i < this.errors.length; i++) group.errors[i] = (group.errors[i] as number) + (this.errors[i] as number);
+    for (let i = 0; i < this.errors.length; i++)
+      group.errors[i] = (group.errors[i] as number) + (this.errors[i] as number);
     this.sketches.forEach((s, i) => (group.sketches[i] as LogSketch).mergePacked(s, s.indices, s.counts, s.n));
   }
 }
@@ -283,9 +284,21 @@ export class RollupBlobReader {
         input.skip(length);
       }
     };
-    read(sections.all, (from) => this.all.read(from), () => (this.all.present = false));
-    read(sections.concurrency, (from) => readBuckets(from, this.byConcurrency), () => clearBuckets(this.byConcurrency));
-    read(sections.promptTokens, (from) => readBuckets(from, this.byPromptTokens), () => clearBuckets(this.byPromptTokens));
+    read(
+      sections.all,
+      (from) => this.all.read(from),
+      () => (this.all.present = false),
+    );
+    read(
+      sections.concurrency,
+      (from) => readBuckets(from, this.byConcurrency),
+      () => clearBuckets(this.byConcurrency),
+    );
+    read(
+      sections.promptTokens,
+      (from) => readBuckets(from, this.byPromptTokens),
+      () => clearBuckets(this.byPromptTokens),
+    );
     if (!input.done) throw new RangeError('rollup blob has trailing bytes');
     return this;
   }

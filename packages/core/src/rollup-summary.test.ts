@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { RollupAggregate } from './aggregate.js';
 import { byPromptTokens } from './buckets.js';
 import { decodeRollupInto, encodeRollup } from './rollup-codec.js';
-import { type HourPart, hourlyJsonOfParts, modelSummaryJsonOfParts, partsOfRecords, type RollupPart, summaryOfParts } from './rollup-summary.js';
+import {
+  type HourPart,
+  hourlyJsonOfParts,
+  modelSummaryJsonOfParts,
+  partsOfRecords,
+  type RollupPart,
+  summaryOfParts,
+} from './rollup-summary.js';
 import { hourly } from './series.js';
 import { SKETCH_RELATIVE_ACCURACY } from './sketch.js';
 import { summarize } from './summarize.js';
@@ -35,9 +42,20 @@ describe('summaries from rollup parts', () => {
         const model = sample[0]?.model as string;
         const own = sample.filter((r) => r.model === model);
         const parts = partsOfRecords(own);
-        const fromParts = JSON.parse(modelSummaryJsonOfParts(partsOfRecords(own, () => 0), parts, model)) as unknown;
+        const fromParts = JSON.parse(
+          modelSummaryJsonOfParts(
+            partsOfRecords(own, () => 0),
+            parts,
+            model,
+          ),
+        ) as unknown;
         expect(modelSummarySchema.parse(fromParts)).toEqual(fromParts);
-        const exact = { ...summarize(own, { model }), model, hourly: hourly(own), by_prompt_tokens: byPromptTokens(own) };
+        const exact = {
+          ...summarize(own, { model }),
+          model,
+          hourly: hourly(own),
+          by_prompt_tokens: byPromptTokens(own),
+        };
         expect(summaryDifferences(fromParts, exact, BOUND).differences).toEqual([]);
       }),
       { numRuns: 100 },
@@ -53,7 +71,9 @@ describe('summaries from rollup parts', () => {
         expect(decodeRollupInto(blob).all.summary()).toEqual(aggregate.all.summary());
         const twice = decodeRollupInto(blob, decodeRollupInto(blob));
         expect(twice.all.requests).toBe(2 * sample.length);
-        expect(twice.byConcurrency.map((b) => b?.requests ?? 0)).toEqual(aggregate.byConcurrency.map((b) => 2 * (b?.requests ?? 0)));
+        expect(twice.byConcurrency.map((b) => b?.requests ?? 0)).toEqual(
+          aggregate.byConcurrency.map((b) => 2 * (b?.requests ?? 0)),
+        );
       }),
     );
   });
@@ -66,7 +86,9 @@ describe('summaries from rollup parts', () => {
         const model = sample[0]?.model as string;
         expect(summaryOfParts(stored)).toEqual(summaryOfParts(parts));
         const own = (list: RollupPart[]) => list.filter((p) => p.model === model);
-        expect(modelSummaryJsonOfParts(own(stored), own(stored), model)).toBe(modelSummaryJsonOfParts(own(parts), own(parts), model));
+        expect(modelSummaryJsonOfParts(own(stored), own(stored), model)).toBe(
+          modelSummaryJsonOfParts(own(parts), own(parts), model),
+        );
       }),
       { numRuns: 60 },
     );
@@ -81,13 +103,17 @@ describe('summaries from rollup parts', () => {
         const storedHours = new Set(starts.filter((_, i) => (i + seed) % 2 === 0));
         const mixed: HourPart[] = parts.filter((p) => !storedHours.has(p.start));
         for (const start of storedHours) {
-          const series = JSON.parse(hourlyJsonOfParts(parts.filter((p) => p.start === start))) as Array<Record<string, unknown>>;
+          const series = JSON.parse(hourlyJsonOfParts(parts.filter((p) => p.start === start))) as Array<
+            Record<string, unknown>
+          >;
           const { hour: _hour, start: _start, ...summary } = series[0] as Record<string, unknown>;
           mixed.push({ start, summaryJson: JSON.stringify(summary) });
         }
         expect(JSON.parse(hourlyJsonOfParts(mixed))).toEqual(JSON.parse(hourlyJsonOfParts(parts)));
         const exact = hourly(sample);
-        expect(summaryDifferences({ hourly: JSON.parse(hourlyJsonOfParts(mixed)) }, { hourly: exact }, BOUND).differences).toEqual([]);
+        expect(
+          summaryDifferences({ hourly: JSON.parse(hourlyJsonOfParts(mixed)) }, { hourly: exact }, BOUND).differences,
+        ).toEqual([]);
       }),
       { numRuns: 60 },
     );

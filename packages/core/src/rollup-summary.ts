@@ -7,9 +7,9 @@
 import { GroupAggregate, type MergeableFigures, RollupAggregate } from './aggregate.js';
 import { bucketSummaries, CONCURRENCY_BUCKETS, PROMPT_TOKEN_BUCKETS } from './buckets.js';
 import { NO_PROJECT, type StatsFilter } from './filter.js';
+import { joinJsonObjects, jsonObjectOf } from './json-text.js';
 import { RollupBlobReader } from './rollup-codec.js';
 import type { Operation, RequestMetric } from './schema.js';
-import { joinJsonObjects, jsonObjectOf } from './json-text.js';
 import { hourStartOf, seriesHours } from './series.js';
 import { isoOrNull, sortedSummaries } from './summarize.js';
 import type { GroupSummary, Summary } from './summary-schema.js';
@@ -34,7 +34,10 @@ export type BuiltPart = RollupPart & { figures: RollupAggregate };
  * @example
  * summaryOfParts(partsOfRecords(records)) // ≈ summarize(records), percentiles within 0.9%
  */
-export function partsOfRecords(records: Iterable<RequestMetric>, periodStartOf: (ts: number) => number = hourStartOf): BuiltPart[] {
+export function partsOfRecords(
+  records: Iterable<RequestMetric>,
+  periodStartOf: (ts: number) => number = hourStartOf,
+): BuiltPart[] {
   const parts = new Map<string, BuiltPart>();
   for (const record of records) {
     const start = periodStartOf(record.ts);
@@ -42,7 +45,13 @@ export function partsOfRecords(records: Iterable<RequestMetric>, periodStartOf: 
     const key = JSON.stringify([start, record.model, record.operation, record.project]);
     let part = parts.get(key);
     if (part === undefined) {
-      part = { start, model: record.model, operation: record.operation, project: record.project, figures: new RollupAggregate() };
+      part = {
+        start,
+        model: record.model,
+        operation: record.operation,
+        project: record.project,
+        figures: new RollupAggregate(),
+      };
       parts.set(key, part);
     }
     part.figures.add(record);
@@ -78,7 +87,11 @@ class PartsMerger {
   private add(part: RollupPart): void {
     const figures: MergeableFigures =
       part.figures instanceof Uint8Array
-        ? this.reader.load(part.figures, { all: true, concurrency: this.want.breakdowns, promptTokens: this.want.promptTokens })
+        ? this.reader.load(part.figures, {
+            all: true,
+            concurrency: this.want.breakdowns,
+            promptTokens: this.want.promptTokens,
+          })
         : part.figures;
     if (this.want.breakdowns) {
       figures.mergeAllInto(this.all);
@@ -127,7 +140,8 @@ export function hourlyJsonOfParts(hourParts: Iterable<HourPart>): string {
   const reader = new RollupBlobReader();
   const stored = new Map<number, string>();
   const merged = new Map<number, GroupAggregate>();
-  const both = (start: number) => new Error(`hour ${new Date(start).toISOString()} has a stored summary and other parts`);
+  const both = (start: number) =>
+    new Error(`hour ${new Date(start).toISOString()} has a stored summary and other parts`);
   for (const part of hourParts) {
     if ('summaryJson' in part) {
       if (stored.has(part.start) || merged.has(part.start)) throw both(part.start);
@@ -135,13 +149,19 @@ export function hourlyJsonOfParts(hourParts: Iterable<HourPart>): string {
       continue;
     }
     if (stored.has(part.start)) throw both(part.start);
-    const figures: MergeableFigures = part.figures instanceof Uint8Array ? reader.load(part.figures, { all: true }) : part.figures;
+    const figures: MergeableFigures =
+      part.figures instanceof Uint8Array ? reader.load(part.figures, { all: true }) : part.figures;
     figures.mergeAllInto(groupOf(merged, part.start));
   }
   let empty: string | undefined;
   const points = seriesHours([...stored.keys(), ...merged.keys()]).map((start) => {
     const summary = stored.get(start) ?? merged.get(start)?.summary();
-    const summaryJson = typeof summary === 'string' ? summary : summary !== undefined ? JSON.stringify(summary) : (empty ??= JSON.stringify(emptySummary()));
+    const summaryJson =
+      typeof summary === 'string'
+        ? summary
+        : summary !== undefined
+          ? JSON.stringify(summary)
+          : (empty ??= JSON.stringify(emptySummary()));
     return joinJsonObjects(JSON.stringify({ hour: new Date(start).toISOString(), start }), summaryJson);
   });
   return `[${points.join(',')}]`;
@@ -151,9 +171,17 @@ export function hourlyJsonOfParts(hourParts: Iterable<HourPart>): string {
  * `GET /stats/:model` as JSON text, from one model's parts (any periods) and its hour parts
  * (for the hourly series; the two may hold the same hours).
  */
-export function modelSummaryJsonOfParts(parts: Iterable<RollupPart>, hourParts: Iterable<HourPart>, model: string, filter: StatsFilter = {}): string {
+export function modelSummaryJsonOfParts(
+  parts: Iterable<RollupPart>,
+  hourParts: Iterable<HourPart>,
+  model: string,
+  filter: StatsFilter = {},
+): string {
   const merged = new PartsMerger(parts, { breakdowns: true, promptTokens: true });
-  const byPromptTokens = bucketSummaries(PROMPT_TOKEN_BUCKETS, (i) => merged.byPromptTokens[i]?.summary() ?? emptySummary());
+  const byPromptTokens = bucketSummaries(
+    PROMPT_TOKEN_BUCKETS,
+    (i) => merged.byPromptTokens[i]?.summary() ?? emptySummary(),
+  );
   return joinJsonObjects(
     JSON.stringify({ ...merged.summary(filter), model }),
     jsonObjectOf({ hourly: hourlyJsonOfParts(hourParts), by_prompt_tokens: JSON.stringify(byPromptTokens) }),

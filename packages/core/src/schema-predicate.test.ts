@@ -10,10 +10,48 @@ const agrees = (value: unknown) => expect(isRecord(value)).toBe(requestMetricSch
 
 // Values on and around every bound the schema sets, and the kinds JSON (and JS) can hold.
 const edgeValues = fc.constantFrom<unknown>(
-  null, undefined, true, false, 0, -0, -1, 1, 1.5, -0.5, 999, 1000, 1_000_000, 1_000_001, 8.64e15, 8.64e15 + 2,
-  Number.MAX_SAFE_INTEGER, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
-  '', 'a', 'a\u0000b', '\u0000', 'chat', 'generate', 'embed', 'stream_error', 'x'.repeat(64), 'x'.repeat(65), 'x'.repeat(128), 'x'.repeat(129),
-  'x'.repeat(500), 'x'.repeat(501), 'x'.repeat(512), 'x'.repeat(513), [], {}, [1], { a: 1 }, new Date(0),
+  null,
+  undefined,
+  true,
+  false,
+  0,
+  -0,
+  -1,
+  1,
+  1.5,
+  -0.5,
+  999,
+  1000,
+  1_000_000,
+  1_000_001,
+  8.64e15,
+  8.64e15 + 2,
+  Number.MAX_SAFE_INTEGER,
+  2 ** 53,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  '',
+  'a',
+  'a\u0000b',
+  '\u0000',
+  'chat',
+  'generate',
+  'embed',
+  'stream_error',
+  'x'.repeat(64),
+  'x'.repeat(65),
+  'x'.repeat(128),
+  'x'.repeat(129),
+  'x'.repeat(500),
+  'x'.repeat(501),
+  'x'.repeat(512),
+  'x'.repeat(513),
+  [],
+  {},
+  [1],
+  { a: 1 },
+  new Date(0),
 );
 const field = fc.constantFrom(...REQUEST_METRIC_FIELDS);
 type Mutation = { set: string; value: unknown } | { remove: string };
@@ -71,20 +109,52 @@ describe('schemaPredicate', () => {
       z.enum(['x', 'y']).nullable(),
       z.boolean(),
     ];
-    const values = [null, undefined, -4, -3, -0.5, 0, 1, 1.5, 3, 4.99, 5, 6, Number.NaN, Number.POSITIVE_INFINITY, 'a', 'ab', 'abcd', 'abcde', 'ba', 'x', 'y', 'z', true, false, {}, []];
+    const values = [
+      null,
+      undefined,
+      -4,
+      -3,
+      -0.5,
+      0,
+      1,
+      1.5,
+      3,
+      4.99,
+      5,
+      6,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      'a',
+      'ab',
+      'abcd',
+      'abcde',
+      'ba',
+      'x',
+      'y',
+      'z',
+      true,
+      false,
+      {},
+      [],
+    ];
     for (const schema of schemas) {
       const predicate = schemaPredicate(schema);
       // Twice: a pattern with the g flag must not remember where it stopped.
-      for (const value of [...values, ...values]) expect([schema, value, predicate(value)]).toEqual([schema, value, schema.safeParse(value).success]);
+      for (const value of [...values, ...values])
+        expect([schema, value, predicate(value)]).toEqual([schema, value, schema.safeParse(value).success]);
     }
   });
 
   it('refuses to compile a construct it does not know, rather than check less', () => {
-    expect(() => schemaPredicate(z.strictObject({ a: z.string().optional() }))).toThrow(/unsupported zod construct: optional/);
+    expect(() => schemaPredicate(z.strictObject({ a: z.string().optional() }))).toThrow(
+      /unsupported zod construct: optional/,
+    );
     expect(() => schemaPredicate(z.object({ a: z.string() }))).toThrow(/not strict/);
     expect(() => schemaPredicate(z.strictObject({ a: z.email() }))).toThrow(/string format email/);
     expect(() => schemaPredicate(z.strictObject({ a: z.coerce.number() }))).toThrow(/coerced number/);
-    expect(() => schemaPredicate(z.string().refine((s) => s !== 'x'))).toThrow(/unsupported zod construct: check custom/);
+    expect(() => schemaPredicate(z.string().refine((s) => s !== 'x'))).toThrow(
+      /unsupported zod construct: check custom/,
+    );
     expect(() => schemaPredicate(z.string().transform((s) => s.length))).toThrow(/unsupported zod construct: pipe/);
   });
 });

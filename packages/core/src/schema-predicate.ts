@@ -86,7 +86,8 @@ function addCheck(rule: Rule, check: CheckDef): void {
       rule.integer = true;
       return;
     case 'string_format':
-      if (check.format !== 'regex' || check.pattern === undefined || rule.kind !== 'string') return unsupported(`string format ${check.format}`);
+      if (check.format !== 'regex' || check.pattern === undefined || rule.kind !== 'string')
+        return unsupported(`string format ${check.format}`);
       // Without g/y a RegExp keeps no state between tests.
       rule.patterns.push(new RegExp(check.pattern.source, check.pattern.flags.replace(/[gy]/g, '')));
       return;

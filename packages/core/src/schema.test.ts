@@ -6,10 +6,31 @@ describe('requestMetricSchema', () => {
   it('accepts a complete record and lists its fields in DESIGN.md order', () => {
     expect(requestMetricSchema.parse(record())).toEqual(record());
     expect(REQUEST_METRIC_FIELDS).toEqual([
-      'id', 'ts', 'model', 'operation', 'endpoint', 'project', 'stream', 'status', 'success', 'error_type',
-      'error_message', 'latency_ms', 'ttft_ms', 'total_duration_ms', 'load_duration_ms', 'prompt_eval_duration_ms',
-      'eval_duration_ms', 'prompt_eval_count', 'eval_count', 'tokens_per_second', 'prompt_tokens_per_second',
-      'cold_start', 'done_reason', 'concurrency', 'switched_from',
+      'id',
+      'ts',
+      'model',
+      'operation',
+      'endpoint',
+      'project',
+      'stream',
+      'status',
+      'success',
+      'error_type',
+      'error_message',
+      'latency_ms',
+      'ttft_ms',
+      'total_duration_ms',
+      'load_duration_ms',
+      'prompt_eval_duration_ms',
+      'eval_duration_ms',
+      'prompt_eval_count',
+      'eval_count',
+      'tokens_per_second',
+      'prompt_tokens_per_second',
+      'cold_start',
+      'done_reason',
+      'concurrency',
+      'switched_from',
     ]);
   });
 

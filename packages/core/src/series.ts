@@ -49,6 +49,13 @@ export function seriesHours(starts: readonly number[]): number[] {
  * The hourly series of groups keyed by hour start (from records or from rollups): the
  * figures of each hour of {@link seriesHours}, empty hours filled with `empty`.
  */
-export function hourlySeries(byHour: ReadonlyMap<number, { summary(): GroupSummary }>, empty: GroupSummary): HourlyPoint[] {
-  return seriesHours([...byHour.keys()]).map((start) => ({ hour: new Date(start).toISOString(), start, ...(byHour.get(start)?.summary() ?? empty) }));
+export function hourlySeries(
+  byHour: ReadonlyMap<number, { summary(): GroupSummary }>,
+  empty: GroupSummary,
+): HourlyPoint[] {
+  return seriesHours([...byHour.keys()]).map((start) => ({
+    hour: new Date(start).toISOString(),
+    start,
+    ...(byHour.get(start)?.summary() ?? empty),
+  }));
 }

@@ -39,7 +39,9 @@ describe('LogSketch', () => {
 
   it('reads a value lying exactly on a bucket edge within the bound (fast-check found [1, 1, 0])', () => {
     expect(relativeDifference(sketchOf([1, 1, 0]).stat().p50 as number, 1)).toBeLessThanOrEqual(BOUND);
-    expect(relativeDifference(sketchOf([1, 1, 0]).stat().p50 as number, 1)).toBeGreaterThan(SKETCH_RELATIVE_ACCURACY * 0.99);
+    expect(relativeDifference(sketchOf([1, 1, 0]).stat().p50 as number, 1)).toBeGreaterThan(
+      SKETCH_RELATIVE_ACCURACY * 0.99,
+    );
   });
 
   it('is exact for one value, and for all-equal values', () => {
@@ -78,6 +80,11 @@ describe('LogSketch', () => {
 
   it('takes the smallest and largest positive doubles', () => {
     const values = [Number.MIN_VALUE, 1, Number.MAX_VALUE];
-    expect(sketchOf(values).stat()).toMatchObject({ count: 3, min: Number.MIN_VALUE, max: Number.MAX_VALUE, p50: expect.closeTo(1, 1) });
+    expect(sketchOf(values).stat()).toMatchObject({
+      count: 3,
+      min: Number.MIN_VALUE,
+      max: Number.MAX_VALUE,
+      p50: expect.closeTo(1, 1),
+    });
   });
 });

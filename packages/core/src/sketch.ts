@@ -64,7 +64,8 @@ export class LogSketch {
 
   /** Adds one value (finite, ≥ 0; anything else is refused). */
   add(value: number): void {
-    if (!(value >= 0 && value < Number.POSITIVE_INFINITY)) throw new RangeError(`a sketch takes finite values ≥ 0, got ${value}`);
+    if (!(value >= 0 && value < Number.POSITIVE_INFINITY))
+      throw new RangeError(`a sketch takes finite values ≥ 0, got ${value}`);
     this.count++;
     this.sum += value;
     if (value < this.min) this.min = value;
@@ -103,7 +104,8 @@ export class LogSketch {
     this.addTotals(other.count, other.sum, other.min, other.max, other.zeros);
     const counts = other.counts;
     if (counts !== null) {
-      for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) this.addToBucket(other.offset + i, counts[i] as number);
+      for (let i = 0; i < counts.length; i++)
+        if (counts[i] !== 0) this.addToBucket(other.offset + i, counts[i] as number);
     } else if (other.sparse !== null) for (const [index, count] of other.sparse) this.addToBucket(index, count);
   }
 
@@ -138,7 +140,8 @@ export class LogSketch {
       const counts = this.counts;
       for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) out.push(this.offset + i, counts[i] as number);
     } else if (this.sparse !== null) {
-      for (const index of [...this.sparse.keys()].sort((a, b) => a - b)) out.push(index, this.sparse.get(index) as number);
+      for (const index of [...this.sparse.keys()].sort((a, b) => a - b))
+        out.push(index, this.sparse.get(index) as number);
     }
     return out;
   }
@@ -160,7 +163,15 @@ export class LogSketch {
       const high = values[2 * i + 1] as number;
       return low + (rank - Math.floor(rank)) * (high - low);
     });
-    return { count: n, avg: this.sum / n, min: this.min, max: this.max, p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null };
+    return {
+      count: n,
+      avg: this.sum / n,
+      min: this.min,
+      max: this.max,
+      p50: p50 ?? null,
+      p95: p95 ?? null,
+      p99: p99 ?? null,
+    };
   }
 
   /** The value at each 0-based rank (ascending ranks): exact at the ends, a bucket's value in between. */
@@ -169,7 +180,8 @@ export class LogSketch {
     // sparse ones are few, and listed in order first.
     const pairs = this.counts === null ? this.buckets() : null;
     const bucketCount = pairs === null ? (this.counts as Float64Array).length : pairs.length / 2;
-    const countAt = (i: number) => (pairs === null ? ((this.counts as Float64Array)[i] as number) : (pairs[2 * i + 1] as number));
+    const countAt = (i: number) =>
+      pairs === null ? ((this.counts as Float64Array)[i] as number) : (pairs[2 * i + 1] as number);
     const indexAt = (i: number) => (pairs === null ? this.offset + i : (pairs[2 * i] as number));
     const out: number[] = [];
     let seen = this.zeros;

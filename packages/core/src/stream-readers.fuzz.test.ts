@@ -7,10 +7,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ResponseObserver } from './response-observer.js';
 import { buildRequestMetric } from './request-metric.js';
+import { ResponseObserver } from './response-observer.js';
 import { NAME_MAX, operationSchema, requestMetricSchema } from './schema.js';
-import { createJsonBodyReader, createNdjsonReader, createSseReader, type StreamItem, type StreamReader } from './stream-readers.js';
+import {
+  createJsonBodyReader,
+  createNdjsonReader,
+  createSseReader,
+  type StreamItem,
+  type StreamReader,
+} from './stream-readers.js';
 import { cutAt, utf8 } from './test-support/bytes.js';
 
 declare const TextDecoder: new () => { decode(input?: Uint8Array): string };
@@ -28,9 +34,31 @@ const bodyBytes: fc.Arbitrary<Uint8Array> = fc
     fc.oneof(
       fc.uint8Array({ maxLength: 48 }),
       fc.jsonValue({ maxDepth: 3 }).map((v) => utf8(JSON.stringify(v) ?? 'null')),
-      fc.constantFrom('\n', '\r\n', '\n\n', '\r', 'data: ', 'data:', 'event: x\n', ': c\n', 'data: [DONE]\n\n', '{"done":true', '}', '\u00e9', '\ud83e\udd99').map(utf8),
+      fc
+        .constantFrom(
+          '\n',
+          '\r\n',
+          '\n\n',
+          '\r',
+          'data: ',
+          'data:',
+          'event: x\n',
+          ': c\n',
+          'data: [DONE]\n\n',
+          '{"done":true',
+          '}',
+          '\u00e9',
+          '\ud83e\udd99',
+        )
+        .map(utf8),
       // Bytes that are never valid UTF-8 on their own: lone continuation bytes, truncated sequences.
-      fc.constantFrom(new Uint8Array([0x80]), new Uint8Array([0xf0, 0x9f]), new Uint8Array([0xc3]), new Uint8Array([0xff, 0xfe]), new Uint8Array([0xef, 0xbb, 0xbf])),
+      fc.constantFrom(
+        new Uint8Array([0x80]),
+        new Uint8Array([0xf0, 0x9f]),
+        new Uint8Array([0xc3]),
+        new Uint8Array([0xff, 0xfe]),
+        new Uint8Array([0xef, 0xbb, 0xbf]),
+      ),
     ),
     { maxLength: 30 },
   )
@@ -98,14 +126,24 @@ describe('createSseReader on arbitrary bytes', () => {
   });
 
   it('finds every well-formed event among comments, unknown fields and CRLF line ends', () => {
-    const event = fc.jsonValue({ maxDepth: 2 }).map((value) => ({ value: JSON.parse(JSON.stringify(value)) as unknown, text: `data: ${JSON.stringify(value)}` }));
+    const event = fc
+      .jsonValue({ maxDepth: 2 })
+      .map((value) => ({
+        value: JSON.parse(JSON.stringify(value)) as unknown,
+        text: `data: ${JSON.stringify(value)}`,
+      }));
     const noise = fc.constantFrom(': keep-alive', 'id: 7', 'retry: 100', 'unknown-field: x');
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.array(noise, { maxLength: 2 }), event), { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), cuts, (events, eol, offsets) => {
-        const text = events.map(([before, e]) => [...before, e.text, ''].map((line) => line + eol).join('')).join('');
-        const items = readAll(createSseReader(), cutAt(utf8(text), offsets));
-        expect(items).toEqual(events.map(([, e]) => ({ kind: 'json', value: e.value })));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.array(noise, { maxLength: 2 }), event), { maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n'),
+        cuts,
+        (events, eol, offsets) => {
+          const text = events.map(([before, e]) => [...before, e.text, ''].map((line) => line + eol).join('')).join('');
+          const items = readAll(createSseReader(), cutAt(utf8(text), offsets));
+          expect(items).toEqual(events.map(([, e]) => ({ kind: 'json', value: e.value })));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -139,7 +177,8 @@ describe('createJsonBodyReader on arbitrary bytes', () => {
       fc.property(bodyBytes, fc.integer({ min: 0, max: 64 }), cuts, (bytes, maxChars, offsets) => {
         const length = new TextDecoder().decode(bytes).length;
         const items = readAll(createJsonBodyReader({ maxChars }), cutAt(bytes, offsets));
-        if (length > maxChars) expect(items).toEqual([{ kind: 'invalid', text: '', error: `body longer than ${maxChars} characters` }]);
+        if (length > maxChars)
+          expect(items).toEqual([{ kind: 'invalid', text: '', error: `body longer than ${maxChars} characters` }]);
         else expect(items).toEqual(readAll(createJsonBodyReader(), [bytes]));
       }),
       { numRuns: 500 },
@@ -150,7 +189,22 @@ describe('createJsonBodyReader on arbitrary bytes', () => {
 // Values an upstream might put where Ollama puts its numbers: huge, tiny, negative, wrong types.
 const wild = fc.oneof(
   fc.double(),
-  fc.constantFrom(0, -0, 1e-300, 5e-324, 1e-320, 1e308, Number.MAX_VALUE, Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, -1, 1.5, Infinity, -Infinity, NaN),
+  fc.constantFrom(
+    0,
+    -0,
+    1e-300,
+    5e-324,
+    1e-320,
+    1e308,
+    Number.MAX_VALUE,
+    Number.MAX_SAFE_INTEGER,
+    2 ** 53 + 2,
+    -1,
+    1.5,
+    Infinity,
+    -Infinity,
+    NaN,
+  ),
   fc.integer(),
   fc.string({ maxLength: 8 }),
   fc.boolean(),
@@ -159,7 +213,15 @@ const wild = fc.oneof(
 );
 const wildName = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', 'a\u0000b', '\u0000', 'x'.repeat(NAME_MAX + 1), 'm'.repeat(10_000), `we"ird'; drop table request_metrics;--`, '\ud800'),
+  fc.constantFrom(
+    '',
+    'a\u0000b',
+    '\u0000',
+    'x'.repeat(NAME_MAX + 1),
+    'm'.repeat(10_000),
+    `we"ird'; drop table request_metrics;--`,
+    '\ud800',
+  ),
 );
 const upstreamObject = fc.record(
   {
@@ -173,11 +235,33 @@ const upstreamObject = fc.record(
     prompt_eval_count: wild,
     eval_count: wild,
     response: fc.oneof(fc.string({ maxLength: 8 }), wild),
-    error: fc.oneof(wildName, fc.record({ message: fc.oneof(wildName, wild), code: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('stream_error', 'upstream_busy')) }), wild),
-    usage: fc.record({ prompt_tokens: wild, completion_tokens: wild, input_tokens: wild, output_tokens: wild }, { requiredKeys: [] }),
-    choices: fc.array(fc.record({ finish_reason: fc.oneof(wildName, wild), delta: fc.record({ content: wild }, { requiredKeys: [] }) }, { requiredKeys: [] }), { maxLength: 2 }),
+    error: fc.oneof(
+      wildName,
+      fc.record({
+        message: fc.oneof(wildName, wild),
+        code: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('stream_error', 'upstream_busy')),
+      }),
+      wild,
+    ),
+    usage: fc.record(
+      { prompt_tokens: wild, completion_tokens: wild, input_tokens: wild, output_tokens: wild },
+      { requiredKeys: [] },
+    ),
+    choices: fc.array(
+      fc.record(
+        { finish_reason: fc.oneof(wildName, wild), delta: fc.record({ content: wild }, { requiredKeys: [] }) },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 2 },
+    ),
     stop_reason: fc.oneof(wildName, wild),
-    message: fc.oneof(wild, fc.record({ content: wild, model: wildName, usage: fc.record({ input_tokens: wild, output_tokens: wild }) }, { requiredKeys: [] })),
+    message: fc.oneof(
+      wild,
+      fc.record(
+        { content: wild, model: wildName, usage: fc.record({ input_tokens: wild, output_tokens: wild }) },
+        { requiredKeys: [] },
+      ),
+    ),
     type: fc.constantFrom('message_stop', 'response.completed', 'content_block_delta'),
   },
   { requiredKeys: [] },
@@ -202,7 +286,16 @@ describe('observer → timings → record on arbitrary upstream objects', () => 
               expect(value).toBeGreaterThanOrEqual(0);
             }
           }
-          const base = { id: 'fuzz', ts: 1_764_237_600_000, endpoint: '/api/chat', operation, stream: true, status, latency_ms: 12.5, ttft_ms: null };
+          const base = {
+            id: 'fuzz',
+            ts: 1_764_237_600_000,
+            endpoint: '/api/chat',
+            operation,
+            stream: true,
+            status,
+            latency_ms: 12.5,
+            ttft_ms: null,
+          };
           // As a capture does: the record before this one names the model it switched from.
           const previous = buildRequestMetric({ ...base, model: requestModel, project: null });
           const metric = buildRequestMetric({
@@ -217,10 +310,14 @@ describe('observer → timings → record on arbitrary upstream objects', () => 
             latency_ms: 12.5,
             ttft_ms: null,
             timings,
-            error: observer.errorMessage === null ? undefined : { type: observer.errorType ?? undefined, message: observer.errorMessage },
+            error:
+              observer.errorMessage === null
+                ? undefined
+                : { type: observer.errorType ?? undefined, message: observer.errorMessage },
             switched_from: previous.model,
           });
-          for (const record of [previous, metric]) expect(requestMetricSchema.safeParse(record).error?.issues ?? []).toEqual([]);
+          for (const record of [previous, metric])
+            expect(requestMetricSchema.safeParse(record).error?.issues ?? []).toEqual([]);
         },
       ),
       { numRuns: 2000 },

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createJsonBodyReader, createNdjsonReader, createSseReader, type StreamItem, type StreamReader, streamFormatOf } from './stream-readers.js';
+import {
+  createJsonBodyReader,
+  createNdjsonReader,
+  createSseReader,
+  type StreamItem,
+  type StreamReader,
+  streamFormatOf,
+} from './stream-readers.js';
 import { cutAt, utf8 } from './test-support/bytes.js';
 import { CHAT_CHUNK, CHAT_FINAL, MID_STREAM_ERROR, OPENAI_SSE_STREAM } from './test-support/fixtures.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NO_PROJECT } from './filter.js';
 import { byConcurrency, byPromptTokens } from './buckets.js';
+import { NO_PROJECT } from './filter.js';
 import { HOUR_MS, hourly } from './series.js';
 import { summarize } from './summarize.js';
 import { modelSummarySchema, summarySchema } from './summary-schema.js';
@@ -10,11 +10,69 @@ import { arbitraryRecord, record } from './test-support/records.js';
 const T0 = Date.UTC(2026, 10, 27, 10, 0);
 
 const RECORDS = [
-  record({ id: '1', ts: T0, model: 'a', project: 'alpha', latency_ms: 10, tokens_per_second: 50, cold_start: true, load_duration_ms: 800, prompt_eval_count: 10, eval_count: 20, ttft_ms: 5, stream: true }),
-  record({ id: '2', ts: T0 + 1, model: 'a', project: 'alpha', latency_ms: 20, tokens_per_second: 60, load_duration_ms: 2, prompt_eval_count: 300, eval_count: 40, ttft_ms: 15, stream: true }),
-  record({ id: '3', ts: T0 + 2, model: 'b', operation: 'generate', latency_ms: 30, status: 404, success: false, error_type: 'model_not_found', error_message: 'model "b" not found', tokens_per_second: null, load_duration_ms: null, cold_start: null, prompt_eval_count: null, eval_count: null }),
-  record({ id: '4', ts: T0 + 2 * HOUR_MS, model: 'b', operation: 'embed', project: 'beta', latency_ms: 40, tokens_per_second: null, eval_count: null, prompt_eval_count: 5000 }),
-  record({ id: '5', ts: T0 + 2 * HOUR_MS + 5, model: 'a', latency_ms: 50, success: false, error_type: 'stream_error', tokens_per_second: 70 }),
+  record({
+    id: '1',
+    ts: T0,
+    model: 'a',
+    project: 'alpha',
+    latency_ms: 10,
+    tokens_per_second: 50,
+    cold_start: true,
+    load_duration_ms: 800,
+    prompt_eval_count: 10,
+    eval_count: 20,
+    ttft_ms: 5,
+    stream: true,
+  }),
+  record({
+    id: '2',
+    ts: T0 + 1,
+    model: 'a',
+    project: 'alpha',
+    latency_ms: 20,
+    tokens_per_second: 60,
+    load_duration_ms: 2,
+    prompt_eval_count: 300,
+    eval_count: 40,
+    ttft_ms: 15,
+    stream: true,
+  }),
+  record({
+    id: '3',
+    ts: T0 + 2,
+    model: 'b',
+    operation: 'generate',
+    latency_ms: 30,
+    status: 404,
+    success: false,
+    error_type: 'model_not_found',
+    error_message: 'model "b" not found',
+    tokens_per_second: null,
+    load_duration_ms: null,
+    cold_start: null,
+    prompt_eval_count: null,
+    eval_count: null,
+  }),
+  record({
+    id: '4',
+    ts: T0 + 2 * HOUR_MS,
+    model: 'b',
+    operation: 'embed',
+    project: 'beta',
+    latency_ms: 40,
+    tokens_per_second: null,
+    eval_count: null,
+    prompt_eval_count: 5000,
+  }),
+  record({
+    id: '5',
+    ts: T0 + 2 * HOUR_MS + 5,
+    model: 'a',
+    latency_ms: 50,
+    success: false,
+    error_type: 'stream_error',
+    tokens_per_second: 70,
+  }),
 ];
 
 describe('summarize', () => {
@@ -25,8 +83,24 @@ describe('summarize', () => {
   });
 
   it('computes R-7 stats over the records that have each value', () => {
-    expect(summary.latency_ms).toEqual({ count: 5, avg: 30, min: 10, max: 50, p50: 30, p95: 48, p99: expect.closeTo(49.6, 10) });
-    expect(summary.tokens_per_second).toEqual({ count: 3, avg: 60, min: 50, max: 70, p50: 60, p95: 69, p99: expect.closeTo(69.8, 10) });
+    expect(summary.latency_ms).toEqual({
+      count: 5,
+      avg: 30,
+      min: 10,
+      max: 50,
+      p50: 30,
+      p95: 48,
+      p99: expect.closeTo(49.6, 10),
+    });
+    expect(summary.tokens_per_second).toEqual({
+      count: 3,
+      avg: 60,
+      min: 50,
+      max: 70,
+      p50: 60,
+      p95: 69,
+      p99: expect.closeTo(69.8, 10),
+    });
     expect(summary.ttft_ms).toMatchObject({ count: 2, p50: 10 });
   });
 
@@ -47,12 +121,19 @@ describe('summarize', () => {
     expect(summary.by_model.a).toMatchObject({ requests: 3, succeeded: 2, failed: 1, latency_ms: { p50: 20 } });
     expect(Object.keys(summary.by_operation)).toEqual(['chat', 'embed', 'generate']);
     expect(Object.keys(summary.by_project)).toEqual([NO_PROJECT, 'alpha', 'beta']);
-    expect(summary.by_project[NO_PROJECT]).toMatchObject({ requests: 2, errors_by_type: { model_not_found: 1, stream_error: 1 } });
+    expect(summary.by_project[NO_PROJECT]).toMatchObject({
+      requests: 2,
+      errors_by_type: { model_not_found: 1, stream_error: 1 },
+    });
   });
 
   it('filters by time (from inclusive, to exclusive), operation, project and model', () => {
     const filtered = summarize(RECORDS, { from: T0 + 1, to: T0 + 2 * HOUR_MS });
-    expect(filtered).toMatchObject({ requests: 2, from: new Date(T0 + 1).toISOString(), to: new Date(T0 + 2 * HOUR_MS).toISOString() });
+    expect(filtered).toMatchObject({
+      requests: 2,
+      from: new Date(T0 + 1).toISOString(),
+      to: new Date(T0 + 2 * HOUR_MS).toISOString(),
+    });
     expect(summarize(RECORDS, { operation: 'chat' }).requests).toBe(3);
     expect(summarize(RECORDS, { project: NO_PROJECT }).requests).toBe(2);
     expect(summarize(RECORDS, { project: 'alpha', model: 'a' }).requests).toBe(2);
@@ -60,7 +141,14 @@ describe('summarize', () => {
 
   it('summarizes nothing as zeros and nulls', () => {
     const empty = summarize([]);
-    expect(empty).toMatchObject({ requests: 0, succeeded: 0, failed: 0, success_rate: null, by_model: {}, errors_by_type: {} });
+    expect(empty).toMatchObject({
+      requests: 0,
+      succeeded: 0,
+      failed: 0,
+      success_rate: null,
+      by_model: {},
+      errors_by_type: {},
+    });
     expect(empty.latency_ms).toEqual({ count: 0, avg: null, min: null, max: null, p50: null, p95: null, p99: null });
   });
 
@@ -118,7 +206,12 @@ describe('byPromptTokens', () => {
   });
 
   it('fits the /stats/:model schema together with hourly', () => {
-    const summary = { ...summarize(RECORDS, { model: 'a' }), model: 'a', hourly: hourly(RECORDS), by_prompt_tokens: byPromptTokens(RECORDS) };
+    const summary = {
+      ...summarize(RECORDS, { model: 'a' }),
+      model: 'a',
+      hourly: hourly(RECORDS),
+      by_prompt_tokens: byPromptTokens(RECORDS),
+    };
     expect(modelSummarySchema.parse(summary)).toEqual(summary);
   });
 });
@@ -126,8 +219,24 @@ describe('byPromptTokens', () => {
 describe('model switching and concurrency', () => {
   const records = [
     record({ id: 'a', model: 'a', cold_start: true, load_duration_ms: 900, switched_from: null, concurrency: 1 }),
-    record({ id: 'b', model: 'b', cold_start: true, load_duration_ms: 4000, switched_from: 'a', concurrency: 1, latency_ms: 300 }),
-    record({ id: 'c', model: 'a', cold_start: true, load_duration_ms: 5000, switched_from: 'b', concurrency: 2, latency_ms: 500 }),
+    record({
+      id: 'b',
+      model: 'b',
+      cold_start: true,
+      load_duration_ms: 4000,
+      switched_from: 'a',
+      concurrency: 1,
+      latency_ms: 300,
+    }),
+    record({
+      id: 'c',
+      model: 'a',
+      cold_start: true,
+      load_duration_ms: 5000,
+      switched_from: 'b',
+      concurrency: 2,
+      latency_ms: 500,
+    }),
     record({ id: 'd', model: 'a', cold_start: false, load_duration_ms: 2, concurrency: 4, latency_ms: 700 }),
     record({ id: 'e', model: 'a', concurrency: 12, latency_ms: 900 }),
     record({ id: 'f', model: 'a', concurrency: null }),

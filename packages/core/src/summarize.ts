@@ -13,7 +13,9 @@ function summariesByKey(records: RequestMetric[], keyOf: (r: RequestMetric) => s
 }
 
 /** The summary of each group, keys sorted (the order every breakdown of the Summary JSON has). */
-export function sortedSummaries(groups: ReadonlyMap<string, { summary(): GroupSummary }>): Record<string, GroupSummary> {
+export function sortedSummaries(
+  groups: ReadonlyMap<string, { summary(): GroupSummary }>,
+): Record<string, GroupSummary> {
   const out: Record<string, GroupSummary> = {};
   for (const key of [...groups.keys()].sort()) out[key] = (groups.get(key) as { summary(): GroupSummary }).summary();
   return out;

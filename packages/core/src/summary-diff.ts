@@ -42,9 +42,16 @@ export function summaryDifferences(actual: unknown, expected: unknown, percentil
       if (difference > allowed) result.differences.push(`${path}: ${a} ≠ ${e}`);
       return;
     }
-    if (typeof e === 'object' && e !== null && typeof a === 'object' && a !== null && Array.isArray(a) === Array.isArray(e)) {
+    if (
+      typeof e === 'object' &&
+      e !== null &&
+      typeof a === 'object' &&
+      a !== null &&
+      Array.isArray(a) === Array.isArray(e)
+    ) {
       const keys = new Set([...Object.keys(e), ...Object.keys(a)]);
-      for (const k of keys) walk((a as Record<string, unknown>)[k], (e as Record<string, unknown>)[k], `${path}.${k}`, k);
+      for (const k of keys)
+        walk((a as Record<string, unknown>)[k], (e as Record<string, unknown>)[k], `${path}.${k}`, k);
       return;
     }
     if (a !== e) result.differences.push(`${path}: ${JSON.stringify(a)} ≠ ${JSON.stringify(e)}`);

@@ -114,10 +114,18 @@ export class RequestCapture {
     // Hono's `stream()` helper sends no Content-Type, so a missing one is read as NDJSON; but
     // not on an error status: a proxy's own error page (http-proxy-middleware's 504) has none either.
     const untyped = type === '' && status < 400;
-    this.format = type.includes('event-stream') ? 'sse' : untyped || type.includes('ndjson') || type.includes('jsonl') ? 'ndjson' : 'json';
+    this.format = type.includes('event-stream')
+      ? 'sse'
+      : untyped || type.includes('ndjson') || type.includes('jsonl')
+        ? 'ndjson'
+        : 'json';
     const select = (text: string): boolean => !this.observer.sawContent || MAY_MATTER.test(text);
     this.reader =
-      this.format === 'sse' ? createSseReader({ select }) : this.format === 'ndjson' ? createNdjsonReader({ select }) : createJsonBodyReader();
+      this.format === 'sse'
+        ? createSseReader({ select })
+        : this.format === 'ndjson'
+          ? createNdjsonReader({ select })
+          : createJsonBodyReader();
   }
 
   /** A chunk of the body passed to the client. Never throws. */
@@ -130,7 +138,9 @@ export class RequestCapture {
       while (this.format !== 'json' && !this.observer.sawContent) {
         const newline = typeof rest === 'string' ? rest.indexOf('\n') : rest.indexOf(10);
         if (newline === -1 || newline === rest.length - 1) break;
-        this.read(this.reader.push(typeof rest === 'string' ? rest.slice(0, newline + 1) : rest.subarray(0, newline + 1)));
+        this.read(
+          this.reader.push(typeof rest === 'string' ? rest.slice(0, newline + 1) : rest.subarray(0, newline + 1)),
+        );
         rest = typeof rest === 'string' ? rest.slice(newline + 1) : rest.subarray(newline + 1);
       }
       this.read(this.reader.push(rest));
@@ -215,7 +225,8 @@ export class RequestCapture {
 
   private errorOf(end: CaptureEnd): { type?: ErrorType; message: string | null } | undefined {
     const observer = this.observer;
-    if (end.aborted) return { type: 'client_aborted', message: 'the client closed the connection before the response ended' };
+    if (end.aborted)
+      return { type: 'client_aborted', message: 'the client closed the connection before the response ended' };
     if (this.status >= 400) {
       const thrownType = this.thrown === undefined ? null : errorTypeOfThrown(this.thrown);
       const type = observer.errorType ?? thrownType ?? undefined;

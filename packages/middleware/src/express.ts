@@ -8,8 +8,9 @@
  * response (Ollama names it), from `req.body` when a body parser ran first, or from an
  * error message naming it.
  */
-import { operationForPath } from '@ollama-perf/core';
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { operationForPath } from '@ollama-perf/core';
 import { CaptureContext, type CaptureOptions } from './capture.js';
 
 /** Options of the Express {@link ollamaMetrics}. */
@@ -65,7 +66,11 @@ export function ollamaMetrics(options: ExpressOllamaMetricsOptions) {
     };
     const observe = (chunk: unknown, encoding: unknown) => {
       if (typeof chunk === 'string') {
-        capture.chunk(typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8' ? Buffer.from(chunk, encoding as BufferEncoding) : chunk);
+        capture.chunk(
+          typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8'
+            ? Buffer.from(chunk, encoding as BufferEncoding)
+            : chunk,
+        );
       } else if (chunk instanceof Uint8Array) {
         capture.chunk(chunk);
       }

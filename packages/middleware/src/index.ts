@@ -3,14 +3,15 @@
  * Web-standard: Node, Workers, Bun, Deno), any Express app (`/express`), or any `ollama`
  * client instance (`withMetrics`). Node-only sinks live in `/node`.
  */
-export { ollamaMetrics, type OllamaMetricsOptions } from './ollama-metrics.js';
-export { withMetrics, type WithMetricsOptions } from './with-metrics.js';
-export { CaptureContext, RequestCapture, type CaptureEnd, type CaptureInit, type CaptureOptions } from './capture.js';
-export { observeBody, type BodyObserver } from './observe-body.js';
-export { modelOfRequest, modelScanner, type ModelScanner } from './request-model.js';
+
+export { CaptureContext, type CaptureEnd, type CaptureInit, type CaptureOptions, RequestCapture } from './capture.js';
+export { type BodyObserver, observeBody } from './observe-body.js';
+export { type OllamaMetricsOptions, ollamaMetrics } from './ollama-metrics.js';
+export { type ModelScanner, modelOfRequest, modelScanner } from './request-model.js';
 export { deliver, logMetricError, type MetricErrorHandler, type MetricSink } from './sink.js';
-export { memorySink, type MemorySink } from './sinks/memory.js';
 export { consoleSink } from './sinks/console.js';
-export { httpSink, type HttpSink, type HttpSinkOptions } from './sinks/http.js';
+export { type HttpSink, type HttpSinkOptions, httpSink } from './sinks/http.js';
+export { type MemorySink, memorySink } from './sinks/memory.js';
 export { errorTypeOfThrown, messageOfThrown } from './thrown-error.js';
 export { uuidv7 } from './uuid.js';
+export { type WithMetricsOptions, withMetrics } from './with-metrics.js';

@@ -1,2 +1,2 @@
 /** `@ollama-perf/middleware/node` — sinks that need Node: the JSONL file sink. */
-export { jsonlFileSink, type JsonlFileSinkOptions } from './sinks/jsonl-file.js';
+export { type JsonlFileSinkOptions, jsonlFileSink } from './sinks/jsonl-file.js';

@@ -40,7 +40,12 @@ export function withMetrics<T extends object>(client: T, options: WithMetricsOpt
       const operation = operationForPath(endpoint) as Operation;
       return async (request: unknown, ...rest: unknown[]) => {
         const model = (request as { model?: unknown } | null)?.model;
-        const capture = context.begin({ endpoint, operation, project, requestModel: typeof model === 'string' ? model : null });
+        const capture = context.begin({
+          endpoint,
+          operation,
+          project,
+          requestModel: typeof model === 'string' ? model : null,
+        });
         let result: unknown;
         try {
           result = await (value as (...args: unknown[]) => unknown).call(target, request, ...rest);

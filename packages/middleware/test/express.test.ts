@@ -12,7 +12,17 @@ import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { abortUpstreamOnClose, type ExpressOllamaMetricsOptions, ollamaMetrics } from '../src/express.js';
 import { memorySink } from '../src/index.js';
-import { bytesOf, deadUrl, eventually, listen, type Served, CHAT_MESSAGES, collect, resetBetweenTests, expectMidStreamErrorRecorded } from './support.js';
+import {
+  bytesOf,
+  CHAT_MESSAGES,
+  collect,
+  deadUrl,
+  eventually,
+  expectMidStreamErrorRecorded,
+  listen,
+  resetBetweenTests,
+  type Served,
+} from './support.js';
 
 let ollama: StandIn;
 const sink = memorySink();
@@ -39,7 +49,8 @@ function handlerApp(upstream: string, metrics: ExpressOllamaMetricsOptions): Req
   app.use(express.json());
   app.use(ollamaMetrics(metrics));
   app.post(['/api/chat', '/api/generate'], async (req: Request, res: Response) => {
-    const call = (body: object) => (req.path === '/api/chat' ? client.chat(body as never) : client.generate(body as never)) as Promise<unknown>;
+    const call = (body: object) =>
+      (req.path === '/api/chat' ? client.chat(body as never) : client.generate(body as never)) as Promise<unknown>;
     const request = req.body as Record<string, unknown>;
     try {
       if (request.stream !== true) {
@@ -97,34 +108,38 @@ describe('Express proxying with http-proxy-middleware', () => {
     const direct = new Ollama({ host: ollama.url });
     const viaProxy = new Ollama({ host: proxy.url });
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 120 }), async (seed, maxChunks) => {
-        sink.records.length = 0;
-        ollama.configure({ seed, maxChunks });
-        const want = await collect(await direct.chat({ model: 'llama3.2', messages, stream: true }));
-        ollama.configure({ seed, maxChunks });
-        const got = await collect(await viaProxy.chat({ model: 'llama3.2', messages, stream: true }));
-        expect(got).toEqual(want);
-        await eventually(() => expect(sink.records).toHaveLength(1));
-        expect(sink.records[0]).toMatchObject({
-          model: 'llama3.2',
-          operation: 'chat',
-          endpoint: '/api/chat',
-          stream: true,
-          status: 200,
-          success: true,
-          error_type: null,
-          eval_count: 8,
-          eval_duration_ms: expectedChat.eval_duration / 1e6,
-          prompt_eval_count: expectedChat.prompt_eval_count,
-          total_duration_ms: expectedChat.total_duration / 1e6,
-          load_duration_ms: null,
-          cold_start: false,
-          tokens_per_second: 50,
-          prompt_tokens_per_second: 1000,
-          done_reason: 'stop',
-        });
-        expect(sink.records[0]?.ttft_ms).not.toBeNull();
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 120 }),
+        async (seed, maxChunks) => {
+          sink.records.length = 0;
+          ollama.configure({ seed, maxChunks });
+          const want = await collect(await direct.chat({ model: 'llama3.2', messages, stream: true }));
+          ollama.configure({ seed, maxChunks });
+          const got = await collect(await viaProxy.chat({ model: 'llama3.2', messages, stream: true }));
+          expect(got).toEqual(want);
+          await eventually(() => expect(sink.records).toHaveLength(1));
+          expect(sink.records[0]).toMatchObject({
+            model: 'llama3.2',
+            operation: 'chat',
+            endpoint: '/api/chat',
+            stream: true,
+            status: 200,
+            success: true,
+            error_type: null,
+            eval_count: 8,
+            eval_duration_ms: expectedChat.eval_duration / 1e6,
+            prompt_eval_count: expectedChat.prompt_eval_count,
+            total_duration_ms: expectedChat.total_duration / 1e6,
+            load_duration_ms: null,
+            cold_start: false,
+            tokens_per_second: 50,
+            prompt_tokens_per_second: 1000,
+            done_reason: 'stop',
+          });
+          expect(sink.records[0]?.ttft_ms).not.toBeNull();
+        },
+      ),
       { numRuns: 15 },
     );
     expect(errors).toEqual([]);
@@ -132,21 +147,76 @@ describe('Express proxying with http-proxy-middleware', () => {
 
   it('passes bytes through unchanged (NDJSON, JSON, SSE, errors, other routes) and records each inference request', async () => {
     const requests: Array<[string, string, object | undefined, object | null]> = [
-      ['POST', '/api/generate', { model: 'llama3.2', prompt: 'hi' }, { operation: 'generate', model: 'llama3.2', stream: true, success: true, eval_count: 8, tokens_per_second: 50 }],
-      ['POST', '/api/generate', { model: 'llama3.2', prompt: 'hi', stream: false }, { operation: 'generate', stream: false, success: true, eval_count: 8, ttft_ms: null }],
-      ['POST', '/api/embed', { model: 'all-minilm', input: ['a', 'b'] }, { operation: 'embed', model: 'all-minilm', stream: false, success: true, eval_count: null }],
+      [
+        'POST',
+        '/api/generate',
+        { model: 'llama3.2', prompt: 'hi' },
+        { operation: 'generate', model: 'llama3.2', stream: true, success: true, eval_count: 8, tokens_per_second: 50 },
+      ],
+      [
+        'POST',
+        '/api/generate',
+        { model: 'llama3.2', prompt: 'hi', stream: false },
+        { operation: 'generate', stream: false, success: true, eval_count: 8, ttft_ms: null },
+      ],
+      [
+        'POST',
+        '/api/embed',
+        { model: 'all-minilm', input: ['a', 'b'] },
+        { operation: 'embed', model: 'all-minilm', stream: false, success: true, eval_count: null },
+      ],
       // /api/embeddings names no model in its answer, and the request body is not read: see the fixRequestBody test.
-      ['POST', '/api/embeddings', { model: 'all-minilm', prompt: 'a' }, { operation: 'embed', model: 'unknown', stream: false, success: true }],
+      [
+        'POST',
+        '/api/embeddings',
+        { model: 'all-minilm', prompt: 'a' },
+        { operation: 'embed', model: 'unknown', stream: false, success: true },
+      ],
       [
         'POST',
         '/v1/chat/completions',
         { model: 'llama3.2', messages, stream: true, stream_options: { include_usage: true } },
-        { operation: 'chat', model: 'llama3.2', stream: true, success: true, eval_count: 8, prompt_eval_count: expectedChat.prompt_eval_count, done_reason: 'stop' },
+        {
+          operation: 'chat',
+          model: 'llama3.2',
+          stream: true,
+          success: true,
+          eval_count: 8,
+          prompt_eval_count: expectedChat.prompt_eval_count,
+          done_reason: 'stop',
+        },
       ],
-      ['POST', '/v1/completions', { model: 'llama3.2', prompt: 'x' }, { operation: 'generate', stream: false, success: true, eval_count: 8 }],
-      ['POST', '/v1/embeddings', { model: 'all-minilm', input: 'x' }, { operation: 'embed', model: 'all-minilm', stream: false, success: true }],
-      ['POST', '/api/chat', { model: 'nope', messages }, { operation: 'chat', model: 'nope', status: 404, success: false, error_type: 'model_not_found' }],
-      ['POST', '/api/chat', { model: 'midstream-error', messages }, { operation: 'chat', model: 'midstream-error', status: 200, stream: true, success: false, error_type: 'stream_error' }],
+      [
+        'POST',
+        '/v1/completions',
+        { model: 'llama3.2', prompt: 'x' },
+        { operation: 'generate', stream: false, success: true, eval_count: 8 },
+      ],
+      [
+        'POST',
+        '/v1/embeddings',
+        { model: 'all-minilm', input: 'x' },
+        { operation: 'embed', model: 'all-minilm', stream: false, success: true },
+      ],
+      [
+        'POST',
+        '/api/chat',
+        { model: 'nope', messages },
+        { operation: 'chat', model: 'nope', status: 404, success: false, error_type: 'model_not_found' },
+      ],
+      [
+        'POST',
+        '/api/chat',
+        { model: 'midstream-error', messages },
+        {
+          operation: 'chat',
+          model: 'midstream-error',
+          status: 200,
+          stream: true,
+          success: false,
+          error_type: 'stream_error',
+        },
+      ],
       ['GET', '/api/tags', undefined, null],
       ['GET', '/api/ps', undefined, null],
     ];
@@ -177,10 +247,19 @@ describe('Express proxying with http-proxy-middleware', () => {
     ['busy', 503, 'upstream_busy', 'server busy, please try again.  maximum pending requests exceeded', 'unknown'],
     ['broken', 500, 'upstream_error', 'llama runner process has terminated: exit status 2', 'unknown'],
   ])('passes model %s (HTTP %i) through and records %s', async (model, status, errorType, message, recordedModel) => {
-    const failure = await new Ollama({ host: proxy.url }).chat({ model, messages, stream: true }).catch((error: unknown) => error);
+    const failure = await new Ollama({ host: proxy.url })
+      .chat({ model, messages, stream: true })
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ name: 'ResponseError', status_code: status, error: message });
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model: recordedModel, status, success: false, error_type: errorType, error_message: message, stream: false });
+    expect(sink.records[0]).toMatchObject({
+      model: recordedModel,
+      status,
+      success: false,
+      error_type: errorType,
+      error_message: message,
+      stream: false,
+    });
   });
 
   it('records an error line mid-stream as stream_error', async () => {
@@ -189,7 +268,11 @@ describe('Express proxying with http-proxy-middleware', () => {
 
   it('aborts the upstream request when the client goes away mid-stream, and records client_aborted', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${proxy.url}/api/generate`, { method: 'POST', body: '{"model":"slow"}', signal: controller.signal });
+    const res = await fetch(`${proxy.url}/api/generate`, {
+      method: 'POST',
+      body: '{"model":"slow"}',
+      signal: controller.signal,
+    });
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     await reader.read();
@@ -199,7 +282,12 @@ describe('Express proxying with http-proxy-middleware', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model: 'slow', success: false, error_type: 'client_aborted', stream: true });
+    expect(sink.records[0]).toMatchObject({
+      model: 'slow',
+      success: false,
+      error_type: 'client_aborted',
+      stream: true,
+    });
   });
 
   it('aborts the upstream request when the client goes away before the first byte (abortUpstreamOnClose)', async () => {
@@ -207,7 +295,11 @@ describe('Express proxying with http-proxy-middleware', () => {
     ollama.configure({ firstChunkDelayMs: 1000 });
     const before = ollama.requests.length;
     const controller = new AbortController();
-    const pending = fetch(`${proxy.url}/api/generate`, { method: 'POST', body: '{"model":"slow"}', signal: controller.signal });
+    const pending = fetch(`${proxy.url}/api/generate`, {
+      method: 'POST',
+      body: '{"model":"slow"}',
+      signal: controller.signal,
+    });
     await eventually(() => expect(ollama.requests).toHaveLength(before + 1));
     controller.abort();
     await expect(pending).rejects.toThrow();
@@ -219,7 +311,10 @@ describe('Express proxying with http-proxy-middleware', () => {
   });
 
   it('takes the project from X-Project-Name', async () => {
-    await new Ollama({ host: proxy.url, headers: { 'X-Project-Name': 'alpha' } }).generate({ model: 'llama3.2', prompt: 'x' });
+    await new Ollama({ host: proxy.url, headers: { 'X-Project-Name': 'alpha' } }).generate({
+      model: 'llama3.2',
+      prompt: 'x',
+    });
     await eventually(() => expect(sink.records).toHaveLength(1));
     expect(sink.records[0]).toMatchObject({ project: 'alpha', model: 'llama3.2', success: true });
   });
@@ -228,12 +323,21 @@ describe('Express proxying with http-proxy-middleware', () => {
     const records = memorySink();
     const dead = await listen(proxyApp(await deadUrl(), { sink: records }));
     try {
-      const res = await fetch(`${dead.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2', messages }) });
+      const res = await fetch(`${dead.url}/api/chat`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'llama3.2', messages }),
+      });
       expect(res.status).toBe(504);
       await res.text();
       await eventually(() => expect(records.records).toHaveLength(1));
       // http-proxy-middleware answers ECONNREFUSED with a plain-text 504; the middleware sees only that.
-      expect(records.records[0]).toMatchObject({ endpoint: '/api/chat', status: 504, success: false, error_type: 'upstream_timeout', stream: false });
+      expect(records.records[0]).toMatchObject({
+        endpoint: '/api/chat',
+        status: 504,
+        success: false,
+        error_type: 'upstream_timeout',
+        stream: false,
+      });
     } finally {
       await dead.close();
     }
@@ -245,7 +349,9 @@ describe('Express: a router mounted under a prefix', () => {
   beforeAll(async () => {
     const router = express.Router();
     router.use(ollamaMetrics(options));
-    router.use(createProxyMiddleware({ target: ollama.url, changeOrigin: true, on: { proxyReq: abortUpstreamOnClose } }));
+    router.use(
+      createProxyMiddleware({ target: ollama.url, changeOrigin: true, on: { proxyReq: abortUpstreamOnClose } }),
+    );
     const root = express();
     root.use('/ollama', router);
     app = await listen(root);
@@ -256,10 +362,15 @@ describe('Express: a router mounted under a prefix', () => {
 
   it('records the full path as endpoint and the right operation', async () => {
     const client = new Ollama({ host: `${app.url}/ollama` });
-    const want = await collect(await new Ollama({ host: ollama.url }).chat({ model: 'llama3.2', messages, stream: true }));
+    const want = await collect(
+      await new Ollama({ host: ollama.url }).chat({ model: 'llama3.2', messages, stream: true }),
+    );
     expect(await collect(await client.chat({ model: 'llama3.2', messages, stream: true }))).toEqual(want);
     await client.embed({ model: 'all-minilm', input: 'x' });
-    const res = await fetch(`${app.url}/ollama/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2', messages }) });
+    const res = await fetch(`${app.url}/ollama/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'llama3.2', messages }),
+    });
     expect(res.status).toBe(200);
     await res.text();
     expect((await client.list()).models.map((m) => m.name)).toContain('llama3.2');
@@ -300,8 +411,12 @@ describe('Express: express.json() and fixRequestBody before the proxy', () => {
   it('records the model of requests whose answer does not name it', async () => {
     const client = new Ollama({ host: app.url });
     for (const model of ['busy', 'broken']) await client.chat({ model, messages }).catch(() => undefined);
-    expect(await client.embeddings({ model: 'all-minilm', prompt: 'a' })).toEqual(await new Ollama({ host: ollama.url }).embeddings({ model: 'all-minilm', prompt: 'a' }));
-    expect((await client.chat({ model: 'llama3.2', messages })).message.content).toBe('Hello wörld, 日本語 🦙 is fast.');
+    expect(await client.embeddings({ model: 'all-minilm', prompt: 'a' })).toEqual(
+      await new Ollama({ host: ollama.url }).embeddings({ model: 'all-minilm', prompt: 'a' }),
+    );
+    expect((await client.chat({ model: 'llama3.2', messages })).message.content).toBe(
+      'Hello wörld, 日本語 🦙 is fast.',
+    );
     await eventually(() => expect(sink.records).toHaveLength(4));
     expect(sink.records.map((r) => [r.model, r.error_type])).toEqual([
       ['busy', 'upstream_busy'],
@@ -326,44 +441,96 @@ describe('Express handler calling the ollama client', () => {
     { operation: 'generate', endpoint: '/api/generate', request: { model: 'llama3.2', prompt: 'Write a haiku 🦙' } },
   ] as const;
 
-  it.each(cases)('answers a streamed $operation as Ollama does and records it', async ({ operation, endpoint, request }) => {
-    const call = (client: Ollama) => (client[operation] as (body: object) => Promise<AsyncIterable<unknown>>).call(client, { ...request, stream: true });
-    const want = await collect(await call(new Ollama({ host: ollama.url })));
-    const got = await collect(await call(new Ollama({ host: app.url })));
-    expect(got).toEqual(want);
-    await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model: 'llama3.2', operation, endpoint, stream: true, status: 200, success: true, eval_count: 8, tokens_per_second: 50, done_reason: 'stop' });
-    expect(sink.records[0]?.ttft_ms).not.toBeNull();
-    expect(errors).toEqual([]);
-  });
+  it.each(cases)(
+    'answers a streamed $operation as Ollama does and records it',
+    async ({ operation, endpoint, request }) => {
+      const call = (client: Ollama) =>
+        (client[operation] as (body: object) => Promise<AsyncIterable<unknown>>).call(client, {
+          ...request,
+          stream: true,
+        });
+      const want = await collect(await call(new Ollama({ host: ollama.url })));
+      const got = await collect(await call(new Ollama({ host: app.url })));
+      expect(got).toEqual(want);
+      await eventually(() => expect(sink.records).toHaveLength(1));
+      expect(sink.records[0]).toMatchObject({
+        model: 'llama3.2',
+        operation,
+        endpoint,
+        stream: true,
+        status: 200,
+        success: true,
+        eval_count: 8,
+        tokens_per_second: 50,
+        done_reason: 'stop',
+      });
+      expect(sink.records[0]?.ttft_ms).not.toBeNull();
+      expect(errors).toEqual([]);
+    },
+  );
 
-  it.each(cases)('answers a non-streamed $operation as Ollama does and records it', async ({ operation, endpoint, request }) => {
-    const call = (client: Ollama) => (client[operation] as (body: object) => Promise<unknown>).call(client, { ...request, stream: false });
-    const want = await call(new Ollama({ host: ollama.url }));
-    const got = await call(new Ollama({ host: app.url }));
-    expect(got).toEqual(want);
-    await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model: 'llama3.2', operation, endpoint, stream: false, status: 200, success: true, ttft_ms: null, eval_count: 8, tokens_per_second: 50 });
-    expect(errors).toEqual([]);
-  });
+  it.each(cases)(
+    'answers a non-streamed $operation as Ollama does and records it',
+    async ({ operation, endpoint, request }) => {
+      const call = (client: Ollama) =>
+        (client[operation] as (body: object) => Promise<unknown>).call(client, { ...request, stream: false });
+      const want = await call(new Ollama({ host: ollama.url }));
+      const got = await call(new Ollama({ host: app.url }));
+      expect(got).toEqual(want);
+      await eventually(() => expect(sink.records).toHaveLength(1));
+      expect(sink.records[0]).toMatchObject({
+        model: 'llama3.2',
+        operation,
+        endpoint,
+        stream: false,
+        status: 200,
+        success: true,
+        ttft_ms: null,
+        eval_count: 8,
+        tokens_per_second: 50,
+      });
+      expect(errors).toEqual([]);
+    },
+  );
 
   it.each([
     ['nope', 404, 'model_not_found'],
     ['busy', 503, 'upstream_busy'],
     ['broken', 500, 'upstream_error'],
-  ] as const)('passes model %s (HTTP %i) on and records %s with the model from req.body', async (model, status, errorType) => {
-    const want = await new Ollama({ host: ollama.url }).chat({ model, messages }).catch((error: unknown) => error);
-    const got = await new Ollama({ host: app.url }).chat({ model, messages }).catch((error: unknown) => error);
-    expect(got).toMatchObject({ name: 'ResponseError', status_code: status, error: (want as { error: string }).error });
-    await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model, operation: 'chat', status, success: false, error_type: errorType, stream: false });
-  });
+  ] as const)(
+    'passes model %s (HTTP %i) on and records %s with the model from req.body',
+    async (model, status, errorType) => {
+      const want = await new Ollama({ host: ollama.url }).chat({ model, messages }).catch((error: unknown) => error);
+      const got = await new Ollama({ host: app.url }).chat({ model, messages }).catch((error: unknown) => error);
+      expect(got).toMatchObject({
+        name: 'ResponseError',
+        status_code: status,
+        error: (want as { error: string }).error,
+      });
+      await eventually(() => expect(sink.records).toHaveLength(1));
+      expect(sink.records[0]).toMatchObject({
+        model,
+        operation: 'chat',
+        status,
+        success: false,
+        error_type: errorType,
+        stream: false,
+      });
+    },
+  );
 
   it('records an error relayed mid-stream as stream_error', async () => {
-    const failure = await collect(await new Ollama({ host: app.url }).chat({ model: 'midstream-error', messages, stream: true })).catch((error: unknown) => error);
+    const failure = await collect(
+      await new Ollama({ host: app.url }).chat({ model: 'midstream-error', messages, stream: true }),
+    ).catch((error: unknown) => error);
     expect((failure as Error).message).toContain('unexpected EOF');
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model: 'midstream-error', stream: true, success: false, error_type: 'stream_error' });
+    expect(sink.records[0]).toMatchObject({
+      model: 'midstream-error',
+      stream: true,
+      success: false,
+      error_type: 'stream_error',
+    });
   });
 
   it('records a client that goes away mid-stream as client_aborted, and the handler stops Ollama', async () => {
@@ -377,19 +544,34 @@ describe('Express handler calling the ollama client', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model: 'slow', stream: true, success: false, error_type: 'client_aborted' });
+    expect(sink.records[0]).toMatchObject({
+      model: 'slow',
+      stream: true,
+      success: false,
+      error_type: 'client_aborted',
+    });
   });
 
   it('records a handler that cannot reach Ollama with the model from req.body', async () => {
     const records = memorySink();
     const dead = await listen(handlerApp(await deadUrl(), { sink: records }));
     try {
-      const res = await fetch(`${dead.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'llama3.2', messages }) });
+      const res = await fetch(`${dead.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'llama3.2', messages }),
+      });
       expect(res.status).toBe(500);
       await res.text();
       await eventually(() => expect(records.records).toHaveLength(1));
       // Express gives a middleware no view of the thrown error: the 500 the client got is all it sees.
-      expect(records.records[0]).toMatchObject({ model: 'llama3.2', status: 500, success: false, error_type: 'upstream_error', error_message: 'fetch failed' });
+      expect(records.records[0]).toMatchObject({
+        model: 'llama3.2',
+        status: 500,
+        success: false,
+        error_type: 'upstream_error',
+        error_message: 'fetch failed',
+      });
     } finally {
       await dead.close();
     }

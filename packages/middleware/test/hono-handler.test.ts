@@ -6,12 +6,23 @@
  */
 import { type StandIn, startStandInOllama } from '@ollama-perf/testkit';
 import { Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { stream } from 'hono/streaming';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MemorySink, memorySink, ollamaMetrics } from '../src/index.js';
-import { deadUrl, eventually, type Served, serveApp, CHAT_MESSAGES, HAIKU_PROMPT, collect, resetBetweenTests, expectMidStreamErrorRecorded, expectWarmStreamRecord } from './support.js';
+import {
+  CHAT_MESSAGES,
+  collect,
+  deadUrl,
+  eventually,
+  expectMidStreamErrorRecorded,
+  expectWarmStreamRecord,
+  HAIKU_PROMPT,
+  resetBetweenTests,
+  type Served,
+  serveApp,
+} from './support.js';
 
 let ollama: StandIn;
 let app: Served;
@@ -73,51 +84,75 @@ const messages = CHAT_MESSAGES;
 const prompt = HAIKU_PROMPT;
 
 const cases = [
-  { operation: 'chat', endpoint: '/api/chat', request: { model: 'llama3.2', messages }, promptChars: JSON.stringify(messages).length },
-  { operation: 'generate', endpoint: '/api/generate', request: { model: 'llama3.2', prompt }, promptChars: JSON.stringify(prompt).length },
+  {
+    operation: 'chat',
+    endpoint: '/api/chat',
+    request: { model: 'llama3.2', messages },
+    promptChars: JSON.stringify(messages).length,
+  },
+  {
+    operation: 'generate',
+    endpoint: '/api/generate',
+    request: { model: 'llama3.2', prompt },
+    promptChars: JSON.stringify(prompt).length,
+  },
 ] as const;
 
 describe('a Hono handler calling the ollama client', () => {
   const direct = () => new Ollama({ host: ollama.url });
   const viaApp = () => new Ollama({ host: app.url });
 
-  it.each(cases)('answers a streamed $operation as Ollama does and records it', async ({ operation, endpoint, request, promptChars }) => {
-    const call = (client: Ollama) => (client[operation] as (body: object) => Promise<AsyncIterable<unknown>>).call(client, { ...request, stream: true });
-    const want = await collect(await call(direct()));
-    const got = await collect(await call(viaApp()));
-    expect(got).toEqual(want);
-    expect(got).toHaveLength(9); // 8 tokens and the final line
-    await eventually(() => expect(sink.records).toHaveLength(1));
-    expectWarmStreamRecord(sink.records[0], { operation, endpoint, promptChars });
-    expect(errors).toEqual([]);
-  });
+  it.each(cases)(
+    'answers a streamed $operation as Ollama does and records it',
+    async ({ operation, endpoint, request, promptChars }) => {
+      const call = (client: Ollama) =>
+        (client[operation] as (body: object) => Promise<AsyncIterable<unknown>>).call(client, {
+          ...request,
+          stream: true,
+        });
+      const want = await collect(await call(direct()));
+      const got = await collect(await call(viaApp()));
+      expect(got).toEqual(want);
+      expect(got).toHaveLength(9); // 8 tokens and the final line
+      await eventually(() => expect(sink.records).toHaveLength(1));
+      expectWarmStreamRecord(sink.records[0], { operation, endpoint, promptChars });
+      expect(errors).toEqual([]);
+    },
+  );
 
-  it.each(cases)('answers a non-streamed $operation as Ollama does and records it', async ({ operation, endpoint, request }) => {
-    const call = (client: Ollama) => (client[operation] as (body: object) => Promise<unknown>).call(client, { ...request, stream: false });
-    const want = await call(direct());
-    const got = await call(viaApp());
-    expect(got).toEqual(want);
-    await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
-      model: 'llama3.2',
-      operation,
-      endpoint,
-      stream: false,
-      status: 200,
-      success: true,
-      ttft_ms: null,
-      eval_count: 8,
-      tokens_per_second: 50,
-      done_reason: 'stop',
-    });
-    expect(errors).toEqual([]);
-  });
+  it.each(cases)(
+    'answers a non-streamed $operation as Ollama does and records it',
+    async ({ operation, endpoint, request }) => {
+      const call = (client: Ollama) =>
+        (client[operation] as (body: object) => Promise<unknown>).call(client, { ...request, stream: false });
+      const want = await call(direct());
+      const got = await call(viaApp());
+      expect(got).toEqual(want);
+      await eventually(() => expect(sink.records).toHaveLength(1));
+      expect(sink.records[0]).toMatchObject({
+        model: 'llama3.2',
+        operation,
+        endpoint,
+        stream: false,
+        status: 200,
+        success: true,
+        ttft_ms: null,
+        eval_count: 8,
+        tokens_per_second: 50,
+        done_reason: 'stop',
+      });
+      expect(errors).toEqual([]);
+    },
+  );
 
   it('records exactly one record per request, several in a row and at once', async () => {
     const client = viaApp();
     await client.chat({ model: 'llama3.2', messages });
     await collect(await client.generate({ model: 'llama3.2', prompt, stream: true }));
-    await Promise.all([client.chat({ model: 'llama3.2', messages }), collect(await client.chat({ model: 'llama3.2', messages, stream: true }))]);
+    await Promise.all([
+      client.chat({ model: 'llama3.2', messages }),
+      collect(await client.chat({ model: 'llama3.2', messages, stream: true })),
+    ]);
     await eventually(() => expect(sink.records).toHaveLength(4));
     expect(new Set(sink.records.map((r) => r.id)).size).toBe(4);
     expect(sink.records.every((r) => r.success && r.eval_count === 8)).toBe(true);
@@ -148,34 +183,40 @@ describe('failures in a Hono handler calling the ollama client', () => {
     ['nope', 404, 'model_not_found', 'model "nope" not found, try pulling it first'],
     ['busy', 503, 'upstream_busy', 'server busy, please try again.  maximum pending requests exceeded'],
     ['broken', 500, 'upstream_error', 'llama runner process has terminated: exit status 2'],
-  ] as const)('passes model %s (HTTP %i) on to the client and records %s', async (model, status, errorType, message) => {
-    for (const streamed of [false, true]) {
-      sink.records.length = 0;
-      const outcome = (client: Ollama) =>
-        client.chat({ model, messages, stream: streamed as false }).then(
-          () => null,
-          (error: unknown) => error,
-        );
-      const want = await outcome(new Ollama({ host: ollama.url }));
-      const got = await outcome(new Ollama({ host: app.url }));
-      expect(isResponseError(got)).toBe(true);
-      expect(got).toMatchObject({ name: 'ResponseError', error: message, status_code: status });
-      expect(got).toMatchObject({ error: (want as { error: string }).error, status_code: (want as { status_code: number }).status_code });
-      await eventually(() => expect(sink.records).toHaveLength(1));
-      expect(sink.records[0]).toMatchObject({
-        model,
-        operation: 'chat',
-        endpoint: '/api/chat',
-        status,
-        success: false,
-        error_type: errorType,
-        error_message: message,
-        stream: false,
-        ttft_ms: null,
-        eval_count: null,
-      });
-    }
-  });
+  ] as const)(
+    'passes model %s (HTTP %i) on to the client and records %s',
+    async (model, status, errorType, message) => {
+      for (const streamed of [false, true]) {
+        sink.records.length = 0;
+        const outcome = (client: Ollama) =>
+          client.chat({ model, messages, stream: streamed as false }).then(
+            () => null,
+            (error: unknown) => error,
+          );
+        const want = await outcome(new Ollama({ host: ollama.url }));
+        const got = await outcome(new Ollama({ host: app.url }));
+        expect(isResponseError(got)).toBe(true);
+        expect(got).toMatchObject({ name: 'ResponseError', error: message, status_code: status });
+        expect(got).toMatchObject({
+          error: (want as { error: string }).error,
+          status_code: (want as { status_code: number }).status_code,
+        });
+        await eventually(() => expect(sink.records).toHaveLength(1));
+        expect(sink.records[0]).toMatchObject({
+          model,
+          operation: 'chat',
+          endpoint: '/api/chat',
+          status,
+          success: false,
+          error_type: errorType,
+          error_message: message,
+          stream: false,
+          ttft_ms: null,
+          eval_count: null,
+        });
+      }
+    },
+  );
 
   it('records an error Ollama sent mid-stream (relayed as an error line) as stream_error', async () => {
     await expectMidStreamErrorRecorded(app.url, sink);
@@ -193,18 +234,31 @@ describe('failures in a Hono handler calling the ollama client', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model: 'slow', stream: true, success: false, error_type: 'client_aborted' });
+    expect(sink.records[0]).toMatchObject({
+      model: 'slow',
+      stream: true,
+      success: false,
+      error_type: 'client_aborted',
+    });
   });
 
   it('records a handler whose ollama client cannot reach Ollama as upstream_unreachable', async () => {
     const records = memorySink();
     const broken = await serveApp(handlerApp(await deadUrl(), { sink: records }));
     try {
-      const res = await fetch(`${broken.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2', messages }) });
+      const res = await fetch(`${broken.url}/api/chat`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'llama3.2', messages }),
+      });
       expect(res.status).toBe(500);
       await res.text();
       await eventually(() => expect(records.records).toHaveLength(1));
-      expect(records.records[0]).toMatchObject({ model: 'llama3.2', status: 500, success: false, error_type: 'upstream_unreachable' });
+      expect(records.records[0]).toMatchObject({
+        model: 'llama3.2',
+        status: 500,
+        success: false,
+        error_type: 'upstream_unreachable',
+      });
     } finally {
       await broken.close();
     }

@@ -3,12 +3,22 @@
  * with fetch. The official `ollama` client and plain fetch talk to it; every answer must
  * equal the direct one and every inference request must yield exactly one right record.
  */
-import fc from 'fast-check';
+
 import { answerTimings, type StandIn, startStandInOllama } from '@ollama-perf/testkit';
+import fc from 'fast-check';
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memorySink } from '../src/index.js';
-import { bytesOf, deadUrl, eventually, proxyApp, type Served, serveApp, CHAT_MESSAGES, resetBetweenTests } from './support.js';
+import {
+  bytesOf,
+  CHAT_MESSAGES,
+  deadUrl,
+  eventually,
+  proxyApp,
+  resetBetweenTests,
+  type Served,
+  serveApp,
+} from './support.js';
 
 let ollama: StandIn;
 let proxy: Served;
@@ -34,36 +44,40 @@ describe('through a Hono fetch proxy', () => {
     const viaProxy = new Ollama({ host: proxy.url });
     await direct.chat({ model: 'llama3.2', messages }); // load the model: later answers are warm
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 120 }), async (seed, maxChunks) => {
-        sink.records.length = 0;
-        ollama.configure({ seed, maxChunks });
-        const want = [];
-        for await (const part of await direct.chat({ model: 'llama3.2', messages, stream: true })) want.push(part);
-        ollama.configure({ seed, maxChunks });
-        const got = [];
-        for await (const part of await viaProxy.chat({ model: 'llama3.2', messages, stream: true })) got.push(part);
-        expect(got).toEqual(want);
-        await eventually(() => expect(sink.records).toHaveLength(1));
-        expect(sink.records[0]).toMatchObject({
-          model: 'llama3.2',
-          operation: 'chat',
-          endpoint: '/api/chat',
-          stream: true,
-          status: 200,
-          success: true,
-          error_type: null,
-          eval_count: 8,
-          eval_duration_ms: expectedChat.eval_duration / 1e6,
-          prompt_eval_count: expectedChat.prompt_eval_count,
-          prompt_eval_duration_ms: expectedChat.prompt_eval_duration / 1e6,
-          total_duration_ms: expectedChat.total_duration / 1e6,
-          load_duration_ms: null, // warm: omitted by Ollama
-          cold_start: false,
-          tokens_per_second: 50,
-          prompt_tokens_per_second: 1000,
-          done_reason: 'stop',
-        });
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 120 }),
+        async (seed, maxChunks) => {
+          sink.records.length = 0;
+          ollama.configure({ seed, maxChunks });
+          const want = [];
+          for await (const part of await direct.chat({ model: 'llama3.2', messages, stream: true })) want.push(part);
+          ollama.configure({ seed, maxChunks });
+          const got = [];
+          for await (const part of await viaProxy.chat({ model: 'llama3.2', messages, stream: true })) got.push(part);
+          expect(got).toEqual(want);
+          await eventually(() => expect(sink.records).toHaveLength(1));
+          expect(sink.records[0]).toMatchObject({
+            model: 'llama3.2',
+            operation: 'chat',
+            endpoint: '/api/chat',
+            stream: true,
+            status: 200,
+            success: true,
+            error_type: null,
+            eval_count: 8,
+            eval_duration_ms: expectedChat.eval_duration / 1e6,
+            prompt_eval_count: expectedChat.prompt_eval_count,
+            prompt_eval_duration_ms: expectedChat.prompt_eval_duration / 1e6,
+            total_duration_ms: expectedChat.total_duration / 1e6,
+            load_duration_ms: null, // warm: omitted by Ollama
+            cold_start: false,
+            tokens_per_second: 50,
+            prompt_tokens_per_second: 1000,
+            done_reason: 'stop',
+          });
+        },
+      ),
       { numRuns: 25 },
     );
     expect(errors).toEqual([]);
@@ -75,7 +89,11 @@ describe('through a Hono fetch proxy', () => {
       ['POST', '/api/generate', { model: 'llama3.2', prompt: 'hi', stream: false }],
       ['POST', '/api/embed', { model: 'all-minilm', input: ['a', 'b'] }],
       ['POST', '/api/embeddings', { model: 'all-minilm', prompt: 'a' }],
-      ['POST', '/v1/chat/completions', { model: 'llama3.2', messages, stream: true, stream_options: { include_usage: true } }],
+      [
+        'POST',
+        '/v1/chat/completions',
+        { model: 'llama3.2', messages, stream: true, stream_options: { include_usage: true } },
+      ],
       ['POST', '/v1/completions', { model: 'llama3.2', prompt: 'x' }],
       ['POST', '/v1/embeddings', { model: 'all-minilm', input: 'x' }],
       ['POST', '/api/chat', { model: 'nope', messages }],
@@ -102,19 +120,44 @@ describe('through a Hono fetch proxy', () => {
     await new Ollama({ host: proxy.url }).embeddings({ model: 'all-minilm', prompt: 'one' });
     await eventually(() => expect(sink.records).toHaveLength(2));
     const [embed, embeddings] = sink.records;
-    expect(embed).toMatchObject({ operation: 'embed', endpoint: '/api/embed', stream: false, model: 'all-minilm', eval_count: null, tokens_per_second: null });
+    expect(embed).toMatchObject({
+      operation: 'embed',
+      endpoint: '/api/embed',
+      stream: false,
+      model: 'all-minilm',
+      eval_count: null,
+      tokens_per_second: null,
+    });
     expect(embed?.prompt_eval_count).toBeGreaterThan(0);
     // /api/embeddings names no model in its answer: it comes from the request body.
-    expect(embeddings).toMatchObject({ operation: 'embed', endpoint: '/api/embeddings', model: 'all-minilm', total_duration_ms: null, success: true });
+    expect(embeddings).toMatchObject({
+      operation: 'embed',
+      endpoint: '/api/embeddings',
+      model: 'all-minilm',
+      total_duration_ms: null,
+      success: true,
+    });
   });
 
   it('reads token counts from OpenAI usage on /v1, streamed and not', async () => {
     const body = { model: 'llama3.2', messages, stream: true, stream_options: { include_usage: true } };
     await (await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(body) })).text();
-    await (await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ ...body, stream: false }) })).text();
+    await (
+      await fetch(`${proxy.url}/v1/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({ ...body, stream: false }),
+      })
+    ).text();
     await eventually(() => expect(sink.records).toHaveLength(2));
     for (const record of sink.records) {
-      expect(record).toMatchObject({ operation: 'chat', prompt_eval_count: expectedChat.prompt_eval_count, eval_count: 8, done_reason: 'stop', cold_start: null, success: true });
+      expect(record).toMatchObject({
+        operation: 'chat',
+        prompt_eval_count: expectedChat.prompt_eval_count,
+        eval_count: 8,
+        done_reason: 'stop',
+        cold_start: null,
+        success: true,
+      });
     }
     expect(sink.records.map((r) => r.stream)).toEqual([true, false]);
     expect(sink.records[0]?.ttft_ms).not.toBeNull();
@@ -147,7 +190,11 @@ describe('through a Hono fetch proxy', () => {
   });
 
   it('takes the project from X-Project-Name', async () => {
-    await fetch(`${proxy.url}/api/generate`, { method: 'POST', headers: { 'X-Project-Name': 'alpha' }, body: '{"model":"llama3.2","stream":false}' }).then((r) => r.text());
+    await fetch(`${proxy.url}/api/generate`, {
+      method: 'POST',
+      headers: { 'X-Project-Name': 'alpha' },
+      body: '{"model":"llama3.2","stream":false}',
+    }).then((r) => r.text());
     await eventually(() => expect(sink.records).toHaveLength(1));
     expect(sink.records[0]?.project).toBe('alpha');
   });
@@ -155,7 +202,9 @@ describe('through a Hono fetch proxy', () => {
   it('counts requests in flight at arrival', async () => {
     ollama.configure({ firstChunkDelayMs: 100 });
     await Promise.all(
-      Array.from({ length: 4 }, () => fetch(`${proxy.url}/api/generate`, { method: 'POST', body: '{"model":"llama3.2"}' }).then((r) => r.text())),
+      Array.from({ length: 4 }, () =>
+        fetch(`${proxy.url}/api/generate`, { method: 'POST', body: '{"model":"llama3.2"}' }).then((r) => r.text()),
+      ),
     );
     await eventually(() => expect(sink.records).toHaveLength(4));
     expect(sink.records.map((r) => r.concurrency).sort()).toEqual([1, 2, 3, 4]);
@@ -172,7 +221,14 @@ describe('failures through a Hono fetch proxy', () => {
     expect(res.status).toBe(status);
     await res.text();
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model, status, success: false, error_type: errorType, error_message: message, stream: false });
+    expect(sink.records[0]).toMatchObject({
+      model,
+      status,
+      success: false,
+      error_type: errorType,
+      error_message: message,
+      stream: false,
+    });
   });
 
   it('records a request without a model as bad_request', async () => {
@@ -180,7 +236,11 @@ describe('failures through a Hono fetch proxy', () => {
     expect(res.status).toBe(400);
     await res.text();
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model: 'unknown', error_type: 'bad_request', error_message: 'model is required' });
+    expect(sink.records[0]).toMatchObject({
+      model: 'unknown',
+      error_type: 'bad_request',
+      error_message: 'model is required',
+    });
   });
 
   it('records an error line mid-stream as stream_error, and the client still gets every byte', async () => {
@@ -188,7 +248,12 @@ describe('failures through a Hono fetch proxy', () => {
     expect(res.status).toBe(200);
     expect((await res.text()).trim().split('\n')).toHaveLength(3);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ status: 200, success: false, error_type: 'stream_error', error_message: expect.stringContaining('unexpected EOF') });
+    expect(sink.records[0]).toMatchObject({
+      status: 200,
+      success: false,
+      error_type: 'stream_error',
+      error_message: expect.stringContaining('unexpected EOF'),
+    });
   });
 
   it('records a stream Ollama cut off as an error', async () => {
@@ -200,7 +265,11 @@ describe('failures through a Hono fetch proxy', () => {
 
   it('aborts the upstream request when the client goes away mid-stream, and records client_aborted', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${proxy.url}/api/generate`, { method: 'POST', body: '{"model":"slow"}', signal: controller.signal });
+    const res = await fetch(`${proxy.url}/api/generate`, {
+      method: 'POST',
+      body: '{"model":"slow"}',
+      signal: controller.signal,
+    });
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     await reader.read();
@@ -209,7 +278,12 @@ describe('failures through a Hono fetch proxy', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model: 'slow', success: false, error_type: 'client_aborted', stream: true });
+    expect(sink.records[0]).toMatchObject({
+      model: 'slow',
+      success: false,
+      error_type: 'client_aborted',
+      stream: true,
+    });
   });
 
   it('records an unreachable upstream', async () => {
@@ -228,17 +302,31 @@ describe('failures through a Hono fetch proxy', () => {
 
 describe('a sink that fails', () => {
   it.each([
-    ['throws', () => { throw new Error('disk full'); }],
+    [
+      'throws',
+      () => {
+        throw new Error('disk full');
+      },
+    ],
     ['rejects', () => Promise.reject(new Error('database down'))],
     ['never settles', () => new Promise<void>(() => undefined)],
   ])('leaves responses untouched when it %s', async (_, write) => {
     const failures: unknown[] = [];
-    const app = await serveApp(proxyApp(ollama.url, { sink: { write }, onError: (e) => failures.push(e), sinkTimeoutMs: 200 }));
+    const app = await serveApp(
+      proxyApp(ollama.url, { sink: { write }, onError: (e) => failures.push(e), sinkTimeoutMs: 200 }),
+    );
     try {
       ollama.configure({ seed: 3 });
-      const want = await bytesOf(await fetch(`${ollama.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2', messages }) }));
+      const want = await bytesOf(
+        await fetch(`${ollama.url}/api/chat`, {
+          method: 'POST',
+          body: JSON.stringify({ model: 'llama3.2', messages }),
+        }),
+      );
       ollama.configure({ seed: 3 });
-      const got = await bytesOf(await fetch(`${app.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2', messages }) }));
+      const got = await bytesOf(
+        await fetch(`${app.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2', messages }) }),
+      );
       expect(got.equals(want)).toBe(true);
       await eventually(() => expect(failures).toHaveLength(1));
     } finally {

@@ -2,11 +2,11 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
 import type { RequestMetric } from '@ollama-perf/core';
 import { answerTimings } from '@ollama-perf/testkit';
+import { Hono } from 'hono';
 import { expect } from 'vitest';
-import { ollamaMetrics, type OllamaMetricsOptions } from '../src/index.js';
+import { type OllamaMetricsOptions, ollamaMetrics } from '../src/index.js';
 
 /** A server on 127.0.0.1 and how to stop it. */
 export interface Served {
@@ -112,7 +112,11 @@ export async function collect<T>(parts: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** Forgets what the previous test recorded and restores the stand-in's default pacing. */
-export function resetBetweenTests(sink: { records: unknown[] }, errors: unknown[], ollama: { configure(options: object): void }): void {
+export function resetBetweenTests(
+  sink: { records: unknown[] },
+  errors: unknown[],
+  ollama: { configure(options: object): void },
+): void {
   sink.records.length = 0;
   errors.length = 0;
   ollama.configure({ firstChunkDelayMs: 0, chunkDelayMs: 0, maxChunks: 0 });
@@ -126,7 +130,12 @@ export async function expectMidStreamErrorRecorded(host: string, sink: { records
   const { Ollama } = await import('ollama');
   const parts: unknown[] = [];
   const failure = await (async () => {
-    for await (const part of await new Ollama({ host }).generate({ model: 'midstream-error', prompt: HAIKU_PROMPT, stream: true })) parts.push(part);
+    for await (const part of await new Ollama({ host }).generate({
+      model: 'midstream-error',
+      prompt: HAIKU_PROMPT,
+      stream: true,
+    }))
+      parts.push(part);
   })().catch((error: unknown) => error);
   expect(parts).toHaveLength(2);
   expect((failure as Error).message).toContain('unexpected EOF');
@@ -145,7 +154,10 @@ export async function expectMidStreamErrorRecorded(host: string, sink: { records
  * The record of a warm, successful, streamed 8-token answer from the stand-in, with a TTFT
  * inside its latency: what every way in must produce for the same request.
  */
-export function expectWarmStreamRecord(record: RequestMetric | undefined, expected: { operation: string; endpoint: string; promptChars: number }): void {
+export function expectWarmStreamRecord(
+  record: RequestMetric | undefined,
+  expected: { operation: string; endpoint: string; promptChars: number },
+): void {
   const timings = answerTimings(expected.promptChars, 8, 0);
   expect(record).toMatchObject({
     model: 'llama3.2',

@@ -7,7 +7,15 @@ import { type StandIn, startStandInOllama } from '@ollama-perf/testkit';
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memorySink, withMetrics } from '../src/index.js';
-import { deadUrl, eventually, CHAT_MESSAGES, HAIKU_PROMPT, collect, resetBetweenTests, expectWarmStreamRecord } from './support.js';
+import {
+  CHAT_MESSAGES,
+  collect,
+  deadUrl,
+  eventually,
+  expectWarmStreamRecord,
+  HAIKU_PROMPT,
+  resetBetweenTests,
+} from './support.js';
 
 let ollama: StandIn;
 let plain: Ollama;
@@ -45,21 +53,52 @@ describe('withMetrics on the ollama client', () => {
   it.each([
     ['chat', '/api/chat', { model: 'llama3.2', messages }, JSON.stringify(messages).length],
     ['generate', '/api/generate', { model: 'llama3.2', prompt }, JSON.stringify(prompt).length],
-  ] as const)('streams %s part by part as the unwrapped client does, and records it', async (operation, endpoint, request, promptChars) => {
-    const call = (client: Ollama) => (client[operation] as (body: object) => Promise<AsyncIterable<unknown>>).call(client, { ...request, stream: true });
-    const want = await collect(await call(plain));
-    const got = await collect(await call(wrapped));
-    expect(got).toEqual(want);
-    await eventually(() => expect(sink.records).toHaveLength(1));
-    expectWarmStreamRecord(sink.records[0], { operation, endpoint, promptChars });
-    expect(errors).toEqual([]);
-  });
+  ] as const)(
+    'streams %s part by part as the unwrapped client does, and records it',
+    async (operation, endpoint, request, promptChars) => {
+      const call = (client: Ollama) =>
+        (client[operation] as (body: object) => Promise<AsyncIterable<unknown>>).call(client, {
+          ...request,
+          stream: true,
+        });
+      const want = await collect(await call(plain));
+      const got = await collect(await call(wrapped));
+      expect(got).toEqual(want);
+      await eventually(() => expect(sink.records).toHaveLength(1));
+      expectWarmStreamRecord(sink.records[0], { operation, endpoint, promptChars });
+      expect(errors).toEqual([]);
+    },
+  );
 
   it.each([
-    ['chat', '/api/chat', 'chat', { model: 'llama3.2', messages }, { eval_count: 8, tokens_per_second: 50, done_reason: 'stop', cold_start: false }],
-    ['generate', '/api/generate', 'generate', { model: 'llama3.2', prompt }, { eval_count: 8, tokens_per_second: 50, done_reason: 'stop', cold_start: false }],
-    ['embed', '/api/embed', 'embed', { model: 'all-minilm', input: ['one', 'two'] }, { eval_count: null, tokens_per_second: null, cold_start: false }],
-    ['embeddings', '/api/embeddings', 'embed', { model: 'all-minilm', prompt: 'one' }, { total_duration_ms: null, eval_count: null, cold_start: null }],
+    [
+      'chat',
+      '/api/chat',
+      'chat',
+      { model: 'llama3.2', messages },
+      { eval_count: 8, tokens_per_second: 50, done_reason: 'stop', cold_start: false },
+    ],
+    [
+      'generate',
+      '/api/generate',
+      'generate',
+      { model: 'llama3.2', prompt },
+      { eval_count: 8, tokens_per_second: 50, done_reason: 'stop', cold_start: false },
+    ],
+    [
+      'embed',
+      '/api/embed',
+      'embed',
+      { model: 'all-minilm', input: ['one', 'two'] },
+      { eval_count: null, tokens_per_second: null, cold_start: false },
+    ],
+    [
+      'embeddings',
+      '/api/embeddings',
+      'embed',
+      { model: 'all-minilm', prompt: 'one' },
+      { total_duration_ms: null, eval_count: null, cold_start: null },
+    ],
   ] as const)('returns %s unchanged and records it', async (method, endpoint, operation, request, fields) => {
     const call = (client: Ollama) => (client[method] as (body: object) => Promise<unknown>).call(client, request);
     const want = await call(plain);
@@ -68,13 +107,25 @@ describe('withMetrics on the ollama client', () => {
     await eventually(() => expect(sink.records).toHaveLength(1));
     const [record] = sink.records;
     // /api/embeddings names no model in its answer: it comes from the request.
-    expect(record).toMatchObject({ model: request.model, operation, endpoint, stream: false, status: 200, success: true, error_type: null, ttft_ms: null, ...fields });
+    expect(record).toMatchObject({
+      model: request.model,
+      operation,
+      endpoint,
+      stream: false,
+      status: 200,
+      success: true,
+      error_type: null,
+      ttft_ms: null,
+      ...fields,
+    });
     expect(errors).toEqual([]);
   });
 
   it('records one record per call, concurrent calls included, with the in-flight count', async () => {
     ollama.configure({ firstChunkDelayMs: 50 });
-    await Promise.all(Array.from({ length: 3 }, async () => collect(await wrapped.chat({ model: 'llama3.2', messages, stream: true }))));
+    await Promise.all(
+      Array.from({ length: 3 }, async () => collect(await wrapped.chat({ model: 'llama3.2', messages, stream: true }))),
+    );
     await eventually(() => expect(sink.records).toHaveLength(3));
     expect(new Set(sink.records.map((r) => r.id)).size).toBe(3);
     expect(sink.records.map((r) => r.concurrency).sort()).toEqual([1, 2, 3]);
@@ -117,7 +168,14 @@ describe('withMetrics when a call fails', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model: 'slow', operation: 'generate', stream: true, status: 200, success: false, error_type: 'client_aborted' });
+    expect(sink.records[0]).toMatchObject({
+      model: 'slow',
+      operation: 'generate',
+      stream: true,
+      status: 200,
+      success: false,
+      error_type: 'client_aborted',
+    });
     expect(sink.records[0]?.ttft_ms).not.toBeNull();
   });
 
@@ -129,7 +187,13 @@ describe('withMetrics when a call fails', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model: 'slow', operation: 'chat', stream: true, success: false, error_type: 'client_aborted' });
+    expect(sink.records[0]).toMatchObject({
+      model: 'slow',
+      operation: 'chat',
+      stream: true,
+      success: false,
+      error_type: 'client_aborted',
+    });
   });
 
   it('records an error line mid-stream as stream_error and rethrows the error unchanged', async () => {
@@ -137,7 +201,8 @@ describe('withMetrics when a call fails', () => {
       const parts: unknown[] = [];
       const error = await rejectionOf(
         (async () => {
-          for await (const part of await client.chat({ model: 'midstream-error', messages, stream: true })) parts.push(part);
+          for await (const part of await client.chat({ model: 'midstream-error', messages, stream: true }))
+            parts.push(part);
         })(),
       );
       return { parts, error };
@@ -159,22 +224,29 @@ describe('withMetrics when a call fails', () => {
     });
   });
 
-  it.each([false, true])('records a missing model (stream %s) as model_not_found and rethrows the ResponseError', async (stream) => {
-    const want = await rejectionOf(plain.chat({ model: 'nope', messages, stream: stream as false }));
-    const got = await rejectionOf(wrapped.chat({ model: 'nope', messages, stream: stream as false }));
-    expect(got).toMatchObject({ name: 'ResponseError', status_code: 404, error: 'model "nope" not found, try pulling it first' });
-    expect(got.constructor).toBe(want.constructor);
-    await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
-      model: 'nope',
-      operation: 'chat',
-      status: 404,
-      stream: false,
-      success: false,
-      error_type: 'model_not_found',
-      error_message: 'model "nope" not found, try pulling it first',
-    });
-  });
+  it.each([false, true])(
+    'records a missing model (stream %s) as model_not_found and rethrows the ResponseError',
+    async (stream) => {
+      const want = await rejectionOf(plain.chat({ model: 'nope', messages, stream: stream as false }));
+      const got = await rejectionOf(wrapped.chat({ model: 'nope', messages, stream: stream as false }));
+      expect(got).toMatchObject({
+        name: 'ResponseError',
+        status_code: 404,
+        error: 'model "nope" not found, try pulling it first',
+      });
+      expect(got.constructor).toBe(want.constructor);
+      await eventually(() => expect(sink.records).toHaveLength(1));
+      expect(sink.records[0]).toMatchObject({
+        model: 'nope',
+        operation: 'chat',
+        status: 404,
+        stream: false,
+        success: false,
+        error_type: 'model_not_found',
+        error_message: 'model "nope" not found, try pulling it first',
+      });
+    },
+  );
 
   it.each([
     ['busy', 503, 'upstream_busy'],
@@ -190,11 +262,18 @@ describe('withMetrics when a call fails', () => {
     const host = await deadUrl();
     const records = memorySink();
     const want = await rejectionOf(new Ollama({ host }).embed({ model: 'all-minilm', input: 'x' }));
-    const got = await rejectionOf(withMetrics(new Ollama({ host }), { sink: records }).embed({ model: 'all-minilm', input: 'x' }));
+    const got = await rejectionOf(
+      withMetrics(new Ollama({ host }), { sink: records }).embed({ model: 'all-minilm', input: 'x' }),
+    );
     expect(got.constructor).toBe(want.constructor);
     expect(got.message).toBe(want.message);
     expect((got.cause as { code?: string }).code).toBe('ECONNREFUSED');
     await eventually(() => expect(records.records).toHaveLength(1));
-    expect(records.records[0]).toMatchObject({ model: 'all-minilm', operation: 'embed', success: false, error_type: 'upstream_unreachable' });
+    expect(records.records[0]).toMatchObject({
+      model: 'all-minilm',
+      operation: 'embed',
+      success: false,
+      error_type: 'upstream_unreachable',
+    });
   });
 });

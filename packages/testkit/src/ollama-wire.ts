@@ -61,7 +61,13 @@ function finalFields(t: AnswerTimings): Record<string, unknown> {
 }
 
 /** Lines of a native `/api/generate` (`chat: false`) or `/api/chat` answer. */
-export function nativeLines(model: string, chat: boolean, tokens: string[], t: AnswerTimings, stream: boolean): string[] {
+export function nativeLines(
+  model: string,
+  chat: boolean,
+  tokens: string[],
+  t: AnswerTimings,
+  stream: boolean,
+): string[] {
   const piece = (text: string) => (chat ? { message: { role: 'assistant', content: text } } : { response: text });
   const final = {
     model,
@@ -84,7 +90,11 @@ export function embedBody(model: string, inputs: number, t: AnswerTimings): stri
   return JSON.stringify({
     model,
     embeddings,
-    ...omitEmpty({ total_duration: t.total_duration, load_duration: t.load_duration, prompt_eval_count: t.prompt_eval_count }),
+    ...omitEmpty({
+      total_duration: t.total_duration,
+      load_duration: t.load_duration,
+      prompt_eval_count: t.prompt_eval_count,
+    }),
   });
 }
 
@@ -94,7 +104,13 @@ export function embeddingsBody(): string {
 }
 
 /** SSE events of a streamed `/v1/chat/completions` or `/v1/completions` answer, `[DONE]` included. */
-export function openAiStreamEvents(model: string, chat: boolean, tokens: string[], t: AnswerTimings, includeUsage: boolean): string[] {
+export function openAiStreamEvents(
+  model: string,
+  chat: boolean,
+  tokens: string[],
+  t: AnswerTimings,
+  includeUsage: boolean,
+): string[] {
   const base = chat
     ? { id: 'chatcmpl-429', object: 'chat.completion.chunk', created: CREATED, model, system_fingerprint: 'fp_ollama' }
     : { id: 'cmpl-429', object: 'text_completion', created: CREATED, model, system_fingerprint: 'fp_ollama' };
@@ -136,7 +152,11 @@ export function openAiEmbeddingsBody(model: string, inputs: number, t: AnswerTim
 }
 
 function usage(t: AnswerTimings) {
-  return { prompt_tokens: t.prompt_eval_count, completion_tokens: t.eval_count, total_tokens: t.prompt_eval_count + t.eval_count };
+  return {
+    prompt_tokens: t.prompt_eval_count,
+    completion_tokens: t.eval_count,
+    total_tokens: t.prompt_eval_count + t.eval_count,
+  };
 }
 
 /** An error body: native `{"error":"…"}`, or OpenAI-style on /v1. */

@@ -12,7 +12,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cutRandomly, seededRandom } from './random.js';
 import {
   answerTimings,
   embedBody,
@@ -24,6 +23,7 @@ import {
   openAiStreamEvents,
   tokensOf,
 } from './ollama-wire.js';
+import { cutRandomly, seededRandom } from './random.js';
 
 /** Behaviour of a stand-in; every field can be changed later with `configure`. */
 export interface StandInOptions {
@@ -152,15 +152,30 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     entry.model = model || null;
     if (model === '') return send(res, 400, 'application/json; charset=utf-8', errorBody('model is required', openAi));
     if (!settings.models.includes(model) && !SPECIAL_MODELS.includes(model)) {
-      return send(res, 404, 'application/json; charset=utf-8', errorBody(`model "${model}" not found, try pulling it first`, openAi));
+      return send(
+        res,
+        404,
+        'application/json; charset=utf-8',
+        errorBody(`model "${model}" not found, try pulling it first`, openAi),
+      );
     }
     if (model === 'busy') {
-      return send(res, 503, 'application/json; charset=utf-8', errorBody('server busy, please try again.  maximum pending requests exceeded', openAi));
+      return send(
+        res,
+        503,
+        'application/json; charset=utf-8',
+        errorBody('server busy, please try again.  maximum pending requests exceeded', openAi),
+      );
     }
     // Never answers; the connection stays open until the client gives up.
     if (model === 'hang') return;
     if (model === 'broken') {
-      return send(res, 500, 'application/json; charset=utf-8', errorBody('llama runner process has terminated: exit status 2', openAi));
+      return send(
+        res,
+        500,
+        'application/json; charset=utf-8',
+        errorBody('llama runner process has terminated: exit status 2', openAi),
+      );
     }
     const loadNs = loaded.has(model) ? settings.warmLoadNs : settings.coldLoadNs;
     // A Set keeps insertion order: re-adding moves the model to most recently used.
@@ -181,7 +196,13 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
       case '/api/chat': {
         const lines = nativeLines(model, entry.path === '/api/chat', tokens, timings, stream);
         if (!stream) return send(res, 200, 'application/json; charset=utf-8', lines[0] as string);
-        return streamLines(res, entry, 'application/x-ndjson', lines.map((l) => `${l}\n`), errorBody('an error was encountered while running the model: unexpected EOF', false) + '\n');
+        return streamLines(
+          res,
+          entry,
+          'application/x-ndjson',
+          lines.map((l) => `${l}\n`),
+          errorBody('an error was encountered while running the model: unexpected EOF', false) + '\n',
+        );
       }
       case '/api/embed':
         return send(res, 200, 'application/json; charset=utf-8', embedBody(model, inputs, timings));
@@ -193,7 +214,13 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
         if (!stream) return send(res, 200, 'application/json', openAiBody(model, chat, tokens, timings));
         const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
         const events = openAiStreamEvents(model, chat, tokens, timings, includeUsage);
-        return streamLines(res, entry, 'text/event-stream', events, `data: ${errorBody('an error was encountered while running the model: unexpected EOF', true)}\n\n`);
+        return streamLines(
+          res,
+          entry,
+          'text/event-stream',
+          events,
+          `data: ${errorBody('an error was encountered while running the model: unexpected EOF', true)}\n\n`,
+        );
       }
       case '/v1/embeddings':
         return send(res, 200, 'application/json', openAiEmbeddingsBody(model, inputs, timings));
@@ -206,7 +233,12 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     if (path === '/') return send(res, 200, 'text/plain; charset=utf-8', 'Ollama is running');
     if (path === '/api/version') return send(res, 200, 'application/json; charset=utf-8', '{"version":"0.12.6"}');
     if (path === '/api/tags') {
-      const models = settings.models.map((name) => ({ name, model: name, size: 2_019_393_189, digest: 'a80c4f17acd5' }));
+      const models = settings.models.map((name) => ({
+        name,
+        model: name,
+        size: 2_019_393_189,
+        digest: 'a80c4f17acd5',
+      }));
       return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ models }));
     }
     if (path === '/api/ps') {
@@ -225,7 +257,13 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     return send(res, 404, 'text/plain', '404 page not found');
   }
 
-  async function streamLines(res: ServerResponse, entry: StandInRequest, type: string, lines: string[], errorLine: string): Promise<void> {
+  async function streamLines(
+    res: ServerResponse,
+    entry: StandInRequest,
+    type: string,
+    lines: string[],
+    errorLine: string,
+  ): Promise<void> {
     const model = entry.model ?? '';
     const write = async (chunk: Uint8Array) => {
       entry.bytesSent += chunk.length;

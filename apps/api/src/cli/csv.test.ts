@@ -32,11 +32,18 @@ describe('csvRow', () => {
 
 describe('csvRow, property', () => {
   it('reads back to the same fields, whatever they hold', () => {
-    const field = fc.oneof(fc.constant(null), fc.string({ unit: fc.constantFrom('a', ',', '"', '\r', '\n', ' ', 'é') }), fc.string());
+    const field = fc.oneof(
+      fc.constant(null),
+      fc.string({ unit: fc.constantFrom('a', ',', '"', '\r', '\n', ' ', 'é') }),
+      fc.string(),
+    );
     fc.assert(
-      fc.property(fc.array(fc.array(field, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }), (rows: CsvValue[][]) => {
-        expect(readCsv(rows.map(csvRow).join(''))).toEqual(rows);
-      }),
+      fc.property(
+        fc.array(fc.array(field, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }),
+        (rows: CsvValue[][]) => {
+          expect(readCsv(rows.map(csvRow).join(''))).toEqual(rows);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -8,7 +8,8 @@ import { openStore, parseDatabaseUrl } from '../storage/open-node.js';
 import type { MetricStore } from '../storage/store.js';
 
 /** Help text of `--db`. */
-export const DB_HELP = '  --db URL           sqlite:PATH, file:PATH, :memory: or postgres://… (default DATABASE_URL, else ./data/ollama-perf.sqlite)';
+export const DB_HELP =
+  '  --db URL           sqlite:PATH, file:PATH, :memory: or postgres://… (default DATABASE_URL, else ./data/ollama-perf.sqlite)';
 
 /** Options of {@link openDatabase}. */
 export interface OpenDatabaseOptions {
@@ -37,6 +38,8 @@ export async function openDatabase(url: string | undefined, options: OpenDatabas
     throw new Error(`no database at ${location.path} (pass --db or set DATABASE_URL)`);
   }
   return openStore(url).catch((error: unknown) => {
-    throw new Error(`cannot open the database (${describeDatabase(url)}): ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `cannot open the database (${describeDatabase(url)}): ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
 }

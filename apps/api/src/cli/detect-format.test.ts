@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from './detect-format.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8').split('\n');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8').split('\n');
 
 describe('detectFormat', () => {
   it('recognizes the fixture files', () => {
@@ -28,6 +29,11 @@ describe('detectFormat', () => {
   it('gives up on files that say nothing it knows', () => {
     expect(detectFormat(['a,b,c', '1,2,3'])).toBeNull();
     expect(detectFormat([])).toBeNull();
-    expect(detectFormat([...Array.from({ length: 50 }, () => 'noise'), '[GIN] 2025/11/05 - 16:14:34 | 200 | 1s | ::1 | POST "/api/chat"'])).toBeNull();
+    expect(
+      detectFormat([
+        ...Array.from({ length: 50 }, () => 'noise'),
+        '[GIN] 2025/11/05 - 16:14:34 | 200 | 1s | ::1 | POST "/api/chat"',
+      ]),
+    ).toBeNull();
   });
 });

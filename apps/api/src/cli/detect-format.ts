@@ -15,7 +15,11 @@ export const DETECTION_LINES = 50;
 
 // Ollama's own log lines: slog (`time=… level=INFO source=…`) and the older
 // `2024/05/01 12:00:00 routes.go:1008: INFO …` form; Gin's debug lines.
-const OLLAMA_LOG = [/(?:^|\s)time=\S+ level=[A-Z]+ /, /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} \S+\.go:\d+: /, /\[GIN(?:-debug)?\] /];
+const OLLAMA_LOG = [
+  /(?:^|\s)time=\S+ level=[A-Z]+ /,
+  /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} \S+\.go:\d+: /,
+  /\[GIN(?:-debug)?\] /,
+];
 
 /**
  * The format of a file from its first lines (at most {@link DETECTION_LINES} non-empty

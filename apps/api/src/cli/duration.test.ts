@@ -39,7 +39,9 @@ describe('parseGoDuration', () => {
 function goDurationString(ns: number): string {
   const decimal = (value: number, digits: number) => {
     const scale = 10 ** digits;
-    const fraction = String(value % scale).padStart(digits, '0').replace(/0+$/, '');
+    const fraction = String(value % scale)
+      .padStart(digits, '0')
+      .replace(/0+$/, '');
     return fraction === '' ? String(Math.floor(value / scale)) : `${Math.floor(value / scale)}.${fraction}`;
   };
   if (ns === 0) return '0s';

@@ -3,11 +3,12 @@
  * fields) or JSONL (one record per line, the same JSON `/ingest` and `import` take), to
  * stdout or a file. Pages through the store (`MetricStore.stream`), so memory stays flat.
  */
-import { parseArgs } from 'node:util';
+
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { REQUEST_METRIC_FIELDS, type RequestMetric } from '@ollama-perf/core';
-import { type CliIo, type OutputStream, usageErrors, UsageError, writeAll } from './command.js';
+import { type CliIo, type OutputStream, UsageError, usageErrors, writeAll } from './command.js';
 import { csvRow } from './csv.js';
 import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';
 import { filterFromFlags, filterHelp } from './filter-flags.js';
@@ -67,7 +68,9 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   }
   const format = values.format;
   if (format !== 'csv' && format !== 'jsonl') {
-    throw new UsageError(format === undefined ? '--format csv|jsonl is required' : `--format "${format}" is not csv or jsonl`);
+    throw new UsageError(
+      format === undefined ? '--format csv|jsonl is required' : `--format "${format}" is not csv or jsonl`,
+    );
   }
   const filter = filterFromFlags(values, io.now());
   const store = await openDatabase(databaseUrlOf(values.db, io.env), { mustExist: true });

@@ -53,7 +53,10 @@ export function filterFromFlags(flags: FilterFlags, now: number, fromFlag = 'fro
 
 function timeOf(text: string, now: number, flag: string): number {
   const ms = parseSince(text, now);
-  if (ms === null) throw new UsageError(`--${flag} "${text}" is not a time: use 24h, 7d, 30m, ISO-8601 (2026-11-27T10:00:00Z) or epoch ms`);
+  if (ms === null)
+    throw new UsageError(
+      `--${flag} "${text}" is not a time: use 24h, 7d, 30m, ISO-8601 (2026-11-27T10:00:00Z) or epoch ms`,
+    );
   return ms;
 }
 
@@ -61,4 +64,3 @@ function nonEmpty(text: string, flag: string): string {
   if (text.trim() === '') throw new UsageError(`--${flag} must not be empty`);
   return text;
 }
-

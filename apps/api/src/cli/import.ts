@@ -5,14 +5,15 @@
  * size; ids derive from the source lines, so importing a file again adds nothing; a line
  * that cannot be read is counted and reported, never fatal.
  */
-import { parseArgs } from 'node:util';
+
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { DEFAULT_COLD_START_MS, type RequestMetric } from '@ollama-perf/core';
 import type { MetricStore } from '../storage/store.js';
-import { type CliIo, usageErrors, UsageError } from './command.js';
+import { type CliIo, UsageError, usageErrors } from './command.js';
 import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';
 import { DETECTION_LINES, detectFormat, IMPORT_FORMATS, type ImportFormat } from './detect-format.js';
 import { ginLogParser } from './parse-gin-log.js';
@@ -102,14 +103,27 @@ function parserFor(format: ImportFormat, settings: ImportSettings): LineParser {
  * be read or its format cannot be told (database errors are thrown as they are); lines that
  * cannot be read are skipped and tallied.
  */
-export async function importFile(path: string, store: MetricStore, settings: ImportSettings, io: CliIo): Promise<FileOutcome> {
+export async function importFile(
+  path: string,
+  store: MetricStore,
+  settings: ImportSettings,
+  io: CliIo,
+): Promise<FileOutcome> {
   const { size } = await stat(path).catch((error: unknown) => {
     throw new UnreadableFileError(messageOf(error));
   });
   const input = createReadStream(path, { encoding: 'utf8' });
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  const bar = size >= PROGRESS_MIN_BYTES ? createProgressBar({ stream: io.stderr, total: size, label: basename(path) }) : NO_PROGRESS;
-  const outcome: FileOutcome = { format: settings.format ?? null, imported: 0, duplicates: 0, skipped: new SkipTally() };
+  const bar =
+    size >= PROGRESS_MIN_BYTES
+      ? createProgressBar({ stream: io.stderr, total: size, label: basename(path) })
+      : NO_PROGRESS;
+  const outcome: FileOutcome = {
+    format: settings.format ?? null,
+    imported: 0,
+    duplicates: 0,
+    skipped: new SkipTally(),
+  };
   let parse = settings.format === undefined ? null : parserFor(settings.format, settings);
   let batch: RequestMetric[] = [];
   // Lines read before the format is known; at most DETECTION_LINES.
@@ -159,7 +173,9 @@ export async function importFile(path: string, store: MetricStore, settings: Imp
       for (const [n, text] of pending.splice(0)) await handle(parse, n, text);
     }
     if (parse === null && pending.length > 0) {
-      throw new UnreadableFileError(`cannot tell the format from the first ${pending.length} lines (pass --format ${IMPORT_FORMATS.join('|')})`);
+      throw new UnreadableFileError(
+        `cannot tell the format from the first ${pending.length} lines (pass --format ${IMPORT_FORMATS.join('|')})`,
+      );
     }
     await flush();
   } catch (error) {
@@ -180,22 +196,31 @@ function describeOutcome(path: string, outcome: FileOutcome, settings: ImportSet
   return `${path} (${kind}${zone}): imported ${outcome.imported}, duplicates ${outcome.duplicates}, ${outcome.skipped.describe()}`;
 }
 
-function settingsOf(values: { tz?: string | undefined; format?: string | undefined; 'cold-start-ms'?: string | undefined }, env: CliIo['env']): ImportSettings {
+function settingsOf(
+  values: { tz?: string | undefined; format?: string | undefined; 'cold-start-ms'?: string | undefined },
+  env: CliIo['env'],
+): ImportSettings {
   const timeZone = parseTimeZone(values.tz ?? 'UTC');
-  if (timeZone === null) throw new UsageError(`--tz "${values.tz}" is not a time zone: use an IANA name (Europe/Berlin) or an offset (+02:00)`);
+  if (timeZone === null)
+    throw new UsageError(
+      `--tz "${values.tz}" is not a time zone: use an IANA name (Europe/Berlin) or an offset (+02:00)`,
+    );
   const format = values.format;
   if (format !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format "${format}" is not ${IMPORT_FORMATS.join(', ')}`);
   }
   const coldText = values['cold-start-ms'] ?? (env.COLD_START_MS || undefined);
   const coldStartMs = coldText === undefined ? DEFAULT_COLD_START_MS : Number(coldText);
-  if (!Number.isFinite(coldStartMs) || coldStartMs < 0) throw new UsageError(`cold start threshold "${coldText}" is not a number of milliseconds`);
+  if (!Number.isFinite(coldStartMs) || coldStartMs < 0)
+    throw new UsageError(`cold start threshold "${coldText}" is not a number of milliseconds`);
   return { timeZone, coldStartMs, format: format as ImportFormat | undefined };
 }
 
 /** Runs `import`. */
 export async function importCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = usageErrors(() => parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true }));
+  const { values, positionals } = usageErrors(() =>
+    parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true }),
+  );
   if (values.help === true) {
     io.stdout.write(IMPORT_USAGE);
     return 0;
@@ -225,7 +250,9 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
     await store.close();
   }
   if (positionals.length > 1) {
-    io.stdout.write(`total: imported ${total.imported}, duplicates ${total.duplicates}, ${total.skipped.describe()}${total.failed > 0 ? `, ${total.failed} file(s) not read` : ''}\n`);
+    io.stdout.write(
+      `total: imported ${total.imported}, duplicates ${total.duplicates}, ${total.skipped.describe()}${total.failed > 0 ? `, ${total.failed} file(s) not read` : ''}\n`,
+    );
   }
   return total.failed > 0 ? 1 : 0;
 }

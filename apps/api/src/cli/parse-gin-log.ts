@@ -53,10 +53,18 @@ export function ginLogParser(options: GinLogOptions): LineParser {
     const text = line.slice(at).trimEnd();
     const match = GIN_LINE.exec(text);
     if (match === null) return malformed('unparseable');
-    const [, year, month, day, hour, minute, second, status, latency, , method, quotedPath] = match as unknown as string[];
+    const [, year, month, day, hour, minute, second, status, latency, , method, quotedPath] =
+      match as unknown as string[];
     const path = goUnquote(quotedPath as string);
     const latencyMs = parseGoDuration(latency as string);
-    const wall = { year: Number(year), month: Number(month), day: Number(day), hour: Number(hour), minute: Number(minute), second: Number(second) };
+    const wall = {
+      year: Number(year),
+      month: Number(month),
+      day: Number(day),
+      hour: Number(hour),
+      minute: Number(minute),
+      second: Number(second),
+    };
     if (path === null || latencyMs === null || latencyMs < 0 || !isValidWallTime(wall)) return malformed('unparseable');
     const operation = (method as string).toUpperCase() === 'POST' ? operationForPath(path) : null;
     if (operation === null) return expectedSkip('not an inference route');
@@ -78,12 +86,30 @@ export function ginLogParser(options: GinLogOptions): LineParser {
   };
 }
 
-function isValidWallTime(w: { year: number; month: number; day: number; hour: number; minute: number; second: number }): boolean {
+function isValidWallTime(w: {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}): boolean {
   if (w.month < 1 || w.month > 12 || w.day < 1 || w.hour > 23 || w.minute > 59 || w.second > 59) return false;
   return w.day <= new Date(Date.UTC(w.year, w.month, 0)).getUTCDate();
 }
 
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'" };
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+};
 
 /**
  * A Go double-quoted string literal (what `%#v` / `strconv.Quote` print) → its text;
@@ -111,7 +137,8 @@ export function goUnquote(quoted: string): string | null {
     }
     const width = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : /[0-7]/.test(next) ? 3 : 0;
     if (width === 0) return null;
-    const digits = next === 'x' || next === 'u' || next === 'U' ? body.slice(i + 1, i + 1 + width) : body.slice(i, i + width);
+    const digits =
+      next === 'x' || next === 'u' || next === 'U' ? body.slice(i + 1, i + 1 + width) : body.slice(i, i + width);
     const radix = /[0-7]/.test(next) ? 8 : 16;
     if (digits.length !== width || !(radix === 8 ? /^[0-7]+$/ : /^[0-9a-fA-F]+$/).test(digits)) return null;
     const code = Number.parseInt(digits, radix);

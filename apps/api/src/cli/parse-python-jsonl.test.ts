@@ -1,7 +1,7 @@
 /** pythonJsonlParser(): Python performance.jsonl lines → records, timestamps, operation names. */
 import { describe, expect, it } from 'vitest';
-import type { ParsedLine } from './parsed-line.js';
 import { normalizeOperation, pythonJsonlParser, pythonTimestamp } from './parse-python-jsonl.js';
+import type { ParsedLine } from './parsed-line.js';
 import { parseTimeZone, UTC } from './time-zone.js';
 
 const parse = pythonJsonlParser({ timeZone: UTC, coldStartMs: 500 });
@@ -10,12 +10,30 @@ const recordOf = (parsed: ParsedLine) => {
   return parsed.record;
 };
 const line = (fields: Record<string, unknown>) =>
-  JSON.stringify({ timestamp: '2025-11-05T16:14:34.123456', model: 'llama3.2:3b', operation: 'generate', total_latency_ms: 812.5, success: true, error: null, ...fields });
+  JSON.stringify({
+    timestamp: '2025-11-05T16:14:34.123456',
+    model: 'llama3.2:3b',
+    operation: 'generate',
+    total_latency_ms: 812.5,
+    success: true,
+    error: null,
+    ...fields,
+  });
 
 describe('pythonJsonlParser', () => {
   it('maps the fields onto the record', () => {
     const record = recordOf(
-      parse(line({ load_time_ms: 1834.2, prompt_eval_time_ms: 120.5, generation_time_ms: 380.25, prompt_tokens: 26, generated_tokens: 95, tokens_per_second: 249.83, prompt_tokens_per_second: 215.77 })),
+      parse(
+        line({
+          load_time_ms: 1834.2,
+          prompt_eval_time_ms: 120.5,
+          generation_time_ms: 380.25,
+          prompt_tokens: 26,
+          generated_tokens: 95,
+          tokens_per_second: 249.83,
+          prompt_tokens_per_second: 215.77,
+        }),
+      ),
     );
     expect(record).toMatchObject({
       ts: Date.UTC(2025, 10, 5, 16, 14, 34, 123),
@@ -38,8 +56,26 @@ describe('pythonJsonlParser', () => {
   });
 
   it('derives missing rates and reads zeros as "not measured"', () => {
-    const record = recordOf(parse(line({ load_time_ms: 0, prompt_eval_time_ms: 200, generation_time_ms: 0, prompt_tokens: 50, generated_tokens: 0, tokens_per_second: 0 })));
-    expect(record).toMatchObject({ load_duration_ms: null, eval_duration_ms: null, eval_count: null, tokens_per_second: null, prompt_tokens_per_second: 250, cold_start: false });
+    const record = recordOf(
+      parse(
+        line({
+          load_time_ms: 0,
+          prompt_eval_time_ms: 200,
+          generation_time_ms: 0,
+          prompt_tokens: 50,
+          generated_tokens: 0,
+          tokens_per_second: 0,
+        }),
+      ),
+    );
+    expect(record).toMatchObject({
+      load_duration_ms: null,
+      eval_duration_ms: null,
+      eval_count: null,
+      tokens_per_second: null,
+      prompt_tokens_per_second: 250,
+      cold_start: false,
+    });
     expect(recordOf(parse(line({}))).cold_start).toBeNull();
   });
 
@@ -51,11 +87,20 @@ describe('pythonJsonlParser', () => {
   it.each([
     ['model "mistral:7b" not found, try pulling it first', 'model_not_found', 404],
     ['Read timed out. (read timeout=120)', 'upstream_timeout', 504],
-    ["HTTPConnectionPool(host='localhost', port=11434): Max retries exceeded (Connection refused)", 'upstream_unreachable', 502],
+    [
+      "HTTPConnectionPool(host='localhost', port=11434): Max retries exceeded (Connection refused)",
+      'upstream_unreachable',
+      502,
+    ],
     ['server busy, please try again', 'upstream_busy', 503],
     ['something broke', 'upstream_error', 500],
   ])('classifies the failure %j as %s', (error, type, status) => {
-    expect(recordOf(parse(line({ success: false, error })))).toMatchObject({ success: false, error_type: type, status, error_message: error });
+    expect(recordOf(parse(line({ success: false, error })))).toMatchObject({
+      success: false,
+      error_type: type,
+      status,
+      error_message: error,
+    });
   });
 
   it('derives the id from the line: same line, same id', () => {

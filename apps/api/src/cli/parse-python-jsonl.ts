@@ -18,7 +18,11 @@ export interface PythonJsonlOptions {
   coldStartMs: number;
 }
 
-const ENDPOINTS: Readonly<Record<Operation, string>> = { generate: '/api/generate', chat: '/api/chat', embed: '/api/embed' };
+const ENDPOINTS: Readonly<Record<Operation, string>> = {
+  generate: '/api/generate',
+  chat: '/api/chat',
+  embed: '/api/embed',
+};
 
 /**
  * The operation a tool's name for it stands for: `embed`, `embeddings` → embed;
@@ -34,7 +38,8 @@ export function normalizeOperation(name: string): Operation | null {
 }
 
 // ISO-8601 as Python writes it: "T" or space, optional microseconds (or ",123" from logging), optional offset.
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
  * Epoch ms of a Python timestamp: ISO-8601 (naive ones read in `timeZone`) or epoch
@@ -63,7 +68,16 @@ export function pythonTimestamp(value: unknown, timeZone: TimeZone): number | nu
     second: Number(m[6] ?? 0),
     millisecond: Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3)),
   };
-  if (wall.month < 1 || wall.month > 12 || wall.day < 1 || wall.day > 31 || wall.hour > 23 || wall.minute > 59 || wall.second > 59) return null;
+  if (
+    wall.month < 1 ||
+    wall.month > 12 ||
+    wall.day < 1 ||
+    wall.day > 31 ||
+    wall.hour > 23 ||
+    wall.minute > 59 ||
+    wall.second > 59
+  )
+    return null;
   const zone = m[8];
   if (zone === undefined) return timeZone.epochOf(wall);
   const utc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
@@ -127,15 +141,20 @@ export function pythonJsonlParser(options: PythonJsonlOptions): LineParser {
     } catch {
       return malformed('unparseable');
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return malformed('unparseable', 'not a JSON object');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      return malformed('unparseable', 'not a JSON object');
     const entry = value as Record<string, unknown>;
     const operation = normalizeOperation(String(entry.operation ?? ''));
     if (operation === null) return malformed('unknown operation', `"${String(entry.operation ?? '')}"`);
     const ts = pythonTimestamp(entry.timestamp, options.timeZone);
     if (ts === null) return malformed('invalid record', `timestamp: ${JSON.stringify(entry.timestamp ?? null)}`);
     const rawLatency = entry.total_latency_ms;
-    const latency = typeof rawLatency === 'number' || (typeof rawLatency === 'string' && rawLatency.trim() !== '') ? Number(rawLatency) : Number.NaN;
-    if (!(latency >= 0 && Number.isFinite(latency))) return malformed('invalid record', `total_latency_ms: ${JSON.stringify(entry.total_latency_ms ?? null)}`);
+    const latency =
+      typeof rawLatency === 'number' || (typeof rawLatency === 'string' && rawLatency.trim() !== '')
+        ? Number(rawLatency)
+        : Number.NaN;
+    if (!(latency >= 0 && Number.isFinite(latency)))
+      return malformed('invalid record', `total_latency_ms: ${JSON.stringify(entry.total_latency_ms ?? null)}`);
 
     const errorText = typeof entry.error === 'string' && entry.error !== '' ? entry.error : null;
     const success = 'success' in entry ? isTrue(entry.success) : errorText === null;

@@ -39,6 +39,10 @@ describe('SkipTally', () => {
 
 describe('validated', () => {
   it('names the first field the schema refuses', () => {
-    expect(validated({ id: 'x' })).toMatchObject({ skip: 'invalid record', malformed: true, detail: expect.stringMatching(/^ts: /) });
+    expect(validated({ id: 'x' })).toMatchObject({
+      skip: 'invalid record',
+      malformed: true,
+      detail: expect.stringMatching(/^ts: /),
+    });
   });
 });

@@ -34,7 +34,10 @@ export function validated(candidate: unknown): ParsedLine {
   const result = requestMetricSchema.safeParse(candidate);
   if (result.success) return { record: result.data };
   const issue = result.error.issues[0];
-  return malformed('invalid record', issue === undefined ? undefined : `${issue.path.join('.') || 'record'}: ${issue.message}`);
+  return malformed(
+    'invalid record',
+    issue === undefined ? undefined : `${issue.path.join('.') || 'record'}: ${issue.message}`,
+  );
 }
 
 interface Reason {

@@ -14,7 +14,11 @@ describe('renderReport', () => {
 
   it('prints the overall statistics', () => {
     expect(text).toMatch(/^Ollama performance report\n {2}window {4}all records\n/);
-    expect(text).toMatch(new RegExp(`\\n {2}Requests {10}${summary.requests}\\n {2}Succeeded {9}${summary.succeeded}\\n {2}Failed {12}${summary.failed}\\n`));
+    expect(text).toMatch(
+      new RegExp(
+        `\\n {2}Requests {10}${summary.requests}\\n {2}Succeeded {9}${summary.succeeded}\\n {2}Failed {12}${summary.failed}\\n`,
+      ),
+    );
     expect(text).toContain(`  Success rate      ${formatPercent(summary.success_rate)}\n`);
     expect(text).toContain(`  Prompt tokens     ${formatCount(summary.prompt_tokens)}\n`);
     expect(text).toContain(`  Cold starts       ${summary.cold_starts}\n`);
@@ -22,7 +26,9 @@ describe('renderReport', () => {
 
   it('prints tokens/s and every timing as count, avg, p50, p95, min, max', () => {
     const row = (label: string, stat: (typeof summary)['latency_ms']) =>
-      new RegExp(`\\n {2}${escape(label)} +${[formatCount(stat.count), ...[stat.avg, stat.p50, stat.p95, stat.min, stat.max].map(formatNumber)].map(escape).join(' +')}\\n`);
+      new RegExp(
+        `\\n {2}${escape(label)} +${[formatCount(stat.count), ...[stat.avg, stat.p50, stat.p95, stat.min, stat.max].map(formatNumber)].map(escape).join(' +')}\\n`,
+      );
     expect(text).toMatch(row('generation', summary.tokens_per_second));
     expect(text).toMatch(row('prompt processing', summary.prompt_tokens_per_second));
     expect(text).toMatch(row('load', summary.load_duration_ms));
@@ -41,7 +47,12 @@ describe('renderReport', () => {
 
   it('prints one row per model, busiest first', () => {
     for (const [model, group] of Object.entries(summary.by_model)) {
-      const cells = [formatCount(group.requests), formatPercent(group.success_rate), formatNumber(group.tokens_per_second.p50), formatNumber(group.tokens_per_second.p95)];
+      const cells = [
+        formatCount(group.requests),
+        formatPercent(group.success_rate),
+        formatNumber(group.tokens_per_second.p50),
+        formatNumber(group.tokens_per_second.p95),
+      ];
       expect(text).toMatch(new RegExp(`\\n {2}${escape(model)} +${cells.map(escape).join(' +')} `));
     }
   });
@@ -49,7 +60,9 @@ describe('renderReport', () => {
   it('prints loading per model: cold starts, switches, cold / after-switch / warm load p50', () => {
     const loading = text.slice(text.indexOf('LOADING (ms, per model)'));
     for (const [model, group] of Object.entries(summary.by_model)) {
-      const cells = [group.cold_starts, group.switches].map(formatCount).concat([group.cold_load_ms.p50, group.switch_load_ms.p50, group.warm_load_ms.p50].map(formatNumber));
+      const cells = [group.cold_starts, group.switches]
+        .map(formatCount)
+        .concat([group.cold_load_ms.p50, group.switch_load_ms.p50, group.warm_load_ms.p50].map(formatNumber));
       expect(loading).toMatch(new RegExp(`\\n {2}${escape(model)} +${cells.map(escape).join(' +')}\\n`));
     }
   });
@@ -68,8 +81,14 @@ describe('renderReport', () => {
   });
 
   it('shows the filter and source, and says when nothing matches', () => {
-    const empty = renderReport(summarize([], { from: Date.UTC(2026, 10, 27) }), { color: false, filter: { model: 'llama3.2', project: 'alpha' }, source: 'SQLite x.sqlite' });
-    expect(empty).toBe('Ollama performance report\n  source    SQLite x.sqlite\n  window    2026-11-27T00:00:00.000Z → now\n  filter    model llama3.2, project alpha\n\nNo records match.\n');
+    const empty = renderReport(summarize([], { from: Date.UTC(2026, 10, 27) }), {
+      color: false,
+      filter: { model: 'llama3.2', project: 'alpha' },
+      source: 'SQLite x.sqlite',
+    });
+    expect(empty).toBe(
+      'Ollama performance report\n  source    SQLite x.sqlite\n  window    2026-11-27T00:00:00.000Z → now\n  filter    model llama3.2, project alpha\n\nNo records match.\n',
+    );
   });
 
   it('never writes control characters from model names to the terminal', () => {

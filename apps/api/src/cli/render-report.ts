@@ -52,7 +52,14 @@ function styles(color: boolean): Styles {
 const STAT_COLUMNS: TableColumn[] = ['count', 'avg', 'p50', 'p95', 'min', 'max'].map((header) => ({ header }));
 
 function statCells(stat: StatJson): string[] {
-  return [formatCount(stat.count), formatNumber(stat.avg), formatNumber(stat.p50), formatNumber(stat.p95), formatNumber(stat.min), formatNumber(stat.max)];
+  return [
+    formatCount(stat.count),
+    formatNumber(stat.avg),
+    formatNumber(stat.p50),
+    formatNumber(stat.p95),
+    formatNumber(stat.min),
+    formatNumber(stat.max),
+  ];
 }
 
 // Figures added to the Summary after this report was written (it may grow, never rename)
@@ -75,7 +82,10 @@ function rateColor(rate: number | null, s: Styles): (text: string) => string {
 function describeFilter(summary: Summary, options: ReportOptions): string[] {
   const lines: string[] = [];
   if (options.source !== undefined) lines.push(`  source    ${options.source}`);
-  const window = summary.from === null && summary.to === null ? 'all records' : `${summary.from ?? 'start'} → ${summary.to ?? 'now'}`;
+  const window =
+    summary.from === null && summary.to === null
+      ? 'all records'
+      : `${summary.from ?? 'start'} → ${summary.to ?? 'now'}`;
   lines.push(`  window    ${window}`);
   const filter = options.filter ?? {};
   const scope = [
@@ -110,7 +120,11 @@ function modelRow(model: string, group: GroupSummary, s: Styles): string[] {
 
 function loadRows(summary: Summary): string[][] {
   const afterSwitch = optionalStat(summary, 'switch_load_ms');
-  if (afterSwitch === null) return [['  cold', ...statCells(summary.cold_load_ms)], ['  warm', ...statCells(summary.warm_load_ms)]];
+  if (afterSwitch === null)
+    return [
+      ['  cold', ...statCells(summary.cold_load_ms)],
+      ['  warm', ...statCells(summary.warm_load_ms)],
+    ];
   return [
     ['  cold', ...statCells(summary.cold_load_ms)],
     ['  cold, model switch', ...statCells(afterSwitch)],
@@ -178,13 +192,23 @@ export function renderReport(summary: Summary, options: ReportOptions): string {
     '',
   );
 
-  const errors = Object.entries(summary.errors_by_type).sort(([a, x], [b, y]) => (y ?? 0) - (x ?? 0) || a.localeCompare(b));
+  const errors = Object.entries(summary.errors_by_type).sort(
+    ([a, x], [b, y]) => (y ?? 0) - (x ?? 0) || a.localeCompare(b),
+  );
   out.push(heading('ERRORS BY TYPE'));
   if (errors.length === 0) out.push('  none');
-  else out.push(...table([{ header: 'type', align: 'left' }, { header: 'count' }, { header: 'share' }], errors.map(([type, n]) => [type, s.red(formatCount(n ?? 0)), formatPercent((n ?? 0) / summary.requests)])));
+  else
+    out.push(
+      ...table(
+        [{ header: 'type', align: 'left' }, { header: 'count' }, { header: 'share' }],
+        errors.map(([type, n]) => [type, s.red(formatCount(n ?? 0)), formatPercent((n ?? 0) / summary.requests)]),
+      ),
+    );
   out.push('');
 
-  const models = Object.entries(summary.by_model).sort(([a, x], [b, y]) => y.requests - x.requests || a.localeCompare(b));
+  const models = Object.entries(summary.by_model).sort(
+    ([a, x], [b, y]) => y.requests - x.requests || a.localeCompare(b),
+  );
   out.push(
     heading('PER MODEL'),
     ...table(

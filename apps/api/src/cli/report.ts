@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { type StatsFilter, type Summary, summarize } from '@ollama-perf/core';
 import { createStatsClient } from '../client.js';
 import { describeDatabase } from '../node.js';
-import { type CliIo, usageErrors, UsageError, wantsColor } from './command.js';
+import { type CliIo, UsageError, usageErrors, wantsColor } from './command.js';
 import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';
 import { filterFromFlags, filterHelp } from './filter-flags.js';
 import { renderReport } from './render-report.js';
@@ -74,12 +74,15 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const filter = filterFromFlags({ ...values, from: values.since, to: values.until }, io.now(), 'since', 'until');
   const token = values.token ?? (io.env.API_TOKEN || undefined);
   const summary =
-    values.url === undefined ? await summaryFromDatabase(databaseUrlOf(values.db, io.env), filter) : await summaryFromGateway(values.url, token, filter);
+    values.url === undefined
+      ? await summaryFromDatabase(databaseUrlOf(values.db, io.env), filter)
+      : await summaryFromGateway(values.url, token, filter);
   if (values.json === true) {
     io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return 0;
   }
-  const source = values.url === undefined ? describeDatabase(databaseUrlOf(values.db, io.env)) : `gateway ${values.url}`;
+  const source =
+    values.url === undefined ? describeDatabase(databaseUrlOf(values.db, io.env)) : `gateway ${values.url}`;
   io.stdout.write(renderReport(summary, { color: wantsColor(io.stdout, io.env), filter, source }));
   return 0;
 }

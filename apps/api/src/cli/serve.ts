@@ -9,14 +9,19 @@ import { type CliIo, usageErrors } from './command.js';
 
 /** Help of `serve`: every setting with its flag, environment variable and default. */
 export function serveUsage(): string {
-  const lines = SETTINGS.map((s) => `  --${s.flag.padEnd(16)} ${s.env.padEnd(15)} ${s.help}${s.fallback === undefined ? '' : ` (default ${s.fallback})`}`);
+  const lines = SETTINGS.map(
+    (s) =>
+      `  --${s.flag.padEnd(16)} ${s.env.padEnd(15)} ${s.help}${s.fallback === undefined ? '' : ` (default ${s.fallback})`}`,
+  );
   return `Usage: ollama-perf serve [options]\n\nRuns the gateway in front of Ollama; records every inference request.\n\nOptions (flag, environment variable, meaning):\n${lines.join('\n')}\n  --help             show this help\n`;
 }
 
 /** Runs the gateway until SIGINT/SIGTERM, then finishes in-flight requests and flushes records. */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const options = Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }]));
-  const { values } = usageErrors(() => parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, strict: true }));
+  const { values } = usageErrors(() =>
+    parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, strict: true }),
+  );
   if (values.help === true) {
     io.stdout.write(serveUsage());
     return 0;

@@ -20,7 +20,13 @@ describe('renderTable', () => {
   });
 
   it('ignores colour codes when measuring', () => {
-    const lines = renderTable([{ header: 'n' }, { header: 'rate' }], [['1', '\x1b[32m99.0%\x1b[39m'], ['2', '50.0%']]);
+    const lines = renderTable(
+      [{ header: 'n' }, { header: 'rate' }],
+      [
+        ['1', '\x1b[32m99.0%\x1b[39m'],
+        ['2', '50.0%'],
+      ],
+    );
     expect(lines[2]?.replace(/\x1b\[\d+m/g, '')).toBe('  1  99.0%');
     expect(lines[3]).toBe('  2  50.0%');
   });

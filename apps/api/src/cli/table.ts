@@ -32,12 +32,20 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
  * renderTable([{ header: 'model', align: 'left' }, { header: 'requests' }], [['llama3.2', '40']])
  * // ['  model     requests', '  --------  --------', '  llama3.2        40']
  */
-export function renderTable(columns: readonly TableColumn[], rows: ReadonlyArray<readonly string[]>, options: TableOptions = {}): string[] {
+export function renderTable(
+  columns: readonly TableColumn[],
+  rows: ReadonlyArray<readonly string[]>,
+  options: TableOptions = {},
+): string[] {
   const indent = options.indent ?? '  ';
   const style = options.styleHeader ?? ((text: string) => text);
-  const widths = columns.map((column, i) => Math.max(column.header.length, ...rows.map((row) => stripAnsi(row[i] ?? '').length)));
+  const widths = columns.map((column, i) =>
+    Math.max(column.header.length, ...rows.map((row) => stripAnsi(row[i] ?? '').length)),
+  );
   const line = (cells: readonly string[]) =>
-    (indent + cells.map((cell, i) => pad(cell, widths[i] as number, columns[i]?.align ?? 'right')).join('  ')).trimEnd();
+    (
+      indent + cells.map((cell, i) => pad(cell, widths[i] as number, columns[i]?.align ?? 'right')).join('  ')
+    ).trimEnd();
   return [
     style(line(columns.map((c) => c.header))),
     line(widths.map((w) => '-'.repeat(w))),

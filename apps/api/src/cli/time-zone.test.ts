@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseTimeZone, type WallTime } from './time-zone.js';
 
-const wall = (year: number, month: number, day: number, hour: number, minute = 0, second = 0): WallTime => ({ year, month, day, hour, minute, second });
+const wall = (year: number, month: number, day: number, hour: number, minute = 0, second = 0): WallTime => ({
+  year,
+  month,
+  day,
+  hour,
+  minute,
+  second,
+});
 
 describe('parseTimeZone', () => {
   it.each([

@@ -86,7 +86,14 @@ function ianaZone(name: string, format: Intl.DateTimeFormat): TimeZone {
     const base = Math.floor(instant / 1000) * 1000;
     const parts: Record<string, number> = {};
     for (const part of format.formatToParts(base)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-    const wallMs = Date.UTC(parts.year as number, (parts.month as number) - 1, parts.day as number, parts.hour as number, parts.minute as number, parts.second as number);
+    const wallMs = Date.UTC(
+      parts.year as number,
+      (parts.month as number) - 1,
+      parts.day as number,
+      parts.hour as number,
+      parts.minute as number,
+      parts.second as number,
+    );
     return wallMs - base;
   };
   const cache = new Map<number, number>();

@@ -34,7 +34,10 @@ export interface ResidencyEvent {
 }
 
 /** What is loaded, by model name, with what the sample said of it. */
-export type ResidencyState = Map<string, { since: number; size: number | null; size_vram: number | null; context_length: number | null }>;
+export type ResidencyState = Map<
+  string,
+  { since: number; size: number | null; size_vram: number | null; context_length: number | null }
+>;
 
 /** The events that turn `previous` into what `current` shows at `ts`. */
 export function diffResidency(previous: ResidencyState, current: PsModel[], ts: number): ResidencyEvent[] {
@@ -55,7 +58,15 @@ export function diffResidency(previous: ResidencyState, current: PsModel[], ts: 
   }
   for (const [name, held] of previous) {
     if (seen.has(name)) continue;
-    events.push({ id: `${ts}:${name}:unloaded`, ts, model: name, event: 'unloaded', size: held.size, size_vram: held.size_vram, context_length: held.context_length });
+    events.push({
+      id: `${ts}:${name}:unloaded`,
+      ts,
+      model: name,
+      event: 'unloaded',
+      size: held.size,
+      size_vram: held.size_vram,
+      context_length: held.context_length,
+    });
   }
   return events;
 }
@@ -63,7 +74,8 @@ export function diffResidency(previous: ResidencyState, current: PsModel[], ts: 
 /** Applies events (oldest first) to a state. */
 export function applyResidency(state: ResidencyState, events: Iterable<ResidencyEvent>): ResidencyState {
   for (const e of events) {
-    if (e.event === 'loaded') state.set(e.model, { since: e.ts, size: e.size, size_vram: e.size_vram, context_length: e.context_length });
+    if (e.event === 'loaded')
+      state.set(e.model, { since: e.ts, size: e.size, size_vram: e.size_vram, context_length: e.context_length });
     else state.delete(e.model);
   }
   return state;
@@ -80,12 +92,23 @@ export interface ResidencyInterval {
 }
 
 /** The loaded intervals the events describe (events oldest first), clipped to `[from, to)` when given. */
-export function residencyIntervals(events: ResidencyEvent[], window: { from?: number | undefined; to?: number | undefined } = {}): ResidencyInterval[] {
+export function residencyIntervals(
+  events: ResidencyEvent[],
+  window: { from?: number | undefined; to?: number | undefined } = {},
+): ResidencyInterval[] {
   const open = new Map<string, ResidencyInterval>();
   const intervals: ResidencyInterval[] = [];
   for (const e of events) {
     if (e.event === 'loaded') {
-      if (!open.has(e.model)) open.set(e.model, { model: e.model, from: e.ts, to: null, size: e.size, size_vram: e.size_vram, context_length: e.context_length });
+      if (!open.has(e.model))
+        open.set(e.model, {
+          model: e.model,
+          from: e.ts,
+          to: null,
+          size: e.size,
+          size_vram: e.size_vram,
+          context_length: e.context_length,
+        });
     } else {
       const interval = open.get(e.model);
       if (interval !== undefined) {
@@ -96,6 +119,10 @@ export function residencyIntervals(events: ResidencyEvent[], window: { from?: nu
   }
   intervals.push(...open.values());
   return intervals
-    .filter((i) => (window.to === undefined || i.from < window.to) && (window.from === undefined || i.to === null || i.to > window.from))
+    .filter(
+      (i) =>
+        (window.to === undefined || i.from < window.to) &&
+        (window.from === undefined || i.to === null || i.to > window.from),
+    )
     .sort((a, b) => a.from - b.from || a.model.localeCompare(b.model));
 }

@@ -5,7 +5,13 @@
  * nothing about what is loaded).
  */
 import type { MetricStore } from '../storage/store.js';
-import { applyResidency, diffResidency, psResponseSchema, type ResidencyEvent, type ResidencyState } from './residency.js';
+import {
+  applyResidency,
+  diffResidency,
+  psResponseSchema,
+  type ResidencyEvent,
+  type ResidencyState,
+} from './residency.js';
 
 /** Options of {@link ResidencySampler}. */
 export interface ResidencySamplerOptions {

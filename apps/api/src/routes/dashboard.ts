@@ -22,6 +22,10 @@ export function dashboardRoutes(): Hono {
     .get('/:asset', (c) => {
       const asset = DASHBOARD_ASSETS[c.req.param('asset')];
       if (asset === undefined) return c.json({ error: { code: 'not_found', message: 'no such dashboard file' } }, 404);
-      return c.body(asset.text, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=300', ...SECURITY_HEADERS });
+      return c.body(asset.text, 200, {
+        'content-type': asset.type,
+        'cache-control': 'public, max-age=300',
+        ...SECURITY_HEADERS,
+      });
     });
 }

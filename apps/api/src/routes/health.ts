@@ -10,7 +10,12 @@ import type { MetricStore } from '../storage/store.js';
 export type SinkHealth = () => { backlog: number; dropped: number; written?: number; lastError?: string | null };
 
 /** The health route. */
-export function healthRoutes(deps: { store: MetricStore; ollamaUrl: string; sinkHealth?: SinkHealth | undefined; fetch?: typeof fetch | undefined }): Hono {
+export function healthRoutes(deps: {
+  store: MetricStore;
+  ollamaUrl: string;
+  sinkHealth?: SinkHealth | undefined;
+  fetch?: typeof fetch | undefined;
+}): Hono {
   const doFetch = deps.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   return new Hono().get('/', async (c) => {
     const [ollama, database] = await Promise.all([probeOllama(doFetch, deps.ollamaUrl), probeDatabase(deps.store)]);
@@ -23,11 +28,18 @@ export function healthRoutes(deps: { store: MetricStore; ollamaUrl: string; sink
   });
 }
 
-async function probeOllama(doFetch: typeof fetch, url: string): Promise<{ reachable: boolean; version: string | null; error: string | null }> {
+async function probeOllama(
+  doFetch: typeof fetch,
+  url: string,
+): Promise<{ reachable: boolean; version: string | null; error: string | null }> {
   try {
     const res = await doFetch(new URL('/api/version', url), { signal: AbortSignal.timeout(2000) });
     const body = (await res.json().catch(() => ({}))) as { version?: unknown };
-    return { reachable: res.ok, version: typeof body.version === 'string' ? body.version : null, error: res.ok ? null : `HTTP ${res.status}` };
+    return {
+      reachable: res.ok,
+      version: typeof body.version === 'string' ? body.version : null,
+      error: res.ok ? null : `HTTP ${res.status}`,
+    };
   } catch (error) {
     return { reachable: false, version: null, error: error instanceof Error ? error.message : String(error) };
   }

@@ -2,8 +2,9 @@
  * `POST /ingest`: one record or an array of records, validated as a whole — one bad
  * record rejects the batch and nothing is written. Duplicate ids are ignored.
  */
-import { type RequestMetric, requestMetricSchema, schemaPredicate } from '@ollama-perf/core';
+
 import { zValidator } from '@hono/zod-validator';
+import { type RequestMetric, requestMetricSchema, schemaPredicate } from '@ollama-perf/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { MetricStore } from '../storage/store.js';
@@ -27,14 +28,19 @@ const isRequestMetric = schemaPredicate(requestMetricSchema);
 const INGEST_VALIDATION = {
   validationFunction: (schema: typeof ingestBodySchema, value: unknown) => {
     const batch = Array.isArray(value) ? value : [value];
-    if (batch.length >= 1 && batch.length <= MAX_INGEST_RECORDS && batch.every(isRequestMetric)) return { success: true as const, data: batch as RequestMetric[] };
+    if (batch.length >= 1 && batch.length <= MAX_INGEST_RECORDS && batch.every(isRequestMetric))
+      return { success: true as const, data: batch as RequestMetric[] };
     return schema.safeParse(value);
   },
 };
 
 /** The ingest route over `store`. */
 export function ingestRoutes(store: MetricStore): Hono {
-  return new Hono().post('/', zValidator('json', ingestBodySchema, validationHook('records'), INGEST_VALIDATION), async (c) => {
-    return c.json(await store.insert(c.req.valid('json')), 200);
-  });
+  return new Hono().post(
+    '/',
+    zValidator('json', ingestBodySchema, validationHook('records'), INGEST_VALIDATION),
+    async (c) => {
+      return c.json(await store.insert(c.req.valid('json')), 200);
+    },
+  );
 }

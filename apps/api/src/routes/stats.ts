@@ -1,10 +1,11 @@
 /** `GET /stats` and `GET /stats/:model`: the Summary JSON over stored records. */
+
+import { zValidator } from '@hono/zod-validator';
 import { statsQuerySchema } from '@ollama-perf/core';
 import { type Context, Hono } from 'hono';
 import { ApiError } from '../errors.js';
 import type { MetricStore } from '../storage/store.js';
 import { SYNCHRONOUS, validationHook } from './validation.js';
-import { zValidator } from '@hono/zod-validator';
 
 /** The stats routes over `store`. */
 export function statsRoutes(store: MetricStore): Hono {

@@ -12,7 +12,11 @@ interface Issue {
 export function validationHook(what: string) {
   return (result: { success: boolean; error?: { issues: ReadonlyArray<Issue> } }, c: Context): Response | undefined => {
     if (result.success || result.error === undefined) return undefined;
-    const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, code: issue.code }));
+    const issues = result.error.issues.map((issue) => ({
+      path: issue.path.map(String),
+      message: issue.message,
+      code: issue.code,
+    }));
     const first = issues[0];
     const where = first === undefined || first.path.length === 0 ? '' : ` (${first.path.join('.')})`;
     return errorResponse(c, 400, 'bad_request', `invalid ${what}: ${first?.message ?? 'rejected'}${where}`, issues);
@@ -25,5 +29,8 @@ export function validationHook(what: string) {
  * validator's default, walked each field and took twice as long per ingested record).
  */
 export const SYNCHRONOUS = {
-  validationFunction: <T extends { safeParse(value: unknown): ReturnType<T['safeParse']> }>(schema: T, value: unknown) => schema.safeParse(value),
+  validationFunction: <T extends { safeParse(value: unknown): ReturnType<T['safeParse']> }>(
+    schema: T,
+    value: unknown,
+  ) => schema.safeParse(value),
 };

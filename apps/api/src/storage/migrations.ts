@@ -44,7 +44,12 @@ function createModelResidency(flavor: Flavor): Migration {
     async up(db: Kysely<unknown>) {
       await createTable(db, flavor, 'model_residency', MODEL_RESIDENCY_COLUMNS).execute();
       await db.schema.createIndex('model_residency_ts').ifNotExists().on('model_residency').columns(['ts']).execute();
-      await db.schema.createIndex('model_residency_model_ts').ifNotExists().on('model_residency').columns(['model', 'ts']).execute();
+      await db.schema
+        .createIndex('model_residency_model_ts')
+        .ifNotExists()
+        .on('model_residency')
+        .columns(['model', 'ts'])
+        .execute();
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('model_residency').ifExists().execute();
@@ -76,10 +81,25 @@ function createRollups(flavor: Flavor): Migration {
   return {
     async up(db: Kysely<unknown>) {
       await createTable(db, flavor, 'metric_rollups', METRIC_ROLLUP_COLUMNS).execute();
-      await db.schema.createIndex('metric_rollups_grain_start').ifNotExists().on('metric_rollups').columns(['grain', 'start']).execute();
-      await db.schema.createIndex('metric_rollups_grain_model_start').ifNotExists().on('metric_rollups').columns(['grain', 'model', 'start']).execute();
+      await db.schema
+        .createIndex('metric_rollups_grain_start')
+        .ifNotExists()
+        .on('metric_rollups')
+        .columns(['grain', 'start'])
+        .execute();
+      await db.schema
+        .createIndex('metric_rollups_grain_model_start')
+        .ifNotExists()
+        .on('metric_rollups')
+        .columns(['grain', 'model', 'start'])
+        .execute();
       await createTable(db, flavor, 'rollup_periods', ROLLUP_PERIOD_COLUMNS).execute();
-      await db.schema.createIndex('rollup_periods_grain_start').ifNotExists().on('rollup_periods').columns(['grain', 'start']).execute();
+      await db.schema
+        .createIndex('rollup_periods_grain_start')
+        .ifNotExists()
+        .on('rollup_periods')
+        .columns(['grain', 'start'])
+        .execute();
       await markPeriodsOf('hour', 3_600_000).execute(db);
       await markPeriodsOf('day', 86_400_000).execute(db);
     },

@@ -34,7 +34,9 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseLocation {
 /** The spool file used when none is configured: beside the SQLite file, or under ./data. */
 export function defaultSpoolPath(url: string | undefined): string {
   const location = parseDatabaseUrl(url);
-  return location.kind === 'sqlite' && location.path !== ':memory:' ? `${location.path}.spool.jsonl` : './data/ollama-perf.spool.jsonl';
+  return location.kind === 'sqlite' && location.path !== ':memory:'
+    ? `${location.path}.spool.jsonl`
+    : './data/ollama-perf.spool.jsonl';
 }
 
 const PREPARED_CACHE = 64;
@@ -56,7 +58,9 @@ function sqliteBatch(database: SqliteDatabase.Database): (queries: CompiledQuery
     }
     return statement;
   };
-  const run = database.transaction((queries: CompiledQuery[]) => queries.map((q) => statementFor(q.sql).run(...(q.parameters as unknown[])).changes));
+  const run = database.transaction((queries: CompiledQuery[]) =>
+    queries.map((q) => statementFor(q.sql).run(...(q.parameters as unknown[])).changes),
+  );
   return async (queries) => run.immediate(queries);
 }
 
@@ -83,7 +87,10 @@ export async function openStore(url: string | undefined): Promise<MetricStore> {
     connectionString: location.url,
     max: 10,
     // BIGINT (ts, counts) as JS numbers: epoch ms and token counts stay far below 2^53.
-    types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) },
+    types: {
+      getTypeParser: (oid: number, format?: string) =>
+        oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'),
+    },
   } as pg.PoolConfig);
   // An idle connection dropped by the server (restart, failover) must not crash the
   // process: the next query reconnects, and a failed write is spooled by the sink.

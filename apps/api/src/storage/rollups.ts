@@ -15,17 +15,17 @@
  */
 import {
   type BuiltPart,
-  type HourPart,
   decodeRollupInto,
   encodeRollup,
   HOUR_MS,
+  type HourPart,
   NO_PROJECT,
   type Operation,
+  partsOfRecords,
   type RequestMetric,
   RollupAggregate,
   type RollupPart,
   type StatsFilter,
-  partsOfRecords,
 } from '@ollama-perf/core';
 import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { MetricsAccumulator, type MetricsState } from '../prometheus.js';
@@ -122,15 +122,34 @@ function seriesRowsOf(parts: BuiltPart[], start: number): RollupRow[] {
 
 /** A period's Prometheus families (they need every record's exact value, so they are kept apart from the sketches). */
 function metricsRow(grain: RollupGrain, start: number, metrics: MetricsAccumulator): RollupRow {
-  return { grain: `${grain}_metrics`, start, model: '', operation: '' as Operation, project: null, data: new Uint8Array(0), json: JSON.stringify(metrics.state()) };
+  return {
+    grain: `${grain}_metrics`,
+    start,
+    model: '',
+    operation: '' as Operation,
+    project: null,
+    data: new Uint8Array(0),
+    json: JSON.stringify(metrics.state()),
+  };
 }
 
 /** Per grain a plan uses: the start range to query (one indexed range scan) and the starts to keep from it. */
-function rangesOf(plan: RollupPlan): Array<{ grain: RollupGrain; from: number; to: number; only: ReadonlySet<number> }> {
-  const chosen = [['month', plan.months], ['day', plan.days], ['hour', plan.hours]] as const;
+function rangesOf(
+  plan: RollupPlan,
+): Array<{ grain: RollupGrain; from: number; to: number; only: ReadonlySet<number> }> {
+  const chosen = [
+    ['month', plan.months],
+    ['day', plan.days],
+    ['hour', plan.hours],
+  ] as const;
   return chosen
     .filter(([, starts]) => starts.length > 0)
-    .map(([grain, starts]) => ({ grain, from: starts[0] as number, to: (starts[starts.length - 1] as number) + 1, only: new Set(starts) }));
+    .map(([grain, starts]) => ({
+      grain,
+      from: starts[0] as number,
+      to: (starts[starts.length - 1] as number) + 1,
+      only: new Set(starts),
+    }));
 }
 
 const COUNTED: Record<RollupGrain, keyof BuildResult> = { hour: 'hours', day: 'days', month: 'months' };
@@ -150,7 +169,10 @@ export class Rollups {
    * transaction that inserts the records.
    */
   markChanged(records: Iterable<RequestMetric>): CompiledQuery[] {
-    const periods = new Map<string, { id: string; grain: RollupGrain; start: number; version: number; built_version: number }>();
+    const periods = new Map<
+      string,
+      { id: string; grain: RollupGrain; start: number; version: number; built_version: number }
+    >();
     const hours = new Set<number>();
     for (const record of records) hours.add(periodStartOf(record.ts, 'hour'));
     // Per hour, not per record: a batch spans a few hours, and each hour lies in one day and month.
@@ -166,7 +188,9 @@ export class Rollups {
     return this.bumpVersions([...periods.values()].sort(byId));
   }
 
-  private bumpVersions(rows: Array<{ id: string; grain: RollupGrain; start: number; version: number; built_version: number }>): CompiledQuery[] {
+  private bumpVersions(
+    rows: Array<{ id: string; grain: RollupGrain; start: number; version: number; built_version: number }>,
+  ): CompiledQuery[] {
     const perStatement = Math.max(1, Math.floor(this.host.maxParams / 5));
     const queries: CompiledQuery[] = [];
     for (let i = 0; i < rows.length; i += perStatement) {
@@ -216,7 +240,8 @@ export class Rollups {
         const start = Number(period.start);
         if (periodEndOf(start, grain) > now) continue;
         const version = Number(period.version);
-        const built = grain === 'hour' ? await this.buildHour(start, version) : await this.buildFromFiner(grain, start, version);
+        const built =
+          grain === 'hour' ? await this.buildHour(start, version) : await this.buildFromFiner(grain, start, version);
         if (built) result[COUNTED[grain]]++;
       }
     }
@@ -228,7 +253,10 @@ export class Rollups {
     const parts = partsOfRecords(records);
     const metrics = new MetricsAccumulator();
     for (const record of records) metrics.add(record);
-    await this.replace('hour', start, version, parts, [...seriesRowsOf(parts, start), metricsRow('hour', start, metrics)]);
+    await this.replace('hour', start, version, parts, [
+      ...seriesRowsOf(parts, start),
+      metricsRow('hour', start, metrics),
+    ]);
     return true;
   }
 
@@ -259,10 +287,19 @@ export class Rollups {
     return true;
   }
 
-  private async replace(grain: RollupGrain, start: number, version: number, parts: BuiltPart[], extra: RollupRow[]): Promise<void> {
+  private async replace(
+    grain: RollupGrain,
+    start: number,
+    version: number,
+    parts: BuiltPart[],
+    extra: RollupRow[],
+  ): Promise<void> {
     const db = this.host.db;
-    const grains: Array<MetricRollupTable['grain']> = grain === 'hour' ? ['hour', ...SERIES_GRAINS, 'hour_metrics'] : [grain, `${grain}_metrics`];
-    const queries: CompiledQuery[] = [db.deleteFrom('metric_rollups').where('grain', 'in', grains).where('start', '=', start).compile()];
+    const grains: Array<MetricRollupTable['grain']> =
+      grain === 'hour' ? ['hour', ...SERIES_GRAINS, 'hour_metrics'] : [grain, `${grain}_metrics`];
+    const queries: CompiledQuery[] = [
+      db.deleteFrom('metric_rollups').where('grain', 'in', grains).where('start', '=', start).compile(),
+    ];
     const rows: RollupRow[] = [
       ...parts.map((part) => ({
         grain,
@@ -276,12 +313,28 @@ export class Rollups {
       ...extra,
     ];
     const perStatement = Math.max(1, Math.floor(this.host.maxParams / METRIC_ROLLUP_COLUMNS.length));
-    for (let i = 0; i < rows.length; i += perStatement) queries.push(db.insertInto('metric_rollups').values(rows.slice(i, i + perStatement)).compile());
-    queries.push(db.updateTable('rollup_periods').set({ built_version: version }).where('id', '=', periodId(grain, start)).compile());
+    for (let i = 0; i < rows.length; i += perStatement)
+      queries.push(
+        db
+          .insertInto('metric_rollups')
+          .values(rows.slice(i, i + perStatement))
+          .compile(),
+      );
+    queries.push(
+      db
+        .updateTable('rollup_periods')
+        .set({ built_version: version })
+        .where('id', '=', periodId(grain, start))
+        .compile(),
+    );
     // A rebuilt day changes its month (this is how months of records loaded in bulk get marked).
     if (grain === 'day') {
       const month = periodStartOf(start, 'month');
-      queries.push(...this.bumpVersions([{ id: periodId('month', month), grain: 'month', start: month, version: 1, built_version: 0 }]));
+      queries.push(
+        ...this.bumpVersions([
+          { id: periodId('month', month), grain: 'month', start: month, version: 1, built_version: 0 },
+        ]),
+      );
     }
     await this.host.runAtomically(queries);
   }
@@ -324,13 +377,25 @@ export class Rollups {
       if (cursor === undefined || cursor < start) raw.push([cursor, start]);
       cursor = end;
     }
-    if (covered.length === 0 || cursor === undefined || filter.to === undefined || cursor < filter.to) raw.push([cursor, filter.to]);
+    if (covered.length === 0 || cursor === undefined || filter.to === undefined || cursor < filter.to)
+      raw.push([cursor, filter.to]);
     return { months: chosen.month, days: chosen.day, hours: chosen.hour, raw };
   }
 
   /** The rollup parts (as blobs) of `grain` with starts in [from, to) matching the filter's model, operation and project. */
-  async parts(grain: RollupGrain, from: number, to: number, filter: StatsFilter, only?: ReadonlySet<number>): Promise<RollupPart[]> {
-    let query = this.host.db.selectFrom('metric_rollups').selectAll().where('grain', '=', grain).where('start', '>=', from).where('start', '<', to);
+  async parts(
+    grain: RollupGrain,
+    from: number,
+    to: number,
+    filter: StatsFilter,
+    only?: ReadonlySet<number>,
+  ): Promise<RollupPart[]> {
+    let query = this.host.db
+      .selectFrom('metric_rollups')
+      .selectAll()
+      .where('grain', '=', grain)
+      .where('start', '>=', from)
+      .where('start', '<', to);
     if (filter.model !== undefined) query = query.where('model', '=', filter.model);
     if (filter.operation !== undefined) query = query.where('operation', '=', filter.operation);
     if (filter.project === NO_PROJECT) query = query.where('project', 'is', null);
@@ -340,7 +405,13 @@ export class Rollups {
     for (const row of rows) {
       const start = Number(row.start);
       if (only !== undefined && !only.has(start)) continue;
-      parts.push({ start, model: row.model, operation: row.operation, project: row.project, figures: bytesOf(row.data) });
+      parts.push({
+        start,
+        model: row.model,
+        operation: row.operation,
+        project: row.project,
+        figures: bytesOf(row.data),
+      });
     }
     return parts;
   }
@@ -375,7 +446,13 @@ export class Rollups {
   }
 
   /** Adds the stored Prometheus states of `grain` periods starting in [from, to) (all, or those in `only`). */
-  private async addMetricsStates(into: MetricsAccumulator, grain: RollupGrain, from: number, to: number, only?: ReadonlySet<number>): Promise<void> {
+  private async addMetricsStates(
+    into: MetricsAccumulator,
+    grain: RollupGrain,
+    from: number,
+    to: number,
+    only?: ReadonlySet<number>,
+  ): Promise<void> {
     const rows = await this.host.db
       .selectFrom('metric_rollups')
       .select(['start', 'json'])
@@ -383,7 +460,9 @@ export class Rollups {
       .where('start', '>=', from)
       .where('start', '<', to)
       .execute();
-    for (const row of rows) if (only === undefined || only.has(Number(row.start))) into.addState(JSON.parse(row.json ?? 'null') as MetricsState);
+    for (const row of rows)
+      if (only === undefined || only.has(Number(row.start)))
+        into.addState(JSON.parse(row.json ?? 'null') as MetricsState);
   }
 
   /**
@@ -401,7 +480,8 @@ export class Rollups {
   /** The parts a plan serves from rollups. */
   async partsOf(plan: RollupPlan, filter: StatsFilter): Promise<RollupPart[]> {
     const parts: RollupPart[] = [];
-    for (const { grain, from, to, only } of rangesOf(plan)) parts.push(...(await this.parts(grain, from, to, filter, only)));
+    for (const { grain, from, to, only } of rangesOf(plan))
+      parts.push(...(await this.parts(grain, from, to, filter, only)));
     return parts;
   }
 }

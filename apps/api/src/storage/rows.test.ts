@@ -3,8 +3,12 @@ import { postgresArrayLiteral } from './rows.js';
 
 describe('postgresArrayLiteral', () => {
   it('writes what JSON.stringify writes where the two syntaxes agree', () => {
-    expect(postgresArrayLiteral(['say "hi"', 'a\\', null, 'NULL', '{,}', ''])).toBe('{"say \\"hi\\"","a\\\\",null,"NULL","{,}",""}');
-    expect(postgresArrayLiteral([1.5, null, 1795651200000, 5e-324, 1e21])).toBe('{1.5,null,1795651200000,5e-324,1e+21}');
+    expect(postgresArrayLiteral(['say "hi"', 'a\\', null, 'NULL', '{,}', ''])).toBe(
+      '{"say \\"hi\\"","a\\\\",null,"NULL","{,}",""}',
+    );
+    expect(postgresArrayLiteral([1.5, null, 1795651200000, 5e-324, 1e21])).toBe(
+      '{1.5,null,1795651200000,5e-324,1e+21}',
+    );
     expect(postgresArrayLiteral([true, false, null])).toBe('{true,false,null}');
     expect(postgresArrayLiteral([])).toBe('{}');
   });

@@ -48,7 +48,10 @@ export function insertRecordsQuery(records: readonly RequestMetric[], dialect: '
     }
     groups.push(QUESTION_MARKS);
   }
-  return CompiledQuery.raw(`insert into "request_metrics" (${COLUMN_LIST}) values ${groups.join(', ')} on conflict ("id") do nothing`, parameters);
+  return CompiledQuery.raw(
+    `insert into "request_metrics" (${COLUMN_LIST}) values ${groups.join(', ')} on conflict ("id") do nothing`,
+    parameters,
+  );
 }
 
 const UNNEST_INSERT = `insert into "request_metrics" (${COLUMN_LIST}) select * from unnest(${REQUEST_METRIC_COLUMNS.map(
@@ -59,7 +62,8 @@ function insertRecordsUnnested(records: readonly RequestMetric[]): CompiledQuery
   const columns = COLUMN_NAMES.map(() => new Array<unknown>(records.length));
   for (let row = 0; row < records.length; row++) {
     const record = records[row] as RequestMetric;
-    for (let column = 0; column < COLUMN_NAMES.length; column++) (columns[column] as unknown[])[row] = record[COLUMN_NAMES[column] as keyof RequestMetric];
+    for (let column = 0; column < COLUMN_NAMES.length; column++)
+      (columns[column] as unknown[])[row] = record[COLUMN_NAMES[column] as keyof RequestMetric];
   }
   return CompiledQuery.raw(UNNEST_INSERT, columns.map(postgresArrayLiteral));
 }
@@ -82,6 +86,12 @@ export function postgresArrayLiteral(values: readonly unknown[]): string {
   const json = JSON.stringify(values);
   if (!JSON_ONLY_ESCAPE.test(json)) return `{${json.slice(1, -1)}}`;
   return `{${values
-    .map((value) => (value === null ? 'NULL' : typeof value === 'string' ? `"${value.replace(QUOTE_OR_BACKSLASH, '\\$&')}"` : String(value)))
+    .map((value) =>
+      value === null
+        ? 'NULL'
+        : typeof value === 'string'
+          ? `"${value.replace(QUOTE_OR_BACKSLASH, '\\$&')}"`
+          : String(value),
+    )
     .join(',')}}`;
 }

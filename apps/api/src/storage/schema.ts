@@ -104,7 +104,11 @@ export type LogicalType = 'text' | 'integer' | 'real' | 'boolean' | 'blob';
  * The columns every backend must have, in order, with their logical types and nullability.
  * The migrations build exactly this; `storage-schema` tests check each backend against it.
  */
-export const REQUEST_METRIC_COLUMNS: ReadonlyArray<{ name: keyof RequestMetricTable; type: LogicalType; nullable: boolean }> = [
+export const REQUEST_METRIC_COLUMNS: ReadonlyArray<{
+  name: keyof RequestMetricTable;
+  type: LogicalType;
+  nullable: boolean;
+}> = [
   { name: 'id', type: 'text', nullable: false },
   { name: 'ts', type: 'integer', nullable: false },
   { name: 'model', type: 'text', nullable: false },
@@ -133,7 +137,11 @@ export const REQUEST_METRIC_COLUMNS: ReadonlyArray<{ name: keyof RequestMetricTa
 ];
 
 /** The columns of `model_residency`, as every backend must have them. */
-export const MODEL_RESIDENCY_COLUMNS: ReadonlyArray<{ name: keyof ModelResidencyTable; type: LogicalType; nullable: boolean }> = [
+export const MODEL_RESIDENCY_COLUMNS: ReadonlyArray<{
+  name: keyof ModelResidencyTable;
+  type: LogicalType;
+  nullable: boolean;
+}> = [
   { name: 'id', type: 'text', nullable: false },
   { name: 'ts', type: 'integer', nullable: false },
   { name: 'model', type: 'text', nullable: false },
@@ -144,7 +152,11 @@ export const MODEL_RESIDENCY_COLUMNS: ReadonlyArray<{ name: keyof ModelResidency
 ];
 
 /** The columns of `metric_rollups`. */
-export const METRIC_ROLLUP_COLUMNS: ReadonlyArray<{ name: keyof MetricRollupTable; type: LogicalType; nullable: boolean }> = [
+export const METRIC_ROLLUP_COLUMNS: ReadonlyArray<{
+  name: keyof MetricRollupTable;
+  type: LogicalType;
+  nullable: boolean;
+}> = [
   { name: 'grain', type: 'text', nullable: false },
   { name: 'start', type: 'integer', nullable: false },
   { name: 'model', type: 'text', nullable: false },
@@ -155,7 +167,11 @@ export const METRIC_ROLLUP_COLUMNS: ReadonlyArray<{ name: keyof MetricRollupTabl
 ];
 
 /** The columns of `rollup_periods`. */
-export const ROLLUP_PERIOD_COLUMNS: ReadonlyArray<{ name: keyof RollupPeriodTable; type: LogicalType; nullable: boolean }> = [
+export const ROLLUP_PERIOD_COLUMNS: ReadonlyArray<{
+  name: keyof RollupPeriodTable;
+  type: LogicalType;
+  nullable: boolean;
+}> = [
   { name: 'id', type: 'text', nullable: false },
   { name: 'grain', type: 'text', nullable: false },
   { name: 'start', type: 'integer', nullable: false },

@@ -98,12 +98,16 @@ export class MetricStore {
     if (records.length === 0) return { received: 0, inserted: 0, duplicates: 0 };
     const dialect = this.backend === 'postgres' ? 'postgres' : 'sqlite';
     // PostgreSQL's insert takes one array per column: one statement holds any batch.
-    const perStatement = dialect === 'postgres' ? records.length : Math.max(1, Math.floor(MAX_PARAMS[this.backend] / REQUEST_METRIC_COLUMNS.length));
+    const perStatement =
+      dialect === 'postgres'
+        ? records.length
+        : Math.max(1, Math.floor(MAX_PARAMS[this.backend] / REQUEST_METRIC_COLUMNS.length));
     // PostgreSQL takes row locks: two batches in flight that share ids (a client resending)
     // must take them in the same order, or each could wait for the other. SQLite writes one at a time.
     const ordered = dialect === 'postgres' ? [...records].sort(byId) : records;
     const inserts: CompiledQuery[] = [];
-    for (let i = 0; i < ordered.length; i += perStatement) inserts.push(insertRecordsQuery(ordered.slice(i, i + perStatement), dialect));
+    for (let i = 0; i < ordered.length; i += perStatement)
+      inserts.push(insertRecordsQuery(ordered.slice(i, i + perStatement), dialect));
     // The hours and days the records fall in change in the same transaction: their rollups are then out of date.
     const changed = await this.runAtomically([...inserts, ...this.rollups.markChanged(records)]);
     const inserted = changed.slice(0, inserts.length).reduce((sum, n) => sum + n, 0);
@@ -126,7 +130,8 @@ export class MetricStore {
    * for await (const page of store.stream({ model: 'llama3.2' })) for (const r of page) write(r);
    */
   async *stream(filter: StatsFilter = {}, batchSize = 5000): AsyncGenerator<RequestMetric[], void, undefined> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
     let after: { ts: number; id: string } | null = null;
     for (;;) {
       let query = this.matching(filter);
@@ -170,7 +175,11 @@ export class MetricStore {
 
   /** Hour parts of a window, for its hourly series. */
   private async hourPartsFor(filter: StatsFilter): Promise<HourPart[]> {
-    return (await this.rollups.seriesParts(filter)) ?? (await this.partsFor(filter, true)) ?? partsOfRecords(await this.records(filter));
+    return (
+      (await this.rollups.seriesParts(filter)) ??
+      (await this.partsFor(filter, true)) ??
+      partsOfRecords(await this.records(filter))
+    );
   }
 
   /** `GET /stats`: the Summary JSON over the records matching `filter`. */
@@ -186,7 +195,10 @@ export class MetricStore {
       const records = await this.records(filter);
       return JSON.stringify({ ...summarize(records, filter), hourly: hourly(records) });
     }
-    return joinJsonObjects(JSON.stringify(summaryOfParts(parts, filter)), jsonObjectOf({ hourly: hourlyJsonOfParts(await this.hourPartsFor(filter)) }));
+    return joinJsonObjects(
+      JSON.stringify(summaryOfParts(parts, filter)),
+      jsonObjectOf({ hourly: hourlyJsonOfParts(await this.hourPartsFor(filter)) }),
+    );
   }
 
   /**
@@ -199,14 +211,23 @@ export class MetricStore {
     if (parts !== null) return modelSummaryJsonOfParts(parts, await this.hourPartsFor(scoped), model, scoped);
     const records = await this.records(scoped);
     if (records.length === 0 && !(await this.hasModel(model))) return null;
-    const summary: ModelSummary = { ...summarize(records, scoped), model, hourly: hourly(records), by_prompt_tokens: byPromptTokens(records) };
+    const summary: ModelSummary = {
+      ...summarize(records, scoped),
+      model,
+      hourly: hourly(records),
+      by_prompt_tokens: byPromptTokens(records),
+    };
     return JSON.stringify(summary);
   }
 
   /** Stores residency changes (ids make a repeated sample harmless). */
   async insertResidency(events: ResidencyEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.db.insertInto('model_residency').values(events).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await this.db
+      .insertInto('model_residency')
+      .values(events)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
   }
 
   /** Residency changes, oldest first; `before` bounds them (exclusive) for a window's history. */
@@ -225,13 +246,21 @@ export class MetricStore {
 
   /** Whether any record names this model. */
   async hasModel(model: string): Promise<boolean> {
-    const row = await this.db.selectFrom('request_metrics').select('id').where('model', '=', model).limit(1).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('request_metrics')
+      .select('id')
+      .where('model', '=', model)
+      .limit(1)
+      .executeTakeFirst();
     return row !== undefined;
   }
 
   /** Number of stored records. */
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('request_metrics').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('request_metrics')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 

@@ -48,7 +48,8 @@ export function parseExposition(text: string): ParsedExposition {
   const families = parsePrometheusTextFormat(text).map(({ name, type, help }) => ({ name, type, help }));
   const samples: ParsedSample[] = [];
   for (const family of parsePrometheusTextFormat(text.replace(/^# TYPE (\S+) histogram$/gm, '# TYPE $1 untyped'))) {
-    for (const sample of family.metrics) samples.push({ name: family.name, labels: sample.labels ?? {}, value: promNumber(sample.value) });
+    for (const sample of family.metrics)
+      samples.push({ name: family.name, labels: sample.labels ?? {}, value: promNumber(sample.value) });
   }
   return { families, samples };
 }
@@ -82,6 +83,10 @@ export function samplesOf(parsed: ParsedExposition, name: string): ParsedSample[
 }
 
 /** Sums `value` over the items `where` accepts. */
-export function total<T>(items: readonly T[], value: (item: T) => number, where: (item: T) => boolean = () => true): number {
+export function total<T>(
+  items: readonly T[],
+  value: (item: T) => number,
+  where: (item: T) => boolean = () => true,
+): number {
   return items.reduce((sum, item) => (where(item) ? sum + value(item) : sum), 0);
 }

@@ -5,7 +5,15 @@
  * `summarize()` with counts, sums and extremes to the digit and every percentile within 1%;
  * `/metrics` merged from stored Prometheus families equals the families over every record.
  */
-import { byPromptTokens, hourly, NO_PROJECT, relativeDifference, type StatsFilter, summarize, summaryDifferences } from '@ollama-perf/core';
+import {
+  byPromptTokens,
+  hourly,
+  NO_PROJECT,
+  relativeDifference,
+  type StatsFilter,
+  summarize,
+  summaryDifferences,
+} from '@ollama-perf/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMetrics } from '../../src/prometheus.js';
 import type { BuildResult } from '../../src/storage/rollups.js';
@@ -63,7 +71,10 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
     it.each<[string, StatsFilter]>([
       ['', {}],
       [`from=${FIXTURE_START + 30 * HOUR + 1234}`, { from: FIXTURE_START + 30 * HOUR + 1234 }],
-      [`from=${FIXTURE_START + 5 * HOUR}&to=${FIXTURE_START + 60 * HOUR - 99}`, { from: FIXTURE_START + 5 * HOUR, to: FIXTURE_START + 60 * HOUR - 99 }],
+      [
+        `from=${FIXTURE_START + 5 * HOUR}&to=${FIXTURE_START + 60 * HOUR - 99}`,
+        { from: FIXTURE_START + 5 * HOUR, to: FIXTURE_START + 60 * HOUR - 99 },
+      ],
       ['operation=generate&project=alpha', { operation: 'generate', project: 'alpha' }],
       [`project=${encodeURIComponent(NO_PROJECT)}`, { project: NO_PROJECT }],
     ])('GET /stats?%s equals the exact summary within 1%', async (query, filter) => {
@@ -79,7 +90,12 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
       const model = 'hf.co/org/repo:Q4_K_M';
       const mine = records.filter((r) => r.model === model);
       const body = await getJson(`/stats/${encodeURIComponent(model)}`);
-      const exact = { ...summarize(records, { model }), model, hourly: hourly(mine), by_prompt_tokens: byPromptTokens(mine) };
+      const exact = {
+        ...summarize(records, { model }),
+        model,
+        hourly: hourly(mine),
+        by_prompt_tokens: byPromptTokens(mine),
+      };
       const comparison = summaryDifferences(body, exact, TOLERANCE);
       expect(comparison.differences).toEqual([]);
       expect((body.hourly as unknown[]).length).toBe(72);
@@ -87,7 +103,9 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
 
     it('GET /stats?series=hourly gives the series over all models within 1%', async () => {
       const body = await getJson('/stats?series=hourly');
-      expect(summaryDifferences(body, { ...summarize(records), hourly: hourly(records) }, TOLERANCE).differences).toEqual([]);
+      expect(
+        summaryDifferences(body, { ...summarize(records), hourly: hourly(records) }, TOLERANCE).differences,
+      ).toEqual([]);
     });
 
     it('GET /metrics merges the stored families into what every record gives, bucket for bucket', async () => {
@@ -106,7 +124,12 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
     });
 
     it('counts a record added to a built day at once, and the next build folds it in', async () => {
-      const late = { ...(records[500] as (typeof records)[number]), id: 'late-arrival', ts: FIXTURE_START + DAY + 3 * HOUR + 17, latency_ms: 123_456 };
+      const late = {
+        ...(records[500] as (typeof records)[number]),
+        id: 'late-arrival',
+        ts: FIXTURE_START + DAY + 3 * HOUR + 17,
+        latency_ms: 123_456,
+      };
       await ingest([late]);
       const all = [...records, late];
       const before = await getJson('/stats');

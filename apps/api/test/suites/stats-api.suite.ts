@@ -22,12 +22,19 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
     const records = fixtureRecords();
     let raw: Fetch;
     const api: Fetch = (path, init = {}) =>
-      raw(path, { ...init, headers: { authorization: `Bearer ${SUITE_TOKEN}`, 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) } });
+      raw(path, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${SUITE_TOKEN}`,
+          'content-type': 'application/json',
+          ...(init.headers as Record<string, string> | undefined),
+        },
+      });
     const getJson = async (path: string) => {
       const res = await api(path);
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
-    const requestsNow = async () => ((await getJson('/stats')).body.requests as number);
+    const requestsNow = async () => (await getJson('/stats')).body.requests as number;
 
     beforeAll(async () => {
       raw = await connect();
@@ -48,11 +55,17 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
     it.each<[string, StatsFilter]>([
       ['from=2026-11-27T09:00:00Z', { from: FIXTURE_START + HOUR }],
       [`to=${FIXTURE_START + 2 * HOUR}`, { to: FIXTURE_START + 2 * HOUR }],
-      [`from=2026-11-27T09:30:00%2B01:00&to=${FIXTURE_START + 3 * HOUR}`, { from: FIXTURE_START + HOUR / 2, to: FIXTURE_START + 3 * HOUR }],
+      [
+        `from=2026-11-27T09:30:00%2B01:00&to=${FIXTURE_START + 3 * HOUR}`,
+        { from: FIXTURE_START + HOUR / 2, to: FIXTURE_START + 3 * HOUR },
+      ],
       ['operation=embed', { operation: 'embed' }],
       ['project=alpha', { project: 'alpha' }],
       ['project=(none)', { project: NO_PROJECT }],
-      ['operation=chat&project=beta&from=2026-11-27', { operation: 'chat', project: 'beta', from: Date.UTC(2026, 10, 27) }],
+      [
+        'operation=chat&project=beta&from=2026-11-27',
+        { operation: 'chat', project: 'beta', from: Date.UTC(2026, 10, 27) },
+      ],
     ])('GET /stats?%s equals summarize() with that filter', async (query, filter) => {
       const { status, body } = await getJson(`/stats?${query}`);
       expect(status).toBe(200);
@@ -73,7 +86,12 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
       const mine = records.filter((r) => r.model === model);
       const { status, body } = await getJson(path);
       expect(status).toBe(200);
-      expect(body).toEqual({ ...summarize(records, { model }), model, hourly: hourly(mine), by_prompt_tokens: byPromptTokens(mine) });
+      expect(body).toEqual({
+        ...summarize(records, { model }),
+        model,
+        hourly: hourly(mine),
+        by_prompt_tokens: byPromptTokens(mine),
+      });
       expect((body.hourly as unknown[]).length).toBe(4);
     });
 
@@ -82,7 +100,12 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
       const filter = { model, project: 'beta', operation: 'generate' as const };
       const { body } = await getJson(`/stats/${model}?project=beta&operation=generate`);
       const mine = records.filter((r) => r.model === model && r.project === 'beta' && r.operation === 'generate');
-      expect(body).toEqual({ ...summarize(records, filter), model, hourly: hourly(mine), by_prompt_tokens: byPromptTokens(mine) });
+      expect(body).toEqual({
+        ...summarize(records, filter),
+        model,
+        hourly: hourly(mine),
+        by_prompt_tokens: byPromptTokens(mine),
+      });
       const empty = await getJson(`/stats/${model}?from=2030-01-01`);
       expect(empty.status).toBe(200);
       expect(empty.body).toMatchObject({ requests: 0, hourly: [] });
@@ -106,7 +129,9 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
       async (query) => {
         const { status, body } = await getJson(`/stats?${query}`);
         expect(status).toBe(400);
-        expect(body).toMatchObject({ error: { code: 'bad_request', message: expect.any(String), issues: expect.any(Array) } });
+        expect(body).toMatchObject({
+          error: { code: 'bad_request', message: expect.any(String), issues: expect.any(Array) },
+        });
       },
     );
 
@@ -126,7 +151,13 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
     });
 
     it.each<[string, string]>([
-      ['a batch with one bad record', JSON.stringify([{ ...records[1], id: 'new-ok' }, { ...records[2], id: 'new-bad', latency_ms: -5 }])],
+      [
+        'a batch with one bad record',
+        JSON.stringify([
+          { ...records[1], id: 'new-ok' },
+          { ...records[2], id: 'new-bad', latency_ms: -5 },
+        ]),
+      ],
       ['a record with an unknown field', JSON.stringify({ ...records[3], id: 'new-extra', prompt: 'secret' })],
       ['malformed JSON', '{"id": "x", '],
       ['a number', '42'],
@@ -140,7 +171,10 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
     });
 
     it('names the bad record and field in its 400', async () => {
-      const batch = [{ ...records[1], id: 'ok-1' }, { ...records[2], id: 'bad-1', latency_ms: 'slow' }];
+      const batch = [
+        { ...records[1], id: 'ok-1' },
+        { ...records[2], id: 'bad-1', latency_ms: 'slow' },
+      ];
       const res = await api('/ingest', { method: 'POST', body: JSON.stringify(batch) });
       const body = (await res.json()) as { error: { message: string; issues: Array<{ path: string[] }> } };
       expect(res.status).toBe(400);
@@ -148,13 +182,18 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
       expect(body.error.issues[0]?.path).toEqual(['1', 'latency_ms']);
     });
 
-    it.each(['/stats', '/stats/llama3.2', '/healthz'])('answers %s without the right token with 401 JSON', async (path) => {
-      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${SUITE_TOKEN}` }]) {
-        const res = await raw(path, { headers });
-        expect(res.status).toBe(401);
-        expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: 'missing or wrong bearer token' } });
-      }
-    });
+    it.each(['/stats', '/stats/llama3.2', '/healthz'])(
+      'answers %s without the right token with 401 JSON',
+      async (path) => {
+        for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${SUITE_TOKEN}` }]) {
+          const res = await raw(path, { headers });
+          expect(res.status).toBe(401);
+          expect(await res.json()).toEqual({
+            error: { code: 'unauthorized', message: 'missing or wrong bearer token' },
+          });
+        }
+      },
+    );
 
     it('refuses /ingest without the token and writes nothing', async () => {
       const before = await requestsNow();

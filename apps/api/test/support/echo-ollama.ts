@@ -37,21 +37,42 @@ function textOf(body: Record<string, unknown>): string {
   return parts.join(' ');
 }
 
-const TIMINGS = { total_duration: 900_000_000, load_duration: 1_000_000, prompt_eval_count: 12, prompt_eval_duration: 100_000_000, eval_count: 4, eval_duration: 80_000_000 };
+const TIMINGS = {
+  total_duration: 900_000_000,
+  load_duration: 1_000_000,
+  prompt_eval_count: 12,
+  prompt_eval_duration: 100_000_000,
+  eval_count: 4,
+  eval_duration: 80_000_000,
+};
 
-function echo(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, headers: Record<string, string>): void {
+function echo(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  headers: Record<string, string>,
+): void {
   const text = textOf(body);
   const path = (req.url ?? '/').split('?')[0];
   const created_at = '2026-11-27T10:00:00Z';
   if (path === '/v1/chat/completions') {
     if (body.stream === true) {
       res.writeHead(200, { ...headers, 'content-type': 'text/event-stream' });
-      const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: 'echo', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      const chunk = (delta: object, finish: string | null) =>
+        `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: 'echo', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
       res.end(`${chunk({ role: 'assistant', content: text }, null)}${chunk({}, 'stop')}data: [DONE]\n\n`);
       return;
     }
     res.writeHead(200, { ...headers, 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id: 'c1', object: 'chat.completion', model: 'echo', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: 12, completion_tokens: 4 } }));
+    res.end(
+      JSON.stringify({
+        id: 'c1',
+        object: 'chat.completion',
+        model: 'echo',
+        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 12, completion_tokens: 4 },
+      }),
+    );
     return;
   }
   const chat = path === '/api/chat';
@@ -74,7 +95,11 @@ export async function startEchoOllama(standInUrl: string): Promise<EchoOllama> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const headers = corsHeaders(req);
-      if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined && headers['access-control-allow-origin'] !== undefined) {
+      if (
+        req.method === 'OPTIONS' &&
+        req.headers['access-control-request-method'] !== undefined &&
+        headers['access-control-allow-origin'] !== undefined
+      ) {
         res.writeHead(204, headers);
         res.end();
         return;
@@ -91,7 +116,12 @@ export async function startEchoOllama(standInUrl: string): Promise<EchoOllama> {
     });
   });
 
-  async function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, cors: Record<string, string>): Promise<void> {
+  async function forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    cors: Record<string, string>,
+  ): Promise<void> {
     try {
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
       const answer = await fetch(`${standInUrl}${req.url ?? '/'}`, {
@@ -101,7 +131,8 @@ export async function startEchoOllama(standInUrl: string): Promise<EchoOllama> {
       });
       const headers: Record<string, string> = { ...cors };
       answer.headers.forEach((value, name) => {
-        if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'connection' && name !== 'keep-alive') headers[name] = value;
+        if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'connection' && name !== 'keep-alive')
+          headers[name] = value;
       });
       res.writeHead(answer.status, headers);
       if (answer.body === null) {

@@ -53,7 +53,12 @@ export interface RawRequestOptions {
  */
 export function rawRequest(url: string, options: RawRequestOptions = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
+    const body =
+      options.body === undefined
+        ? undefined
+        : Buffer.isBuffer(options.body)
+          ? options.body
+          : Buffer.from(options.body, 'utf8');
     const headers: Record<string, string | number> = { ...options.headers };
     if (body !== undefined && options.chunked !== true) headers['content-length'] = body.length;
     let answered = false;

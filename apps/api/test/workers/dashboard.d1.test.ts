@@ -9,7 +9,12 @@ describe('dashboard on Workers', () => {
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
     const files = [...html.matchAll(/(?:src|href)="(\/dashboard\/[^"]+)"/g)].map((m) => m[1] as string);
-    expect(files.sort()).toEqual(['/dashboard/dashboard.css', '/dashboard/dashboard.js', '/dashboard/uplot.css', '/dashboard/uplot.js']);
+    expect(files.sort()).toEqual([
+      '/dashboard/dashboard.css',
+      '/dashboard/dashboard.js',
+      '/dashboard/uplot.css',
+      '/dashboard/uplot.js',
+    ]);
     for (const file of files) {
       const res = await SELF.fetch(`http://gateway.test${file}`);
       expect(res.status).toBe(200);

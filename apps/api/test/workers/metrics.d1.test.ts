@@ -10,7 +10,14 @@ import { histogramSeries, parseExposition, samplesOf, total } from '../suites/pr
 import { SUITE_TOKEN } from '../suites/token.ts';
 
 const call = (path: string, init: RequestInit = {}) =>
-  SELF.fetch(`http://gateway.test${path}`, { ...init, headers: { authorization: `Bearer ${SUITE_TOKEN}`, 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) } });
+  SELF.fetch(`http://gateway.test${path}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${SUITE_TOKEN}`,
+      'content-type': 'application/json',
+      ...(init.headers as Record<string, string> | undefined),
+    },
+  });
 
 describe('GET /metrics on D1 (workerd)', () => {
   beforeAll(async () => {
@@ -39,9 +46,15 @@ describe('GET /metrics on D1 (workerd)', () => {
 
     const stats = (await (await call('/stats')).json()) as Summary;
     expect(stats.requests).toBeGreaterThanOrEqual(90);
-    expect(total(histogramSeries(parsed, 'gen_ai_client_operation_duration_seconds'), (s) => s.count)).toBe(stats.requests);
-    expect(total(histogramSeries(parsed, 'gen_ai_server_time_to_first_token_seconds'), (s) => s.count)).toBe(stats.ttft_ms.count);
-    expect(total(histogramSeries(parsed, 'ollama_load_duration_seconds'), (s) => s.count)).toBe(stats.load_duration_ms.count);
+    expect(total(histogramSeries(parsed, 'gen_ai_client_operation_duration_seconds'), (s) => s.count)).toBe(
+      stats.requests,
+    );
+    expect(total(histogramSeries(parsed, 'gen_ai_server_time_to_first_token_seconds'), (s) => s.count)).toBe(
+      stats.ttft_ms.count,
+    );
+    expect(total(histogramSeries(parsed, 'ollama_load_duration_seconds'), (s) => s.count)).toBe(
+      stats.load_duration_ms.count,
+    );
     expect(total(samplesOf(parsed, 'ollama_cold_starts_total'), (s) => s.value)).toBe(stats.cold_starts);
     expect(total(samplesOf(parsed, 'ollama_requests_total'), (s) => s.value)).toBe(stats.requests);
   });

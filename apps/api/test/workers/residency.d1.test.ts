@@ -9,7 +9,15 @@ import { ResidencySampler } from '../../src/residency/sampler.ts';
 import { d1Store } from '../../src/worker.ts';
 
 const AUTH = { authorization: 'Bearer suite-token-7f3a' };
-const ps = (...names: string[]) => ({ models: names.map((name) => ({ name, model: name, size: 4_000_000_000, size_vram: 3_000_000_000, context_length: 4096 })) });
+const ps = (...names: string[]) => ({
+  models: names.map((name) => ({
+    name,
+    model: name,
+    size: 4_000_000_000,
+    size_vram: 3_000_000_000,
+    context_length: 4096,
+  })),
+});
 
 describe('residency on D1', () => {
   it('stores loads and unloads and answers /models with the intervals', async () => {
@@ -44,7 +52,10 @@ describe('residency on D1', () => {
   it('the scheduled handler samples through the Worker (and survives an unreachable Ollama), and builds rollups', async () => {
     const worker = (await import('../../src/worker.ts')).default;
     const waits: Promise<unknown>[] = [];
-    worker.scheduled({} as ScheduledController, env, { waitUntil: (p: Promise<unknown>) => waits.push(p), passThroughOnException() {} } as unknown as ExecutionContext);
+    worker.scheduled({} as ScheduledController, env, {
+      waitUntil: (p: Promise<unknown>) => waits.push(p),
+      passThroughOnException() {},
+    } as unknown as ExecutionContext);
     expect(waits).toHaveLength(2);
     // The Ollama of wrangler.jsonc is not running here: the sample fails quietly.
     await expect(waits[0]).resolves.toBeNull();

@@ -1,14 +1,17 @@
 /** The rollup suite on D1, inside workerd: the Worker's fetch handler, and builds run by its cron handler. */
 import { env, SELF } from 'cloudflare:test';
-import worker from '../../src/worker.ts';
 import type { BuildResult } from '../../src/storage/rollups.ts';
+import worker from '../../src/worker.ts';
 import { rollupSuite } from '../suites/rollups.suite.ts';
 
 rollupSuite('D1 (workerd)', async () => ({
   fetch: (path, init) => SELF.fetch(`http://gateway.test${path}`, init),
   async build(now) {
     const waits: Array<Promise<unknown>> = [];
-    const ctx = { waitUntil: (p: Promise<unknown>) => waits.push(p), passThroughOnException() {} } as unknown as ExecutionContext;
+    const ctx = {
+      waitUntil: (p: Promise<unknown>) => waits.push(p),
+      passThroughOnException() {},
+    } as unknown as ExecutionContext;
     worker.scheduled({ scheduledTime: now, cron: '* * * * *', noRetry() {} } as ScheduledController, env, ctx);
     // The second task of the cron is the rollup build (the first samples Ollama's /api/ps).
     return (await waits[1]) as BuildResult;

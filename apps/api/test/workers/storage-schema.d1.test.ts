@@ -6,8 +6,14 @@ import { logicalType } from '../suites/columns.ts';
 
 describe('request_metrics schema on D1', () => {
   it('has the specified columns, types and nullability', async () => {
-    const { results } = await env.DB.prepare('PRAGMA table_info(request_metrics)').all<{ name: string; type: string; notnull: number }>();
-    expect(results.map((c) => ({ name: c.name, type: logicalType(c.type), nullable: c.notnull === 0 }))).toEqual(REQUEST_METRIC_COLUMNS);
+    const { results } = await env.DB.prepare('PRAGMA table_info(request_metrics)').all<{
+      name: string;
+      type: string;
+      notnull: number;
+    }>();
+    expect(results.map((c) => ({ name: c.name, type: logicalType(c.type), nullable: c.notnull === 0 }))).toEqual(
+      REQUEST_METRIC_COLUMNS,
+    );
   });
 
   it('has the specified indexes', async () => {

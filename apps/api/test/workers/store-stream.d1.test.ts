@@ -7,7 +7,12 @@ import { fixtureRecords } from '../fixtures/records.ts';
 
 // A model of its own, so the other D1 suites' records stay out of these pages.
 const MODEL = 'stream-test:1b';
-const records: RequestMetric[] = fixtureRecords(30).map((r, i) => ({ ...r, id: `stream-${r.id}`, model: MODEL, ts: i < 12 ? 1_795_766_400_000 : r.ts }));
+const records: RequestMetric[] = fixtureRecords(30).map((r, i) => ({
+  ...r,
+  id: `stream-${r.id}`,
+  model: MODEL,
+  ts: i < 12 ? 1_795_766_400_000 : r.ts,
+}));
 
 describe('MetricStore.stream on D1', () => {
   it('pages through every matching record once, in (ts, id) order', async () => {

@@ -26,7 +26,12 @@ beforeAll(async () => {
   const app = new Hono();
   app.post('/ingest', async (c) => {
     const records = requestMetricSchema.array().parse(await c.req.json());
-    received.push({ records, authorization: c.req.header('authorization'), contentType: c.req.header('content-type'), at: performance.now() });
+    received.push({
+      records,
+      authorization: c.req.header('authorization'),
+      contentType: c.req.header('content-type'),
+      at: performance.now(),
+    });
     const status = answers.shift() ?? 200;
     return c.json({ status }, status as 200);
   });
@@ -159,7 +164,13 @@ describe('httpSink', () => {
 
   it('keeps at most maxQueue records, dropping the oldest and reporting them', async () => {
     const failures: Array<[unknown, RequestMetric | undefined]> = [];
-    const sink = httpSink({ url, batchSize: 100, maxQueue: 5, flushIntervalMs: 60_000, onError: (error, first) => failures.push([error, first]) });
+    const sink = httpSink({
+      url,
+      batchSize: 100,
+      maxQueue: 5,
+      flushIntervalMs: 60_000,
+      onError: (error, first) => failures.push([error, first]),
+    });
     const sent = records(8);
     sink.write(sent.slice(0, 4));
     expect(failures).toEqual([]);

@@ -52,7 +52,17 @@ describe('jsonlFileSink', () => {
     const path = join(dir, 'nested', 'logs', 'performance.jsonl');
     const sink = jsonlFileSink({ path });
     expect(sink.path).toBe(path);
-    const first = [record(), record({ success: true, status: 200, error_type: null, error_message: null, eval_count: 8, tokens_per_second: 50.125 })];
+    const first = [
+      record(),
+      record({
+        success: true,
+        status: 200,
+        error_type: null,
+        error_message: null,
+        eval_count: 8,
+        tokens_per_second: 50.125,
+      }),
+    ];
     const second = [record({ project: null })];
     await sink.write(first);
     await sink.write(second);
@@ -105,8 +115,15 @@ describe('jsonlFileSink', () => {
     await writeFile(blocker, 'a regular file');
     const failures: Array<[unknown, RequestMetric | undefined]> = [];
     const app = new Hono();
-    app.use(ollamaMetrics({ sink: jsonlFileSink({ path: join(blocker, 'performance.jsonl') }), onError: (error, r) => failures.push([error, r]) }));
-    app.post('/api/generate', (c) => c.json({ model: 'llama3.2', response: 'hi', done: true, eval_count: 2, eval_duration: 40_000_000 }));
+    app.use(
+      ollamaMetrics({
+        sink: jsonlFileSink({ path: join(blocker, 'performance.jsonl') }),
+        onError: (error, r) => failures.push([error, r]),
+      }),
+    );
+    app.post('/api/generate', (c) =>
+      c.json({ model: 'llama3.2', response: 'hi', done: true, eval_count: 2, eval_duration: 40_000_000 }),
+    );
     const res = await app.request('/api/generate', { method: 'POST', body: '{"model":"llama3.2"}' });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ response: 'hi' });

@@ -19,7 +19,9 @@ export interface JsonlFileSinkOptions {
  * @example
  * app.use(ollamaMetrics({ sink: jsonlFileSink({ path: 'logs/performance.jsonl' }) }));
  */
-export function jsonlFileSink(options: JsonlFileSinkOptions = {}): MetricSink & { flush(): Promise<void>; readonly path: string } {
+export function jsonlFileSink(
+  options: JsonlFileSinkOptions = {},
+): MetricSink & { flush(): Promise<void>; readonly path: string } {
   const path = resolve(options.path ?? 'logs/performance.jsonl');
   let ready: Promise<unknown> | null = null;
   let tail: Promise<void> = Promise.resolve();

@@ -62,7 +62,16 @@ describe('ollamaMetrics in workerd', () => {
   it('keeps the response whole when the sink throws', async () => {
     const errors: unknown[] = [];
     const app = new Hono();
-    app.use(ollamaMetrics({ sink: { write: () => { throw new Error('disk full'); } }, onError: (e) => errors.push(e) }));
+    app.use(
+      ollamaMetrics({
+        sink: {
+          write: () => {
+            throw new Error('disk full');
+          },
+        },
+        onError: (e) => errors.push(e),
+      }),
+    );
     app.post('/api/generate', (c) => c.json({ model: 'x', response: 'ok', done: true }));
     const ctx = createExecutionContext();
     const res = await app.request('/api/generate', { method: 'POST', body: '{}' }, {}, ctx);

@@ -2,8 +2,6 @@
 // a per-model table and hourly charts with uPlot (served by this app), refreshes every 15 s.
 // With API_TOKEN set on the gateway, it asks for the token once and keeps it in localStorage.
 (() => {
-  'use strict';
-
   const TOKEN_KEY = 'ollama-perf.token';
   const REFRESH_MS = 15_000;
   const RANGES = { '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000 };
@@ -14,7 +12,9 @@
 
   // Numbers are shown rounded; each cell keeps the exact value in data-value.
   function fmtNumber(value, digits) {
-    return value === null || value === undefined ? '—' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+    return value === null || value === undefined
+      ? '—'
+      : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   }
   function fmtMs(value) {
     if (value === null || value === undefined) return '—';
@@ -144,19 +144,35 @@
   function renderCharts(hourly) {
     const x = hourly.map((p) => p.start / 1000);
     const pick = (f) => hourly.map((p) => f(p) ?? null);
-    chart('chart-requests', [
-      { label: 'requests', stroke: '#2f6fdb', width: 2 },
-      { label: 'errors', stroke: '#c0392b', width: 2 },
-    ], [x, pick((p) => p.requests), pick((p) => p.failed)]);
-    chart('chart-latency', [
-      { label: 'p50', stroke: '#2f6fdb', width: 2 },
-      { label: 'p95', stroke: '#e08e0b', width: 2 },
-    ], [x, pick((p) => p.latency_ms.p50), pick((p) => p.latency_ms.p95)]);
-    chart('chart-tps', [{ label: 'tokens/s p50', stroke: '#1a7f37', width: 2 }], [x, pick((p) => p.tokens_per_second.p50)]);
-    chart('chart-load', [
-      { label: 'warm p50', stroke: '#2f6fdb', width: 2 },
-      { label: 'cold avg', stroke: '#8e44ad', width: 2 },
-    ], [x, pick((p) => p.warm_load_ms.p50), pick((p) => p.cold_load_ms.avg)]);
+    chart(
+      'chart-requests',
+      [
+        { label: 'requests', stroke: '#2f6fdb', width: 2 },
+        { label: 'errors', stroke: '#c0392b', width: 2 },
+      ],
+      [x, pick((p) => p.requests), pick((p) => p.failed)],
+    );
+    chart(
+      'chart-latency',
+      [
+        { label: 'p50', stroke: '#2f6fdb', width: 2 },
+        { label: 'p95', stroke: '#e08e0b', width: 2 },
+      ],
+      [x, pick((p) => p.latency_ms.p50), pick((p) => p.latency_ms.p95)],
+    );
+    chart(
+      'chart-tps',
+      [{ label: 'tokens/s p50', stroke: '#1a7f37', width: 2 }],
+      [x, pick((p) => p.tokens_per_second.p50)],
+    );
+    chart(
+      'chart-load',
+      [
+        { label: 'warm p50', stroke: '#2f6fdb', width: 2 },
+        { label: 'cold avg', stroke: '#8e44ad', width: 2 },
+      ],
+      [x, pick((p) => p.warm_load_ms.p50), pick((p) => p.cold_load_ms.avg)],
+    );
   }
 
   // One lane per model; each loaded interval is a bar placed by time within the window.
@@ -167,32 +183,35 @@
       if (!lanes.has(interval.model)) lanes.set(interval.model, []);
       lanes.get(interval.model).push(interval);
     }
-    const rows = [...lanes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([model, intervals]) => {
-      const lane = document.createElement('div');
-      lane.className = 'lane';
-      lane.dataset.model = model;
-      const name = document.createElement('div');
-      name.className = 'name';
-      name.textContent = model;
-      name.title = model;
-      const track = document.createElement('div');
-      track.className = 'track';
-      for (const interval of intervals) {
-        const start = Math.max(interval.from, from);
-        const end = Math.min(interval.to ?? to, to);
-        const bar = document.createElement('div');
-        bar.className = interval.to === null ? 'segment open' : 'segment';
-        bar.style.left = `${((start - from) / span) * 100}%`;
-        bar.style.width = `${(Math.max(0, end - start) / span) * 100}%`;
-        bar.dataset.from = String(interval.from);
-        bar.dataset.to = interval.to === null ? '' : String(interval.to);
-        bar.title = `${model}: ${new Date(interval.from).toLocaleString()} – ${interval.to === null ? 'now' : new Date(interval.to).toLocaleString()}` +
-          (interval.size_vram === null ? '' : `, ${(interval.size_vram / 1e9).toFixed(1)} GB VRAM`);
-        track.append(bar);
-      }
-      lane.append(name, track);
-      return lane;
-    });
+    const rows = [...lanes.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([model, intervals]) => {
+        const lane = document.createElement('div');
+        lane.className = 'lane';
+        lane.dataset.model = model;
+        const name = document.createElement('div');
+        name.className = 'name';
+        name.textContent = model;
+        name.title = model;
+        const track = document.createElement('div');
+        track.className = 'track';
+        for (const interval of intervals) {
+          const start = Math.max(interval.from, from);
+          const end = Math.min(interval.to ?? to, to);
+          const bar = document.createElement('div');
+          bar.className = interval.to === null ? 'segment open' : 'segment';
+          bar.style.left = `${((start - from) / span) * 100}%`;
+          bar.style.width = `${(Math.max(0, end - start) / span) * 100}%`;
+          bar.dataset.from = String(interval.from);
+          bar.dataset.to = interval.to === null ? '' : String(interval.to);
+          bar.title =
+            `${model}: ${new Date(interval.from).toLocaleString()} – ${interval.to === null ? 'now' : new Date(interval.to).toLocaleString()}` +
+            (interval.size_vram === null ? '' : `, ${(interval.size_vram / 1e9).toFixed(1)} GB VRAM`);
+          track.append(bar);
+        }
+        lane.append(name, track);
+        return lane;
+      });
     const timeline = $('timeline');
     if (rows.length === 0) {
       const empty = document.createElement('p');
@@ -208,8 +227,17 @@
       if (i.to !== null) changes.add(Math.min(i.to, to));
     }
     const times = [...changes].filter((t) => t >= from && t <= to).sort((a, b) => a - b);
-    const vram = times.map((t) => models.history.filter((i) => i.from <= t && (i.to === null || i.to > t)).reduce((sum, i) => sum + (i.size_vram ?? 0), 0) / 1e9);
-    chart('chart-vram', [{ label: 'VRAM GB', stroke: '#8e44ad', width: 2, paths: uPlot.paths.stepped({ align: 1 }) }], [times.map((t) => t / 1000), vram]);
+    const vram = times.map(
+      (t) =>
+        models.history
+          .filter((i) => i.from <= t && (i.to === null || i.to > t))
+          .reduce((sum, i) => sum + (i.size_vram ?? 0), 0) / 1e9,
+    );
+    chart(
+      'chart-vram',
+      [{ label: 'VRAM GB', stroke: '#8e44ad', width: 2, paths: uPlot.paths.stepped({ align: 1 }) }],
+      [times.map((t) => t / 1000), vram],
+    );
   }
 
   function updateProjects(stats) {
@@ -239,7 +267,9 @@
     try {
       const [stats, models] = await Promise.all([
         api(`/stats?${params}`),
-        api(`/models?from=${Math.floor(from ?? Date.now() - RANGES['24h'])}${to === undefined ? '' : `&to=${Math.floor(to)}`}`),
+        api(
+          `/models?from=${Math.floor(from ?? Date.now() - RANGES['24h'])}${to === undefined ? '' : `&to=${Math.floor(to)}`}`,
+        ),
       ]);
       $('login').hidden = true;
       $('content').hidden = false;
