@@ -28,14 +28,14 @@ export function renderText(table: Table): string {
 
 /** Renders a table as GitHub Markdown (pipes in cells escaped). */
 export function renderMarkdown(table: Table, heading = '###'): string {
-  const escape = (cell: string) => cell.replace(/\|/g, '\\|');
+  const escapeCell = (cell: string) => cell.replace(/\|/g, '\\|');
   const out = [
     `${heading} ${table.title}`,
     '',
-    `| ${table.columns.map(escape).join(' | ')} |`,
+    `| ${table.columns.map(escapeCell).join(' | ')} |`,
     `|${table.columns.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
   ];
-  for (const row of table.rows) out.push(`| ${row.map(escape).join(' | ')} |`);
+  for (const row of table.rows) out.push(`| ${row.map(escapeCell).join(' | ')} |`);
   if (table.notes !== undefined && table.notes.length > 0) out.push('', ...table.notes.map((n) => `- ${n}`));
   return out.join('\n');
 }

@@ -16,7 +16,8 @@ const send = (message: unknown) => process.send?.(message);
 const server = await startServer(spec);
 let closing: Promise<void> | null = null;
 const shutdown = () => {
-  closing ??= server
+  if (closing !== null) return;
+  closing = server
     .close()
     .catch((error: unknown) => console.error(`[bench host] close failed: ${(error as Error).message}`))
     .finally(() => process.exit(0));

@@ -212,7 +212,10 @@ export function exactCollector(): {
     add(record) {
       all.add(record);
       let group = byModel.get(record.model);
-      if (group === undefined) byModel.set(record.model, (group = new ExactValues()));
+      if (group === undefined) {
+        group = new ExactValues();
+        byModel.set(record.model, group);
+      }
       group.add(record);
     },
   };

@@ -132,6 +132,7 @@ describe('Grafana dashboard grafana/ollama-perf.json', () => {
     expect(variables.model?.definition).toMatch(/^label_values\(.+, gen_ai_request_model\)$/);
     expect(variables.project?.definition).toMatch(/^label_values\(.+, project\)$/);
     for (const panel of dashboard.panels) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's own variable syntax, not a template
       expect(panel.datasource, panel.title).toEqual({ type: 'prometheus', uid: '${DS_PROMETHEUS}' });
       expect(panel.gridPos.x + panel.gridPos.w, panel.title).toBeLessThanOrEqual(24);
       expect(panel.targets.length, panel.title).toBeGreaterThan(0);

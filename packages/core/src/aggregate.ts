@@ -49,14 +49,14 @@ export class GroupAggregate {
     this.generatedTokens += other.generatedTokens;
     this.coldStarts += other.coldStarts;
     this.switches += other.switches;
-    other.errors.forEach((count, i) => (this.errors[i] = (this.errors[i] as number) + count));
-    other.sketches.forEach((sketch, i) => (this.sketches[i] as LogSketch).merge(sketch));
+    for (const [i, count] of other.errors.entries()) this.errors[i] = (this.errors[i] as number) + count;
+    for (const [i, sketch] of other.sketches.entries()) (this.sketches[i] as LogSketch).merge(sketch);
   }
 
   /** The group's figures, shaped like an exact {@link GroupSummary}; percentiles within the sketch's accuracy. */
   summary(): GroupSummary {
     const stats = {} as Record<StatField, ReturnType<LogSketch['stat']>>;
-    STAT_FIELDS.forEach((field, i) => (stats[field] = (this.sketches[i] as LogSketch).stat()));
+    for (const [i, field] of STAT_FIELDS.entries()) stats[field] = (this.sketches[i] as LogSketch).stat();
     const errors: Partial<Record<ErrorType, number>> = {};
     // ERROR_TYPES is not alphabetical: sort like the exact summary does.
     for (const type of [...ERROR_TYPES].sort()) {
@@ -134,12 +134,17 @@ export interface MergeableFigures {
 
 function addToBucket(buckets: Array<GroupAggregate | null>, index: number, record: RequestMetric): void {
   if (index === -1) return;
-  (buckets[index] ??= new GroupAggregate()).add(record);
+  const bucket = buckets[index] ?? new GroupAggregate();
+  buckets[index] = bucket;
+  bucket.add(record);
 }
 
 /** Merges each non-empty bucket of `from` into `into`. */
 export function mergeBuckets(into: Array<GroupAggregate | null>, from: ReadonlyArray<GroupAggregate | null>): void {
-  from.forEach((bucket, i) => {
-    if (bucket !== null) (into[i] ??= new GroupAggregate()).merge(bucket);
-  });
+  for (const [i, bucket] of from.entries()) {
+    if (bucket === null) continue;
+    const target = into[i] ?? new GroupAggregate();
+    into[i] = target;
+    target.merge(bucket);
+  }
 }

@@ -30,17 +30,17 @@ export const CONCURRENCY_BUCKETS: BucketBounds = [
 ];
 
 /**
- * The figures of each bucket of `bounds` over the records whose `valueOf` is known and
+ * The figures of each bucket of `bounds` over the records whose `measure` is known and
  * inside a bucket.
  */
 export function bucketBy(
   records: Iterable<RequestMetric>,
-  valueOf: (r: RequestMetric) => number | null,
+  measure: (r: RequestMetric) => number | null,
   bounds: BucketBounds,
 ): BucketSummary[] {
   const groups = bounds.map(() => new GroupAccumulator());
   for (const record of records) {
-    const value = valueOf(record);
+    const value = measure(record);
     if (value === null) continue;
     const index = bounds.findIndex(([min, max]) => value >= min && (max === null || value <= max));
     if (index !== -1) (groups[index] as GroupAccumulator).add(record);

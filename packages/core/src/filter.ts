@@ -3,7 +3,7 @@
  * Shared by the stats API, the CLI and the dashboard so that a filter means one thing.
  */
 import { z } from 'zod';
-import { type Operation, operationSchema, type RequestMetric } from './schema.js';
+import { NAME_MAX, NO_NUL, NUL_MESSAGE, type Operation, operationSchema, type RequestMetric } from './schema.js';
 
 /** The `by_project` key, and project filter value, for records without a project. */
 export const NO_PROJECT = '(none)';
@@ -61,6 +61,9 @@ const timeBound = z.string().transform((text, ctx) => {
   return ms;
 });
 
+// A model or project name as the records hold it.
+const nameFilter = () => z.string().min(1).max(NAME_MAX).regex(NO_NUL, NUL_MESSAGE).optional();
+
 /**
  * zod schema for a filter given as query-string text (`?from=…&to=…&operation=…&project=…`).
  * Rejects unknown operations, unreadable times and `from` after `to`.
@@ -71,18 +74,8 @@ export const statsQuerySchema = z
     to: timeBound.optional(),
     operation: operationSchema.optional(),
     // No record holds U+0000 (the record schema refuses it; PostgreSQL cannot even compare it).
-    project: z
-      .string()
-      .min(1)
-      .max(512)
-      .regex(/^[^\u0000]*$/, 'must not contain U+0000')
-      .optional(),
-    model: z
-      .string()
-      .min(1)
-      .max(512)
-      .regex(/^[^\u0000]*$/, 'must not contain U+0000')
-      .optional(),
+    project: nameFilter(),
+    model: nameFilter(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
     message: '`from` must not be after `to`',

@@ -78,7 +78,10 @@ export function groupBy(
   for (const record of records) {
     const key = keyOf(record);
     let group = groups.get(key);
-    if (group === undefined) groups.set(key, (group = new GroupAccumulator()));
+    if (group === undefined) {
+      group = new GroupAccumulator();
+      groups.set(key, group);
+    }
     group.add(record);
   }
   return groups;

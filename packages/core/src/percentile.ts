@@ -21,7 +21,7 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
   const high = sorted[lo + 1] as number;
   const value = low + (rank - lo) * (high - low);
   // Floating-point rounding must not push an interpolated value past its neighbours.
-  return value < low ? low : value > high ? high : value;
+  return Math.min(high, Math.max(low, value));
 }
 
 /** Count, mean, extremes and p50/p95/p99 of one measure. Every field but `count` is `null` when empty. */

@@ -63,7 +63,10 @@ const emptySummary = (): GroupSummary => new GroupAggregate().summary();
 
 function groupOf<K>(groups: Map<K, GroupAggregate>, key: K): GroupAggregate {
   let group = groups.get(key);
-  if (group === undefined) groups.set(key, (group = new GroupAggregate()));
+  if (group === undefined) {
+    group = new GroupAggregate();
+    groups.set(key, group);
+  }
   return group;
 }
 
@@ -153,15 +156,11 @@ export function hourlyJsonOfParts(hourParts: Iterable<HourPart>): string {
       part.figures instanceof Uint8Array ? reader.load(part.figures, { all: true }) : part.figures;
     figures.mergeAllInto(groupOf(merged, part.start));
   }
-  let empty: string | undefined;
+  const emptyJson = JSON.stringify(emptySummary());
   const points = seriesHours([...stored.keys(), ...merged.keys()]).map((start) => {
     const summary = stored.get(start) ?? merged.get(start)?.summary();
     const summaryJson =
-      typeof summary === 'string'
-        ? summary
-        : summary !== undefined
-          ? JSON.stringify(summary)
-          : (empty ??= JSON.stringify(emptySummary()));
+      typeof summary === 'string' ? summary : summary !== undefined ? JSON.stringify(summary) : emptyJson;
     return joinJsonObjects(JSON.stringify({ hour: new Date(start).toISOString(), start }), summaryJson);
   });
   return `[${points.join(',')}]`;

@@ -35,8 +35,8 @@ interface Internal {
   _zod: { def: SchemaDef };
 }
 
-function unsupported(what: string): never {
-  throw new TypeError(`schemaPredicate: unsupported zod construct: ${what}`);
+function unsupported(what: string): TypeError {
+  return new TypeError(`schemaPredicate: unsupported zod construct: ${what}`);
 }
 
 type Kind = 'string' | 'number' | 'boolean' | 'enum';
@@ -64,48 +64,48 @@ interface Rule {
 function addCheck(rule: Rule, check: CheckDef): void {
   switch (check.check) {
     case 'min_length':
-      if (rule.kind !== 'string') return unsupported(`min_length on ${rule.kind}`);
+      if (rule.kind !== 'string') throw unsupported(`min_length on ${rule.kind}`);
       rule.minLength = Math.max(rule.minLength, check.minimum as number);
       return;
     case 'max_length':
-      if (rule.kind !== 'string') return unsupported(`max_length on ${rule.kind}`);
+      if (rule.kind !== 'string') throw unsupported(`max_length on ${rule.kind}`);
       rule.maxLength = Math.min(rule.maxLength, check.maximum as number);
       return;
     case 'greater_than':
-      if (rule.kind !== 'number' || rule.min !== Number.NEGATIVE_INFINITY) return unsupported('greater_than here');
+      if (rule.kind !== 'number' || rule.min !== Number.NEGATIVE_INFINITY) throw unsupported('greater_than here');
       rule.min = check.value as number;
       rule.minInclusive = check.inclusive === true;
       return;
     case 'less_than':
-      if (rule.kind !== 'number' || rule.max !== Number.POSITIVE_INFINITY) return unsupported('less_than here');
+      if (rule.kind !== 'number' || rule.max !== Number.POSITIVE_INFINITY) throw unsupported('less_than here');
       rule.max = check.value as number;
       rule.maxInclusive = check.inclusive === true;
       return;
     case 'number_format':
-      if (check.format !== 'safeint' || rule.kind !== 'number') return unsupported(`number format ${check.format}`);
+      if (check.format !== 'safeint' || rule.kind !== 'number') throw unsupported(`number format ${check.format}`);
       rule.integer = true;
       return;
     case 'string_format':
       if (check.format !== 'regex' || check.pattern === undefined || rule.kind !== 'string')
-        return unsupported(`string format ${check.format}`);
+        throw unsupported(`string format ${check.format}`);
       // Without g/y a RegExp keeps no state between tests.
       rule.patterns.push(new RegExp(check.pattern.source, check.pattern.flags.replace(/[gy]/g, '')));
       return;
     default:
-      return unsupported(`check ${check.check}`);
+      throw unsupported(`check ${check.check}`);
   }
 }
 
 function ruleOf(schema: Internal): Rule {
   const def = schema._zod.def;
   // z.email(), z.int(), z.coerce.number()…: the type itself checks or converts.
-  if (def.format !== undefined) return unsupported(`${def.type} format ${def.format}`);
-  if (def.coerce === true) return unsupported(`coerced ${def.type}`);
+  if (def.format !== undefined) throw unsupported(`${def.type} format ${def.format}`);
+  if (def.coerce === true) throw unsupported(`coerced ${def.type}`);
   if (def.type === 'nullable') {
-    if ((def.checks ?? []).length > 0) return unsupported('nullable checks');
+    if ((def.checks ?? []).length > 0) throw unsupported('nullable checks');
     return { ...ruleOf(def.innerType as Internal), nullable: true };
   }
-  if (!KINDS.has(def.type)) return unsupported(def.type);
+  if (!KINDS.has(def.type)) throw unsupported(def.type);
   const rule: Rule = {
     kind: def.type as Kind,
     nullable: false,
@@ -143,12 +143,12 @@ function passes(rule: Rule, v: unknown): boolean {
 }
 
 function compileStrictObject(def: SchemaDef): SchemaPredicate {
-  if (def.catchall?._zod.def.type !== 'never') return unsupported('object that is not strict');
-  if ((def.checks ?? []).length > 0) return unsupported('object checks');
+  if (def.catchall?._zod.def.type !== 'never') throw unsupported('object that is not strict');
+  if ((def.checks ?? []).length > 0) throw unsupported('object checks');
   const keys = Object.keys(def.shape ?? {});
   const rules = keys.map((key) => {
     // Read as object[key] below: a key an object inherits could pass for one it lacks.
-    if (key in Object.prototype) return unsupported(`field named ${key}`);
+    if (key in Object.prototype) throw unsupported(`field named ${key}`);
     return ruleOf((def.shape as Record<string, Internal>)[key] as Internal);
   });
   const size = keys.length;

@@ -30,8 +30,11 @@ export const NAME_MAX = 512;
 
 // PostgreSQL text cannot hold U+0000 (and C tools stop at it): a record carrying one could be
 // stored on SQLite but would fail — with its whole batch — on PostgreSQL, so it is refused.
-const NO_NUL = /^[^\u0000]*$/;
-const NUL_MESSAGE = 'must not contain U+0000';
+/** Matches text without U+0000. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is what it refuses
+export const NO_NUL = /^[^\u0000]*$/;
+/** What a refusal of U+0000 says. */
+export const NUL_MESSAGE = 'must not contain U+0000';
 const text = () => z.string().regex(NO_NUL, NUL_MESSAGE);
 
 const nonNegative = z.number().finite().nonnegative();

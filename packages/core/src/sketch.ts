@@ -84,7 +84,8 @@ export class LogSketch {
       (this.counts as Float64Array)[slot] = ((this.counts as Float64Array)[slot] as number) + count;
       return;
     }
-    const sparse = (this.sparse ??= new Map());
+    const sparse = this.sparse ?? new Map<number, number>();
+    this.sparse = sparse;
     sparse.set(index, (sparse.get(index) ?? 0) + count);
     if (sparse.size > SPARSE_LIMIT) this.densify(sparse);
   }
@@ -193,7 +194,7 @@ export class LogSketch {
       else {
         while (seen <= rank && next < bucketCount) seen += countAt(next++);
         const value = bucketValueOf(indexAt(next - 1));
-        out.push(value < this.min ? this.min : value > this.max ? this.max : value);
+        out.push(Math.min(this.max, Math.max(this.min, value)));
       }
     }
     return out;

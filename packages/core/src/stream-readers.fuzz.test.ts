@@ -126,12 +126,10 @@ describe('createSseReader on arbitrary bytes', () => {
   });
 
   it('finds every well-formed event among comments, unknown fields and CRLF line ends', () => {
-    const event = fc
-      .jsonValue({ maxDepth: 2 })
-      .map((value) => ({
-        value: JSON.parse(JSON.stringify(value)) as unknown,
-        text: `data: ${JSON.stringify(value)}`,
-      }));
+    const event = fc.jsonValue({ maxDepth: 2 }).map((value) => ({
+      value: JSON.parse(JSON.stringify(value)) as unknown,
+      text: `data: ${JSON.stringify(value)}`,
+    }));
     const noise = fc.constantFrom(': keep-alive', 'id: 7', 'retry: 100', 'unknown-field: x');
     fc.assert(
       fc.property(

@@ -41,7 +41,10 @@ export function ollamaMetrics(options: ExpressOllamaMetricsOptions) {
     // A mounted router rewrites req.url later: take the full path now.
     const path = req.originalUrl ?? req.url ?? '/';
     const operation = req.method === 'POST' ? operationForPath(path) : null;
-    if (operation === null) return next();
+    if (operation === null) {
+      next();
+      return;
+    }
 
     let project: string | null = null;
     try {

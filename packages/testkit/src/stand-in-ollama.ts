@@ -201,7 +201,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
           entry,
           'application/x-ndjson',
           lines.map((l) => `${l}\n`),
-          errorBody('an error was encountered while running the model: unexpected EOF', false) + '\n',
+          `${errorBody('an error was encountered while running the model: unexpected EOF', false)}\n`,
         );
       }
       case '/api/embed':
@@ -230,31 +230,25 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
   }
 
   function answerGet(path: string, res: ServerResponse): void {
-    if (path === '/') return send(res, 200, 'text/plain; charset=utf-8', 'Ollama is running');
-    if (path === '/api/version') return send(res, 200, 'application/json; charset=utf-8', '{"version":"0.12.6"}');
-    if (path === '/api/tags') {
-      const models = settings.models.map((name) => ({
-        name,
-        model: name,
-        size: 2_019_393_189,
-        digest: 'a80c4f17acd5',
-      }));
-      return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ models }));
-    }
-    if (path === '/api/ps') {
-      const models = [...loaded].reverse().map((name) => ({
-        name,
-        model: name,
-        size: settings.modelSize,
-        digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
-        details: { format: 'gguf', family: 'llama', parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
-        expires_at: '2026-11-27T10:05:00.000000000Z',
-        size_vram: settings.modelVram,
-        context_length: 4096,
-      }));
-      return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ models }));
-    }
-    return send(res, 404, 'text/plain', '404 page not found');
+    const json = 'application/json; charset=utf-8';
+    if (path === '/') send(res, 200, 'text/plain; charset=utf-8', 'Ollama is running');
+    else if (path === '/api/version') send(res, 200, json, '{"version":"0.12.6"}');
+    else if (path === '/api/tags') send(res, 200, json, JSON.stringify({ models: tagsOf(settings.models) }));
+    else if (path === '/api/ps') send(res, 200, json, JSON.stringify({ models: psOf([...loaded].reverse()) }));
+    else send(res, 404, 'text/plain', '404 page not found');
+  }
+
+  function psOf(names: string[]) {
+    return names.map((name) => ({
+      name,
+      model: name,
+      size: settings.modelSize,
+      digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
+      details: { format: 'gguf', family: 'llama', parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+      expires_at: '2026-11-27T10:05:00.000000000Z',
+      size_vram: settings.modelVram,
+      context_length: 4096,
+    }));
   }
 
   async function streamLines(
@@ -315,6 +309,10 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
         server.close(() => resolve());
       }),
   };
+}
+
+function tagsOf(names: string[]) {
+  return names.map((name) => ({ name, model: name, size: 2_019_393_189, digest: 'a80c4f17acd5' }));
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {

@@ -21,6 +21,7 @@ export interface GinLogOptions {
 }
 
 // CSI sequences such as "\x1b[97;42m" (colours) and "\x1b[0m" (reset).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what it matches
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 // "[GIN] %v |%s %3d %s| %13v | %15s |%s %-7s %s %#v": the path is a Go-quoted string.
 const GIN_LINE =

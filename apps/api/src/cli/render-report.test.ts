@@ -5,8 +5,9 @@ import { fixtureRecords } from '../../test/fixtures/records.js';
 import { formatCount, formatNumber, formatPercent, renderReport } from './render-report.js';
 
 const records = fixtureRecords(60);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what it matches
 const ANSI = /\x1b\[/;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('renderReport', () => {
   const summary = summarize(records);
@@ -27,7 +28,7 @@ describe('renderReport', () => {
   it('prints tokens/s and every timing as count, avg, p50, p95, min, max', () => {
     const row = (label: string, stat: (typeof summary)['latency_ms']) =>
       new RegExp(
-        `\\n {2}${escape(label)} +${[formatCount(stat.count), ...[stat.avg, stat.p50, stat.p95, stat.min, stat.max].map(formatNumber)].map(escape).join(' +')}\\n`,
+        `\\n {2}${escapeRegExp(label)} +${[formatCount(stat.count), ...[stat.avg, stat.p50, stat.p95, stat.min, stat.max].map(formatNumber)].map(escapeRegExp).join(' +')}\\n`,
       );
     expect(text).toMatch(row('generation', summary.tokens_per_second));
     expect(text).toMatch(row('prompt processing', summary.prompt_tokens_per_second));
@@ -53,7 +54,7 @@ describe('renderReport', () => {
         formatNumber(group.tokens_per_second.p50),
         formatNumber(group.tokens_per_second.p95),
       ];
-      expect(text).toMatch(new RegExp(`\\n {2}${escape(model)} +${cells.map(escape).join(' +')} `));
+      expect(text).toMatch(new RegExp(`\\n {2}${escapeRegExp(model)} +${cells.map(escapeRegExp).join(' +')} `));
     }
   });
 
@@ -63,7 +64,7 @@ describe('renderReport', () => {
       const cells = [group.cold_starts, group.switches]
         .map(formatCount)
         .concat([group.cold_load_ms.p50, group.switch_load_ms.p50, group.warm_load_ms.p50].map(formatNumber));
-      expect(loading).toMatch(new RegExp(`\\n {2}${escape(model)} +${cells.map(escape).join(' +')}\\n`));
+      expect(loading).toMatch(new RegExp(`\\n {2}${escapeRegExp(model)} +${cells.map(escapeRegExp).join(' +')}\\n`));
     }
   });
 
@@ -77,6 +78,7 @@ describe('renderReport', () => {
     expect(text).not.toMatch(ANSI);
     const coloured = renderReport(summary, { color: true });
     expect(coloured).toMatch(ANSI);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing colour codes
     expect(coloured.replace(/\x1b\[\d+m/g, '')).toBe(text);
   });
 

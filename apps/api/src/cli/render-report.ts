@@ -99,6 +99,7 @@ function describeFilter(summary: Summary, options: ReportOptions): string[] {
 
 // Model names and projects come from requests: never let them move the cursor or recolour the terminal.
 function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 

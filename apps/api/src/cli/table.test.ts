@@ -27,6 +27,7 @@ describe('renderTable', () => {
         ['2', '50.0%'],
       ],
     );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing colour codes
     expect(lines[2]?.replace(/\x1b\[\d+m/g, '')).toBe('  1  99.0%');
     expect(lines[3]).toBe('  2  50.0%');
   });

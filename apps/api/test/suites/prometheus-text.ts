@@ -64,7 +64,10 @@ export function histogramSeries(parsed: ParsedExposition, name: string): ParsedH
   const of = (labels: Record<string, string>) => {
     const key = seriesKey(labels);
     let entry = series.get(key);
-    if (entry === undefined) series.set(key, (entry = { labels, buckets: [], sum: Number.NaN, count: Number.NaN }));
+    if (entry === undefined) {
+      entry = { labels, buckets: [], sum: Number.NaN, count: Number.NaN };
+      series.set(key, entry);
+    }
     return entry;
   };
   for (const { name: sampleName, labels, value } of parsed.samples) {
