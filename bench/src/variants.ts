@@ -52,7 +52,10 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
     case 'stand-in':
       return startStandIn(spec.options ?? {});
     case 'bare-hono': {
-      const [{ Hono }, { proxyTo }] = await Promise.all([import('hono'), import('../../apps/api/src/proxy.ts')]);
+      const [{ Hono }, { proxyTo }] = await Promise.all([
+        import('hono'),
+        import('../../apps/api/src/proxy/fetch-proxy.ts'),
+      ]);
       const app = new Hono();
       app.all('*', proxyTo(spec.upstream));
       return serveHono(

@@ -8,9 +8,9 @@ import { type CaptureContext, type MetricErrorHandler, type MetricSink, ollamaMe
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { requireToken } from './auth.js';
-import { ApiError, onApiError } from './errors.js';
-import { proxyTo } from './proxy.js';
+import { requireToken } from './http/auth.js';
+import { ApiError, onApiError } from './http/errors.js';
+import { proxyTo } from './proxy/fetch-proxy.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes, type SinkHealth } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';

@@ -8,12 +8,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from './config.js';
-import { fileSpool } from './file-spool.js';
-import { gatewayListener } from './node-listener.js';
+import { gatewayListener } from './proxy/node-listener.js';
 import { ResidencySampler } from './residency/sampler.js';
-import { type RollupTimer, startRollupTimer } from './rollup-timer.js';
+import { fileSpool } from './sink/file-spool.js';
+import { storeSink } from './sink/store-sink.js';
 import { defaultSpoolPath, openStore, parseDatabaseUrl } from './storage/open-node.js';
-import { storeSink } from './store-sink.js';
+import { type RollupTimer, startRollupTimer } from './storage/rollup-timer.js';
 
 /** A running gateway. */
 export interface RunningGateway {

@@ -15,9 +15,9 @@ import { REQUEST_METRIC_FIELDS, type RequestMetric, type StatsFilter, summarize 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { formatCount, formatNumber, formatPercent } from '../src/cli/render-report.js';
+import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import { REQUEST_METRIC_COLUMNS } from '../src/storage/schema.js';
-import { storeSink } from '../src/store-sink.js';
 import { fixtureRecords } from './fixtures/records.js';
 import { readCsv } from './support/csv-reader.js';
 import { runCli } from './support/gateway-process.js';

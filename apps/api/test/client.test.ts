@@ -5,9 +5,9 @@ import { summarize } from '@ollama-perf/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { createStatsClient, StatsApiError } from '../src/client.js';
+import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { storeSink } from '../src/store-sink.js';
 import { fixtureRecords } from './fixtures/records.js';
 
 const records = fixtureRecords(60);

@@ -23,9 +23,9 @@ import fc from 'fast-check';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
+import { type StoreSink, storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { type StoreSink, storeSink } from '../src/store-sink.js';
 import { fixtureRecords } from './fixtures/records.js';
 import { rawRequest, type ServedApp, serveOnPort } from './support/http.js';
 

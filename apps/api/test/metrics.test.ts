@@ -9,9 +9,9 @@ import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { renderMetrics } from '../src/prometheus.js';
+import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { storeSink } from '../src/store-sink.js';
 import { fixtureRecords } from './fixtures/records.js';
 import {
   histogramSeries,

@@ -18,7 +18,7 @@ import { requestMetricSchema } from '@ollama-perf/core';
 import { memorySink } from '@ollama-perf/middleware';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type GatewayListenerOptions, gatewayListener } from '../src/node-listener.js';
+import { type GatewayListenerOptions, gatewayListener } from '../src/proxy/node-listener.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
 import { rawRequest } from './support/http.js';

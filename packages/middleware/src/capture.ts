@@ -22,6 +22,9 @@ import { deliver, logMetricError, type MetricErrorHandler, type MetricSink } fro
 import { errorTypeOfThrown, messageOfThrown } from './thrown-error.js';
 import { uuidv7 } from './uuid.js';
 
+/** The request header that names the project unless configured otherwise. */
+export const DEFAULT_PROJECT_HEADER = 'X-Project-Name';
+
 /** Options every capture (Hono, Express, `withMetrics`) takes. */
 export interface CaptureOptions {
   /** Where records go. */

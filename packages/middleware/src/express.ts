@@ -11,7 +11,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { operationForPath } from '@ollama-perf/core';
-import { CaptureContext, type CaptureOptions } from './capture.js';
+import { CaptureContext, type CaptureOptions, DEFAULT_PROJECT_HEADER } from './capture.js';
 
 /** Options of the Express {@link ollamaMetrics}. */
 export interface ExpressOllamaMetricsOptions extends CaptureOptions {
@@ -34,7 +34,7 @@ type End = ServerResponse['end'];
  */
 export function ollamaMetrics(options: ExpressOllamaMetricsOptions) {
   const context = new CaptureContext(options);
-  const header = (options.projectHeader ?? 'X-Project-Name').toLowerCase();
+  const header = (options.projectHeader ?? DEFAULT_PROJECT_HEADER).toLowerCase();
   const projectOf = options.project ?? ((req: IncomingMessage) => firstHeader(req.headers[header]));
 
   return function ollamaMetrics(req: Request, res: ServerResponse, next: (error?: unknown) => void): void {

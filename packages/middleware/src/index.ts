@@ -4,7 +4,14 @@
  * client instance (`withMetrics`). Node-only sinks live in `/node`.
  */
 
-export { CaptureContext, type CaptureEnd, type CaptureInit, type CaptureOptions, RequestCapture } from './capture.js';
+export {
+  CaptureContext,
+  type CaptureEnd,
+  type CaptureInit,
+  type CaptureOptions,
+  DEFAULT_PROJECT_HEADER,
+  RequestCapture,
+} from './capture.js';
 export { type BodyObserver, observeBody } from './observe-body.js';
 export { type OllamaMetricsOptions, ollamaMetrics } from './ollama-metrics.js';
 export { type ModelScanner, modelOfRequest, modelScanner } from './request-model.js';

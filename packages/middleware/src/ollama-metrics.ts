@@ -5,7 +5,7 @@
  */
 import { operationForPath } from '@ollama-perf/core';
 import type { Context, MiddlewareHandler } from 'hono';
-import { CaptureContext, type CaptureOptions } from './capture.js';
+import { CaptureContext, type CaptureOptions, DEFAULT_PROJECT_HEADER } from './capture.js';
 import { observeBody } from './observe-body.js';
 import { modelOfRequest } from './request-model.js';
 
@@ -35,7 +35,7 @@ export interface OllamaMetricsOptions extends CaptureOptions {
  */
 export function ollamaMetrics(options: OllamaMetricsOptions): MiddlewareHandler {
   const context = options.context ?? new CaptureContext(options);
-  const header = options.projectHeader ?? 'X-Project-Name';
+  const header = options.projectHeader ?? DEFAULT_PROJECT_HEADER;
   const projectOf = options.project ?? ((c: Context) => c.req.header(header));
 
   return async function ollamaMetrics(c, next) {

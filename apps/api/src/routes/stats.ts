@@ -3,7 +3,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { statsQuerySchema } from '@ollama-perf/core';
 import { type Context, Hono } from 'hono';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../http/errors.js';
 import type { MetricStore } from '../storage/store.js';
 import { SYNCHRONOUS, validationHook } from './validation.js';
 

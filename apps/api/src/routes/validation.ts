@@ -1,6 +1,6 @@
 /** Turns a failed zod validation into the API's 400 `{ error: { code, message, issues } }`. */
 import type { Context } from 'hono';
-import { errorResponse } from '../errors.js';
+import { errorResponse } from '../http/errors.js';
 
 interface Issue {
   path: PropertyKey[];

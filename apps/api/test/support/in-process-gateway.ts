@@ -7,10 +7,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppDeps } from '../../src/app.js';
-import { fileSpool } from '../../src/file-spool.js';
-import { gatewayListener } from '../../src/node-listener.js';
+import { gatewayListener } from '../../src/proxy/node-listener.js';
+import { fileSpool } from '../../src/sink/file-spool.js';
+import { type StoreSink, storeSink } from '../../src/sink/store-sink.js';
 import type { MetricStore } from '../../src/storage/store.js';
-import { type StoreSink, storeSink } from '../../src/store-sink.js';
 
 /** A served in-process gateway. */
 export interface InProcessGateway {

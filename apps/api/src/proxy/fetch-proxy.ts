@@ -4,23 +4,15 @@
  * `Host` rewritten to the upstream's (Ollama answers 403 to a non-local Host).
  * Web-standard (fetch + streams), so the same code serves Node and Workers.
  */
-import { errorTypeOfThrown, messageOfThrown } from '@ollama-perf/middleware';
 import type { Context } from 'hono';
-import { errorResponse } from './errors.js';
-
-/** RFC 9110 §7.6.1 connection-specific headers, plus `host` (set from the upstream's URL). */
-export const HOP_BY_HOP = [
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-];
+import { errorResponse } from '../http/errors.js';
+import {
+  HOP_BY_HOP,
+  type UpstreamTimeoutOptions,
+  type UpstreamTimeouts,
+  upstreamFailure,
+  upstreamTimeouts,
+} from './contract.js';
 
 function withoutHopByHop(source: Headers): Headers {
   const headers = new Headers(source);
@@ -31,42 +23,18 @@ function withoutHopByHop(source: Headers): Headers {
 }
 
 /** Options of {@link proxyTo}. */
-export interface ProxyOptions {
+export interface ProxyOptions extends UpstreamTimeoutOptions {
   /** The fetch to reach Ollama with. Default: global `fetch`. */
   fetch?: typeof fetch | undefined;
-  /** Longest wait for Ollama's response headers, ms (a cold load can take minutes). Default 600000. */
-  firstByteTimeoutMs?: number | undefined;
-  /** Longest silence between two body chunks, ms; the stream is then cut. Default 300000. */
-  idleTimeoutMs?: number | undefined;
-}
-
-/** The answer to a request Ollama did not answer: 504 after a timeout, else 502. */
-export function upstreamFailure(
-  base: URL,
-  reason: unknown,
-): { status: 502 | 504; code: 'upstream_timeout' | 'upstream_unreachable'; message: string } {
-  const timedOut = errorTypeOfThrown(reason) === 'upstream_timeout';
-  return {
-    status: timedOut ? 504 : 502,
-    code: timedOut ? 'upstream_timeout' : 'upstream_unreachable',
-    message: `Ollama at ${base.origin} did not answer: ${messageOfThrown(reason)}`,
-  };
-}
-
-/** An Error that `errorTypeOfThrown()` reads as `upstream_timeout`. */
-export function timeoutError(message: string): Error {
-  const error = new Error(message);
-  error.name = 'TimeoutError';
-  return error;
 }
 
 /**
- * Passes `body` through, cutting it with a TimeoutError when no chunk arrives within
- * `idleMs` (then `onIdle` aborts the upstream request, so Ollama stops generating).
+ * Passes `body` through, cutting it with the idle TimeoutError when no chunk arrives within
+ * `timeouts.idleMs` (then `onIdle` aborts the upstream request, so Ollama stops generating).
  */
 export function withIdleTimeout(
   body: ReadableStream<Uint8Array>,
-  idleMs: number,
+  timeouts: UpstreamTimeouts,
   onIdle: (error: Error) => void,
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
@@ -75,7 +43,7 @@ export function withIdleTimeout(
       async pull(controller) {
         let timer: ReturnType<typeof setTimeout> | undefined;
         const idle = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(timeoutError(`Ollama sent nothing for ${idleMs} ms`)), idleMs);
+          timer = setTimeout(() => reject(timeouts.idleError()), timeouts.idleMs);
         });
         try {
           const result = await Promise.race([reader.read(), idle]);
@@ -107,8 +75,7 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
   const base = new URL(upstream);
   const basePath = base.pathname.replace(/\/$/, '');
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
-  const firstByteMs = options.firstByteTimeoutMs ?? 600_000;
-  const idleMs = options.idleTimeoutMs ?? 300_000;
+  const timeouts = upstreamTimeouts(options);
 
   return async function proxy(c: Context): Promise<Response> {
     const incoming = new URL(c.req.url);
@@ -122,10 +89,7 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
     const clientSignal = c.req.raw.signal;
     const onClientGone = () => upstream.abort(clientSignal.reason);
     clientSignal.addEventListener('abort', onClientGone, { once: true });
-    const firstByte = setTimeout(
-      () => upstream.abort(timeoutError(`Ollama did not answer within ${firstByteMs} ms`)),
-      firstByteMs,
-    );
+    const firstByte = setTimeout(() => upstream.abort(timeouts.firstByteError()), timeouts.firstByteMs);
     let res: Response;
     try {
       res = await doFetch(target, {
@@ -151,7 +115,7 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
       headers.delete('content-encoding');
       headers.delete('content-length');
     }
-    const body = res.body === null ? null : withIdleTimeout(res.body, idleMs, (error) => upstream.abort(error));
+    const body = res.body === null ? null : withIdleTimeout(res.body, timeouts, (error) => upstream.abort(error));
     return new Response(body, { status: res.status, statusText: res.statusText, headers });
   };
 }

@@ -3,7 +3,7 @@
  * small steps so a large backlog — a database opened for the first time after an upgrade,
  * a big import — is caught up without holding the event loop for long at a time.
  */
-import type { MetricStore } from './storage/store.js';
+import type { MetricStore } from './store.js';
 
 /** Periods rebuilt per step: one hour of a busy gateway's records is read per period. */
 const STEP = 20;

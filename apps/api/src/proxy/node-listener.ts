@@ -9,7 +9,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { getRequestListener } from '@hono/node-server';
 import { CaptureContext, type CaptureOptions } from '@ollama-perf/middleware';
 import type { Hono } from 'hono';
-import { type AppDeps, createApp, RESERVED_PREFIXES } from './app.js';
+import { type AppDeps, createApp, RESERVED_PREFIXES } from '../app.js';
 import { nodeProxy } from './node-proxy.js';
 
 /**

@@ -7,8 +7,8 @@
  */
 import type { RequestMetric } from '@ollama-perf/core';
 import type { MetricSink } from '@ollama-perf/middleware';
+import type { MetricStore } from '../storage/store.js';
 import { memorySpool, type Spool } from './spool.js';
-import type { MetricStore } from './storage/store.js';
 
 /** Options of {@link storeSink}. */
 export interface StoreSinkOptions {

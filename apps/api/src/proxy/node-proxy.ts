@@ -17,22 +17,30 @@ import {
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { operationForPath } from '@ollama-perf/core';
-import { type CaptureContext, modelScanner, type RequestCapture } from '@ollama-perf/middleware';
-import { HOP_BY_HOP, timeoutError, upstreamFailure } from './proxy.js';
+import {
+  type CaptureContext,
+  DEFAULT_PROJECT_HEADER,
+  modelScanner,
+  type RequestCapture,
+} from '@ollama-perf/middleware';
+import {
+  HOP_BY_HOP,
+  type UpstreamFailure,
+  type UpstreamTimeoutOptions,
+  type UpstreamTimeouts,
+  upstreamFailure,
+  upstreamTimeouts,
+} from './contract.js';
 import { forwardedHeaders } from './raw-headers.js';
 
 /** Options of {@link nodeProxy}. */
-export interface NodeProxyOptions {
+export interface NodeProxyOptions extends UpstreamTimeoutOptions {
   /** Ollama's base URL, e.g. `http://127.0.0.1:11434` (a path prefix is kept). */
   upstream: string;
   /** Where inference requests are recorded; shared with the Hono app's middleware. */
   context: CaptureContext;
   /** Request header naming the project. Default `X-Project-Name`. */
   projectHeader?: string | undefined;
-  /** Longest wait for Ollama's response headers, ms. Default 600000. */
-  firstByteTimeoutMs?: number | undefined;
-  /** Longest silence between two body chunks while the client reads, ms. Default 300000. */
-  idleTimeoutMs?: number | undefined;
 }
 
 /** The Node data path; see {@link nodeProxy}. */
@@ -68,9 +76,8 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
   // URL.hostname keeps an IPv6 address in brackets; http.request wants it bare.
   const hostname = base.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = base.port === '' ? (secure ? 443 : 80) : Number(base.port);
-  const header = (options.projectHeader ?? 'X-Project-Name').toLowerCase();
-  const firstByteMs = options.firstByteTimeoutMs ?? 600_000;
-  const idleMs = options.idleTimeoutMs ?? 300_000;
+  const header = (options.projectHeader ?? DEFAULT_PROJECT_HEADER).toLowerCase();
+  const timeouts = upstreamTimeouts(options);
   const context = options.context;
 
   return {
@@ -108,10 +115,7 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
       let answered = false;
       let clientGone = false;
 
-      const firstByte = setTimeout(
-        () => outgoing.destroy(timeoutError(`Ollama did not answer within ${firstByteMs} ms`)),
-        firstByteMs,
-      );
+      const firstByte = setTimeout(() => outgoing.destroy(timeouts.firstByteError()), timeouts.firstByteMs);
 
       // A client that leaves stops the upstream request, so Ollama stops generating.
       res.once('close', () => {
@@ -145,7 +149,7 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
           return;
         }
         capture?.respond(status, contentType);
-        pipeAnswer(answer, res, capture, idleMs, (error) => outgoing.destroy(error));
+        pipeAnswer(answer, res, capture, timeouts, (error) => outgoing.destroy(error));
       });
 
       if (hasBody) req.pipe(outgoing);
@@ -160,11 +164,7 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
 }
 
 /** Answers the JSON error `proxy.ts` gives when Ollama did not answer, and records it. */
-function answerFailure(
-  res: ServerResponse,
-  capture: RequestCapture | null,
-  failure: ReturnType<typeof upstreamFailure>,
-): void {
+function answerFailure(res: ServerResponse, capture: RequestCapture | null, failure: UpstreamFailure): void {
   const body = JSON.stringify({ error: { code: failure.code, message: failure.message } });
   res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
@@ -182,7 +182,7 @@ function pipeAnswer(
   answer: IncomingMessage,
   res: ServerResponse,
   capture: RequestCapture | null,
-  idleMs: number,
+  timeouts: UpstreamTimeouts,
   abort: (error: Error) => void,
 ): void {
   let waitingForClient = false;
@@ -197,11 +197,11 @@ function pipeAnswer(
   };
   const idle = setTimeout(() => {
     if (waitingForClient || ended) return;
-    const error = timeoutError(`Ollama sent nothing for ${idleMs} ms`);
+    const error = timeouts.idleError();
     finish({ error });
     abort(error);
     res.destroy();
-  }, idleMs);
+  }, timeouts.idleMs);
 
   res.once('close', () => clearTimeout(idle));
   answer.on('data', (chunk: Buffer) => {

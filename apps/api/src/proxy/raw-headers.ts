@@ -30,7 +30,9 @@ export function forwardedHeaders(raw: string[], drop: ReadonlySet<string>, host?
     const names = value.includes(',') ? value.split(',') : [value];
     for (const name of names) {
       const lower = name.trim().toLowerCase();
-      if (!drop.has(lower)) (listed ??= new Set()).add(lower);
+      if (drop.has(lower)) continue;
+      listed ??= new Set();
+      listed.add(lower);
     }
   }
   const headers: string[] = [];
