@@ -13,7 +13,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { RequestMetric } from '@ollama-perf/core';
 import { openStore } from '../../apps/api/src/storage/open-node.ts';
 import type { MetricStore } from '../../apps/api/src/storage/store.ts';
-import { storeSink } from '../../apps/api/src/store-sink.ts';
+import { storeSink } from '../../apps/api/src/sink/store-sink.ts';
 import { startTestPostgres, type TestPostgres } from '../../apps/api/test/support/postgres.ts';
 import { runLoad } from './load.js';
 import type { Log, Mode } from './mode.js';

@@ -93,9 +93,9 @@ async function startStandIn(options: StandInOptions): Promise<RunningServer> {
 
 async function startGateway(upstream: string, databaseUrl: string, sinkKind: 'store' | 'noop'): Promise<RunningServer> {
   const [{ gatewayListener }, { openStore }, { storeSink }] = await Promise.all([
-    import('../../apps/api/src/node-listener.ts'),
+    import('../../apps/api/src/proxy/node-listener.ts'),
     import('../../apps/api/src/storage/open-node.ts'),
-    import('../../apps/api/src/store-sink.ts'),
+    import('../../apps/api/src/sink/store-sink.ts'),
   ]);
   const store = await openStore(databaseUrl);
   let metricErrors = 0;

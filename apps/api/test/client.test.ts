@@ -1,10 +1,10 @@
 /** The typed stats client against a real gateway app on a real port (SQLite). */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { createStatsClient, StatsApiError } from '@ollama-perf/client';
 import { summarize } from '@ollama-perf/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { createStatsClient, StatsApiError } from '../src/client.js';
 import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';

@@ -1,6 +1,8 @@
-/** The built core package is consumable from another workspace package, types and all. */
+/** The built core package, both entries, is consumable from another workspace package, types and all. */
 import { type RequestMetric, requestMetricSchema, summarize } from '@ollama-perf/core';
+import { partsOfRecords, summaryOfParts } from '@ollama-perf/core/rollup';
 import { describe, expect, it } from 'vitest';
+import { fixtureRecords } from './fixtures/records.js';
 
 describe('@ollama-perf/core from a workspace package', () => {
   it('summarizes records through the built ESM entry', () => {
@@ -32,5 +34,10 @@ describe('@ollama-perf/core from a workspace package', () => {
       switched_from: null,
     });
     expect(summarize([metric]).latency_ms.p99).toBe(42);
+  });
+
+  it('summarizes rollup parts through the built ./rollup entry', () => {
+    const records = fixtureRecords(20);
+    expect(summaryOfParts(partsOfRecords(records)).requests).toBe(summarize(records).requests);
   });
 });

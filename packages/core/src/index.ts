@@ -1,27 +1,82 @@
 /**
  * @ollama-perf/core — the record schema, Ollama response parsing, stream readers and
  * statistics of ollama-perf. Pure: no I/O, no clock, no runtime-specific globals.
+ * What rollup storage builds on (sketches, rollup blobs, JSON splicing) is in `./rollup.ts`,
+ * published as `@ollama-perf/core/rollup`.
  */
 
-export * from './aggregate.js';
-export * from './buckets.js';
-export * from './error-type.js';
-export * from './filter.js';
-export * from './group.js';
-export * from './json-text.js';
-export * from './line-splitter.js';
-export * from './ollama-timings.js';
-export * from './operation.js';
-export * from './percentile.js';
-export * from './request-metric.js';
-export * from './response-observer.js';
-export * from './rollup-codec.js';
-export * from './rollup-summary.js';
-export * from './schema.js';
-export * from './schema-predicate.js';
-export * from './series.js';
-export * from './sketch.js';
-export * from './stream-readers.js';
-export * from './summarize.js';
-export * from './summary-diff.js';
-export * from './summary-schema.js';
+export {
+  type BucketBounds,
+  byConcurrency,
+  byPromptTokens,
+  CONCURRENCY_BUCKETS,
+  PROMPT_TOKEN_BUCKETS,
+} from './buckets.js';
+
+// Building a record from what a capture saw: route, status, error body, model.
+export { errorMessageOf, errorTypeForStatus, truncateMessage } from './error-type.js';
+// Summaries of records: the answers of /stats and /stats/:model.
+// The stats API's shapes: Summary JSON schemas and query strings.
+export { matchesFilter, NO_PROJECT, parseTimeBound, type StatsFilter, statsQuerySchema } from './filter.js';
+export { statValueOf } from './group.js';
+
+// Reading response bodies: NDJSON and SSE streams in any chunking, and what they say.
+export { MAX_LINE_CHARS } from './line-splitter.js';
+// Ollama's own timings: nanoseconds to milliseconds, rates, cold starts.
+export {
+  DEFAULT_COLD_START_MS,
+  EMPTY_TIMINGS,
+  nanosToMs,
+  type OllamaTimings,
+  type RawOllamaCounters,
+  ratePerSecond,
+  type TimingsOptions,
+  timingsFromOllama,
+} from './ollama-timings.js';
+export { canonicalEndpoint, operationForPath } from './operation.js';
+
+// Statistics: R-7 percentiles and stat objects.
+export { ascending, EMPTY_STAT, percentile, type Stat, statOf, statOfSorted } from './percentile.js';
+export { buildRequestMetric, type RequestObservation, UNKNOWN_MODEL } from './request-metric.js';
+export { ResponseObserver } from './response-observer.js';
+// The record: one per inference request, field for field as DESIGN.md.
+export {
+  ERROR_MESSAGE_MAX,
+  type ErrorType,
+  errorTypeSchema,
+  NAME_MAX,
+  type Operation,
+  operationSchema,
+  REQUEST_METRIC_FIELDS,
+  type RequestMetric,
+  requestMetricSchema,
+} from './schema.js';
+export { HOUR_MS, hourly, hourStartOf } from './series.js';
+export {
+  createJsonBodyReader,
+  createNdjsonReader,
+  createSseReader,
+  type StreamItem,
+  type StreamReader,
+  type StreamReaderOptions,
+  streamFormatOf,
+} from './stream-readers.js';
+export { summarize } from './summarize.js';
+export {
+  type BucketSummary,
+  bucketSummarySchema,
+  type GroupSummary,
+  groupSummarySchema,
+  type HourlyPoint,
+  hourlyPointSchema,
+  type ModelSummary,
+  modelSummarySchema,
+  type PromptTokenBucket,
+  promptTokenBucketSchema,
+  STAT_FIELDS,
+  type StatField,
+  type StatJson,
+  type Summary,
+  statSchema,
+  summarySchema,
+} from './summary-schema.js';

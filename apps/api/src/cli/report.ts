@@ -4,8 +4,8 @@
  * the default SQLite file) or asks a running gateway (`--url`, with `--token`).
  */
 import { parseArgs } from 'node:util';
+import { createStatsClient } from '@ollama-perf/client';
 import { type StatsFilter, type Summary, summarize } from '@ollama-perf/core';
-import { createStatsClient } from '../client.js';
 import { describeDatabase } from '../node.js';
 import { type CliIo, UsageError, usageErrors, wantsColor } from './command.js';
 import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';

@@ -4,7 +4,8 @@
  */
 
 import { zValidator } from '@hono/zod-validator';
-import { type RequestMetric, requestMetricSchema, schemaPredicate } from '@ollama-perf/core';
+import { type RequestMetric, requestMetricSchema } from '@ollama-perf/core';
+import { schemaPredicate } from '@ollama-perf/core/rollup';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { MetricStore } from '../storage/store.js';

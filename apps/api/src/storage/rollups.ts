@@ -13,20 +13,16 @@
  *   since their build). So answers are never stale, and a late record, an import or a
  *   concurrent build can only make a period dirty — never wrong.
  */
+import { HOUR_MS, NO_PROJECT, type Operation, type RequestMetric, type StatsFilter } from '@ollama-perf/core';
 import {
   type BuiltPart,
   decodeRollupInto,
   encodeRollup,
-  HOUR_MS,
   type HourPart,
-  NO_PROJECT,
-  type Operation,
   partsOfRecords,
-  type RequestMetric,
   RollupAggregate,
   type RollupPart,
-  type StatsFilter,
-} from '@ollama-perf/core';
+} from '@ollama-perf/core/rollup';
 import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { MetricsAccumulator, type MetricsState } from '../prometheus.js';
 import { byId } from './rows.js';

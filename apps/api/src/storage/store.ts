@@ -9,22 +9,24 @@
  */
 import {
   byPromptTokens,
-  type HourPart,
   hourly,
-  hourlyJsonOfParts,
-  joinJsonObjects,
-  jsonObjectOf,
   type ModelSummary,
-  modelSummaryJsonOfParts,
   NO_PROJECT,
-  partsOfRecords,
   type RequestMetric,
-  type RollupPart,
   type StatsFilter,
   type Summary,
   summarize,
-  summaryOfParts,
 } from '@ollama-perf/core';
+import {
+  type HourPart,
+  hourlyJsonOfParts,
+  joinJsonObjects,
+  jsonObjectOf,
+  modelSummaryJsonOfParts,
+  partsOfRecords,
+  type RollupPart,
+  summaryOfParts,
+} from '@ollama-perf/core/rollup';
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { ResidencyEvent } from '../residency/residency.js';
 import type { Flavor } from './migrations.js';

@@ -5,15 +5,8 @@
  * `summarize()` with counts, sums and extremes to the digit and every percentile within 1%;
  * `/metrics` merged from stored Prometheus families equals the families over every record.
  */
-import {
-  byPromptTokens,
-  hourly,
-  NO_PROJECT,
-  relativeDifference,
-  type StatsFilter,
-  summarize,
-  summaryDifferences,
-} from '@ollama-perf/core';
+import { byPromptTokens, hourly, NO_PROJECT, type StatsFilter, summarize } from '@ollama-perf/core';
+import { relativeDifference, summaryDifferences } from '@ollama-perf/core/rollup';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMetrics } from '../../src/prometheus.js';
 import type { BuildResult } from '../../src/storage/rollups.js';

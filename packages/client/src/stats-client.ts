@@ -1,7 +1,7 @@
 /**
- * `@ollama-perf/api/client` — a typed, edge-safe client for the stats API, for tools that
- * read ollama-perf's numbers over HTTP. Answers are validated with core's Summary schemas,
- * so a client never hands on a shape the server did not promise.
+ * A typed, edge-safe client for the stats API, for tools that read ollama-perf's numbers
+ * over HTTP. Answers are validated with core's Summary schemas, so a client never hands on
+ * a shape the server did not promise.
  */
 import {
   type ModelSummary,
