@@ -45,26 +45,47 @@ export async function listen(listener: RequestListener): Promise<Served> {
   };
 }
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length'];
+// The README's Hono example, which teaches the gateway's list (HOP_BY_HOP in apps/api/src/proxy.ts).
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+];
 
-/** A minimal `fetch` proxy to `upstream`, as a user would write one, behind `ollamaMetrics`. */
+function withoutHopByHop(source: Headers): Headers {
+  const headers = new Headers(source);
+  for (const name of (source.get('connection') ?? '').split(',')) if (name.trim()) headers.delete(name.trim());
+  for (const name of HOP_BY_HOP) headers.delete(name);
+  return headers;
+}
+
+/** A minimal `fetch` proxy to `upstream`, as the README shows it, behind `ollamaMetrics`. */
 export function proxyApp(upstream: string, options: OllamaMetricsOptions): Hono {
   const app = new Hono();
   app.use(ollamaMetrics(options));
   app.onError((error, c) => c.json({ error: error.message }, 500));
   app.all('*', async (c) => {
     const url = new URL(c.req.url);
-    const headers = new Headers(c.req.raw.headers);
-    for (const name of HOP_BY_HOP) headers.delete(name);
     const res = await fetch(new URL(url.pathname + url.search, upstream), {
       method: c.req.method,
-      headers,
+      headers: withoutHopByHop(c.req.raw.headers),
       body: c.req.raw.body,
       signal: c.req.raw.signal,
       duplex: 'half',
     } as RequestInit);
-    const out = new Headers(res.headers);
-    for (const name of HOP_BY_HOP) out.delete(name);
+    const out = withoutHopByHop(res.headers);
+    // fetch has already decoded a compressed body; its encoding and length no longer apply.
+    if (out.has('content-encoding')) {
+      out.delete('content-encoding');
+      out.delete('content-length');
+    }
     return new Response(res.body, { status: res.status, headers: out });
   });
   return app;
