@@ -2,13 +2,13 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { summarize } from '@ollama-perf/core';
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { createStatsClient, StatsApiError } from '../src/client.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
 import { storeSink } from '../src/store-sink.js';
-import { fixtureRecords } from './fixtures/records.js';
 
 const records = fixtureRecords(60);
 let store: MetricStore;

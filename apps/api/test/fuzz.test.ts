@@ -19,6 +19,8 @@ import {
   summarySchema,
 } from '@ollama-perf/core';
 import { memorySink, ollamaMetrics } from '@ollama-perf/middleware';
+import { type ServedApp, serveOnPort } from '@ollama-perf/testkit';
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import fc from 'fast-check';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,8 +28,7 @@ import { createApp } from '../src/app.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
 import { type StoreSink, storeSink } from '../src/store-sink.js';
-import { fixtureRecords } from './fixtures/records.js';
-import { rawRequest, type ServedApp, serveOnPort } from './support/http.js';
+import { rawRequest } from './support/http.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-fuzz-'));
 // Nothing listens there: a reserved path that leaked to the proxy would come back as a 502.

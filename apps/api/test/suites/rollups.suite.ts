@@ -14,10 +14,10 @@ import {
   summarize,
   summaryDifferences,
 } from '@ollama-perf/core';
+import { FIXTURE_START, fixtureRecords } from '@ollama-perf/testkit/records';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMetrics } from '../../src/prometheus.js';
 import type { BuildResult } from '../../src/storage/rollups.js';
-import { FIXTURE_START, fixtureRecords } from '../fixtures/records.js';
 import { parseExposition } from './prometheus-text.js';
 import { SUITE_TOKEN } from './token.js';
 
