@@ -16,6 +16,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { requestMetricSchema } from '@ollama-perf/core';
 import { memorySink } from '@ollama-perf/middleware';
+import { listenOnPort } from '@ollama-perf/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GatewayListenerOptions, gatewayListener } from '../src/node-listener.js';
@@ -90,17 +91,15 @@ interface Served {
 async function serve(store: MetricStore, options: Partial<GatewayListenerOptions> = {}): Promise<Served> {
   const sink = memorySink();
   const gateway = gatewayListener({ store, sink, ollamaUrl: upstreamUrl, ...options });
-  const server = createServer(gateway.listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const served = await listenOnPort(gateway.listener);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: served.url,
     records: sink.records,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-        gateway.close();
-      }),
+    close: () => {
+      const closed = served.close();
+      gateway.close();
+      return closed;
+    },
   };
 }
 
