@@ -16,7 +16,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { requestMetricSchema } from '@ollama-perf/core';
 import { memorySink } from '@ollama-perf/middleware';
-import { listenOnPort } from '@ollama-perf/testkit';
+import { cutAt, listenOnPort } from '@ollama-perf/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GatewayListenerOptions, gatewayListener } from '../src/node-listener.js';
@@ -69,17 +69,6 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
     }
     res.end();
   });
-}
-
-function chunksOf(bytes: Buffer, offsets: number[]): Buffer[] {
-  const cuts = [...new Set(offsets.map((o) => Math.min(bytes.length, o))), bytes.length].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let start = 0;
-  for (const cut of cuts) {
-    if (cut > start) chunks.push(bytes.subarray(start, cut));
-    start = cut;
-  }
-  return chunks;
 }
 
 interface Served {
@@ -161,7 +150,7 @@ describe('the Node data path', () => {
           script = {
             status,
             headers: contentType === null ? [] : ['Content-Type', contentType],
-            chunks: chunksOf(bytes, offsets),
+            chunks: cutAt(bytes, offsets),
           };
           const recorded = gateway.records.length;
           const res = await fetch(`${gateway.url}/api/chat`, { method: 'POST', body: '{"model":"llama3.2"}' });
