@@ -6,19 +6,18 @@
  * (text, --json, --url) and `--help` of every command.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import { REQUEST_METRIC_FIELDS, type RequestMetric, type StatsFilter, summarize } from '@ollama-perf/core';
+import { serveOnPort } from '@ollama-perf/testkit';
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { formatCount, formatNumber, formatPercent } from '../src/cli/render-report.js';
 import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import { REQUEST_METRIC_COLUMNS } from '../src/storage/schema.js';
-import { fixtureRecords } from './fixtures/records.js';
 import { readCsv } from './support/csv-reader.js';
 import { runCli } from './support/gateway-process.js';
 
@@ -636,16 +635,12 @@ describe('report', () => {
     beforeAll(async () => {
       const store = await openStore(db);
       const app = createApp({ store, sink: storeSink(store), ollamaUrl: 'http://127.0.0.1:1', apiToken: 'tok' });
-      await new Promise<void>((resolve) => {
-        const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-          url = `http://127.0.0.1:${info.port}`;
-          resolve();
-        });
-        close = async () => {
-          await new Promise<void>((done) => server.close(() => done()));
-          await store.close();
-        };
-      });
+      const served = await serveOnPort(app);
+      url = served.url;
+      close = async () => {
+        await served.close();
+        await store.close();
+      };
     });
     afterAll(() => close());
 

@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createStatsClient, StatsApiError } from '@ollama-perf/client';
 import { summarize } from '@ollama-perf/core';
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { fixtureRecords } from './fixtures/records.js';
 
 const records = fixtureRecords(60);
 let store: MetricStore;

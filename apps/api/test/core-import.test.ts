@@ -1,8 +1,8 @@
 /** The built core package, both entries, is consumable from another workspace package, types and all. */
 import { type RequestMetric, requestMetricSchema, summarize } from '@ollama-perf/core';
 import { partsOfRecords, summaryOfParts } from '@ollama-perf/core/rollup';
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { describe, expect, it } from 'vitest';
-import { fixtureRecords } from './fixtures/records.js';
 
 describe('@ollama-perf/core from a workspace package', () => {
   it('summarizes records through the built ESM entry', () => {

@@ -6,16 +6,15 @@
  * test-artifacts/ (laptop and phone sizes).
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { type RequestMetric, type Summary, summarize } from '@ollama-perf/core';
+import { type ServedApp, serveOnPort } from '@ollama-perf/testkit';
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { fixtureRecords } from './fixtures/records.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
@@ -60,7 +59,7 @@ const RESIDENCY = [
 
 let store: MetricStore;
 let url: string;
-let closeServer: () => void;
+let server: ServedApp | undefined;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -70,13 +69,8 @@ beforeAll(async () => {
   await store.insert(records);
   await store.insertResidency(RESIDENCY);
   const app = createApp({ store, sink: storeSink(store), ollamaUrl: 'http://127.0.0.1:9', apiToken: TOKEN });
-  await new Promise<void>((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      url = `http://127.0.0.1:${info.port}`;
-      resolve();
-    });
-    closeServer = () => server.close();
-  });
+  server = await serveOnPort(app);
+  url = server.url;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -93,7 +87,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  closeServer?.();
+  await server?.close();
   await store?.close();
 });
 

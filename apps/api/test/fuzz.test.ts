@@ -19,6 +19,8 @@ import {
   summarySchema,
 } from '@ollama-perf/core';
 import { memorySink, ollamaMetrics } from '@ollama-perf/middleware';
+import { cutAt, type ServedApp, serveOnPort } from '@ollama-perf/testkit';
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import fc from 'fast-check';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,8 +28,7 @@ import { createApp } from '../src/app.js';
 import { type StoreSink, storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { fixtureRecords } from './fixtures/records.js';
-import { rawRequest, type ServedApp, serveOnPort } from './support/http.js';
+import { rawRequest } from './support/http.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-fuzz-'));
 // Nothing listens there: a reserved path that leaked to the proxy would come back as a 502.
@@ -551,17 +552,6 @@ const contentType = fc.constantFrom(
   null,
 );
 
-function chunksOf(bytes: Buffer, offsets: number[]): Buffer[] {
-  const cuts = [...new Set(offsets.map((o) => Math.min(bytes.length, o)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let start = 0;
-  for (const cut of [...cuts, bytes.length]) {
-    if (cut > start) chunks.push(bytes.subarray(start, cut));
-    start = Math.max(start, cut);
-  }
-  return chunks;
-}
-
 function streamOf(chunks: Buffer[]): ReadableStream<Uint8Array> {
   let i = 0;
   return new ReadableStream<Uint8Array>({
@@ -611,7 +601,7 @@ describe('arbitrary response bytes through the measuring middleware', () => {
           fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify({ model: v, stream: true }))),
         ),
         counted('middleware: response bytes', async (bytes, offsets, type, status, requestBody) => {
-          answer = { status, type, chunks: chunksOf(bytes, offsets) };
+          answer = { status, type, chunks: cutAt(bytes, offsets) };
           const recorded = sink.records.length;
           const res = await fetch(`${served.url}/api/chat`, { method: 'POST', body: requestBody });
           const received = Buffer.from(await res.arrayBuffer());
@@ -677,7 +667,7 @@ describe('arbitrary upstream bytes through the gateway (proxy + middleware + SQL
           '/v1/embeddings',
         ),
         counted('gateway: upstream bytes', async (bytes, offsets, type, status, path) => {
-          answer = { status, type, chunks: chunksOf(bytes, offsets) };
+          answer = { status, type, chunks: cutAt(bytes, offsets) };
           const res = await fetch(`${served.url}${path}`, { method: 'POST', body: '{"model":"llama3.2"}' });
           const received = Buffer.from(await res.arrayBuffer());
           proxied++;

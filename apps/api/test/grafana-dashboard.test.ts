@@ -4,9 +4,9 @@
  * that `/metrics` actually emits — read back with the Prometheus text parser.
  */
 import { readFileSync } from 'node:fs';
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMetrics } from '../src/prometheus.js';
-import { fixtureRecords } from './fixtures/records.js';
 import { parseExposition } from './suites/prometheus-text.js';
 
 interface Target {

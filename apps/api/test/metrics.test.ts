@@ -4,6 +4,7 @@
  * quotes, backslashes and newlines read back intact, and the bearer token enforced.
  */
 import { type RequestMetric, type Summary, summarize } from '@ollama-perf/core';
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import fc from 'fast-check';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,6 @@ import { renderMetrics } from '../src/prometheus.js';
 import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { fixtureRecords } from './fixtures/records.js';
 import {
   histogramSeries,
   type ParsedExposition,

@@ -16,6 +16,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { requestMetricSchema } from '@ollama-perf/core';
 import { memorySink } from '@ollama-perf/middleware';
+import { cutAt, listenOnPort } from '@ollama-perf/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GatewayListenerOptions, gatewayListener } from '../src/proxy/node-listener.js';
@@ -70,17 +71,6 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-function chunksOf(bytes: Buffer, offsets: number[]): Buffer[] {
-  const cuts = [...new Set(offsets.map((o) => Math.min(bytes.length, o))), bytes.length].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let start = 0;
-  for (const cut of cuts) {
-    if (cut > start) chunks.push(bytes.subarray(start, cut));
-    start = cut;
-  }
-  return chunks;
-}
-
 interface Served {
   url: string;
   records: ReturnType<typeof memorySink>['records'];
@@ -90,17 +80,15 @@ interface Served {
 async function serve(store: MetricStore, options: Partial<GatewayListenerOptions> = {}): Promise<Served> {
   const sink = memorySink();
   const gateway = gatewayListener({ store, sink, ollamaUrl: upstreamUrl, ...options });
-  const server = createServer(gateway.listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const served = await listenOnPort(gateway.listener);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: served.url,
     records: sink.records,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-        gateway.close();
-      }),
+    close: () => {
+      const closed = served.close();
+      gateway.close();
+      return closed;
+    },
   };
 }
 
@@ -162,7 +150,7 @@ describe('the Node data path', () => {
           script = {
             status,
             headers: contentType === null ? [] : ['Content-Type', contentType],
-            chunks: chunksOf(bytes, offsets),
+            chunks: cutAt(bytes, offsets),
           };
           const recorded = gateway.records.length;
           const res = await fetch(`${gateway.url}/api/chat`, { method: 'POST', body: '{"model":"llama3.2"}' });

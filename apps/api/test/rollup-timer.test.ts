@@ -1,9 +1,10 @@
 /** The Node gateway's rollup timer: catches up a backlog in steps, keeps going after a failure, stops cleanly. */
+
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../src/storage/open-node.js';
 import { startRollupTimer } from '../src/storage/rollup-timer.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { fixtureRecords } from './fixtures/records.js';
 
 let store: MetricStore | undefined;
 afterEach(async () => {

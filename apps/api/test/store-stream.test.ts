@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestMetric } from '@ollama-perf/core';
+import { FIXTURE_START, fixtureRecords } from '@ollama-perf/testkit/records';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { FIXTURE_START, fixtureRecords } from './fixtures/records.js';
 import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-stream-'));

@@ -4,7 +4,15 @@
  * must get what Ollama itself answers, and every inference request exactly one right record.
  */
 import type { RequestListener } from 'node:http';
-import { answerTimings, type StandIn, startStandInOllama } from '@ollama-perf/testkit';
+import {
+  answerTimings,
+  deadUrl,
+  expectRecord,
+  listenOnPort,
+  type ServedApp,
+  type StandIn,
+  startStandInOllama,
+} from '@ollama-perf/testkit';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import fc from 'fast-check';
 import { createProxyMiddleware, fixRequestBody } from 'http-proxy-middleware';
@@ -16,12 +24,10 @@ import {
   bytesOf,
   CHAT_MESSAGES,
   collect,
-  deadUrl,
   eventually,
   expectMidStreamErrorRecorded,
-  listen,
+  expectWarmStreamRecord,
   resetBetweenTests,
-  type Served,
 } from './support.js';
 
 let ollama: StandIn;
@@ -96,9 +102,9 @@ const messages = CHAT_MESSAGES;
 const expectedChat = answerTimings(JSON.stringify(messages).length, 8, 0);
 
 describe('Express proxying with http-proxy-middleware', () => {
-  let proxy: Served;
+  let proxy: ServedApp;
   beforeAll(async () => {
-    proxy = await listen(proxyApp(ollama.url, options));
+    proxy = await listenOnPort(proxyApp(ollama.url, options));
   });
   afterAll(async () => {
     await proxy.close();
@@ -119,25 +125,11 @@ describe('Express proxying with http-proxy-middleware', () => {
           const got = await collect(await viaProxy.chat({ model: 'llama3.2', messages, stream: true }));
           expect(got).toEqual(want);
           await eventually(() => expect(sink.records).toHaveLength(1));
-          expect(sink.records[0]).toMatchObject({
-            model: 'llama3.2',
+          expectWarmStreamRecord(sink.records[0], {
             operation: 'chat',
             endpoint: '/api/chat',
-            stream: true,
-            status: 200,
-            success: true,
-            error_type: null,
-            eval_count: 8,
-            eval_duration_ms: expectedChat.eval_duration / 1e6,
-            prompt_eval_count: expectedChat.prompt_eval_count,
-            total_duration_ms: expectedChat.total_duration / 1e6,
-            load_duration_ms: null,
-            cold_start: false,
-            tokens_per_second: 50,
-            prompt_tokens_per_second: 1000,
-            done_reason: 'stop',
+            promptChars: JSON.stringify(messages).length,
           });
-          expect(sink.records[0]?.ttft_ms).not.toBeNull();
         },
       ),
       { numRuns: 15 },
@@ -233,7 +225,7 @@ describe('Express proxying with http-proxy-middleware', () => {
       if (record === null) continue;
       recorded++;
       await eventually(() => expect(sink.records).toHaveLength(recorded));
-      expect(sink.records.at(-1)).toMatchObject({ endpoint: path, ...record });
+      expectRecord(sink.records.at(-1), { endpoint: path, ...record });
     }
     // GET routes were never recorded, not even late.
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -246,21 +238,24 @@ describe('Express proxying with http-proxy-middleware', () => {
     ['nope', 404, 'model_not_found', 'model "nope" not found, try pulling it first', 'nope'],
     ['busy', 503, 'upstream_busy', 'server busy, please try again.  maximum pending requests exceeded', 'unknown'],
     ['broken', 500, 'upstream_error', 'llama runner process has terminated: exit status 2', 'unknown'],
-  ])('passes model %s (HTTP %i) through and records %s', async (model, status, errorType, message, recordedModel) => {
-    const failure = await new Ollama({ host: proxy.url })
-      .chat({ model, messages, stream: true })
-      .catch((error: unknown) => error);
-    expect(failure).toMatchObject({ name: 'ResponseError', status_code: status, error: message });
-    await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
-      model: recordedModel,
-      status,
-      success: false,
-      error_type: errorType,
-      error_message: message,
-      stream: false,
-    });
-  });
+  ] as const)(
+    'passes model %s (HTTP %i) through and records %s',
+    async (model, status, errorType, message, recordedModel) => {
+      const failure = await new Ollama({ host: proxy.url })
+        .chat({ model, messages, stream: true })
+        .catch((error: unknown) => error);
+      expect(failure).toMatchObject({ name: 'ResponseError', status_code: status, error: message });
+      await eventually(() => expect(sink.records).toHaveLength(1));
+      expectRecord(sink.records[0], {
+        model: recordedModel,
+        status,
+        success: false,
+        error_type: errorType,
+        error_message: message,
+        stream: false,
+      });
+    },
+  );
 
   it('records an error line mid-stream as stream_error', async () => {
     await expectMidStreamErrorRecorded(proxy.url, sink);
@@ -282,7 +277,7 @@ describe('Express proxying with http-proxy-middleware', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
+    expectRecord(sink.records[0], {
       model: 'slow',
       success: false,
       error_type: 'client_aborted',
@@ -307,7 +302,7 @@ describe('Express proxying with http-proxy-middleware', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ success: false, error_type: 'client_aborted' });
+    expectRecord(sink.records[0], { success: false, error_type: 'client_aborted' });
   });
 
   it('takes the project from X-Project-Name', async () => {
@@ -316,12 +311,12 @@ describe('Express proxying with http-proxy-middleware', () => {
       prompt: 'x',
     });
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ project: 'alpha', model: 'llama3.2', success: true });
+    expectRecord(sink.records[0], { project: 'alpha', model: 'llama3.2', success: true });
   });
 
   it('records a proxy that cannot reach Ollama as failed, with the status the client got', async () => {
     const records = memorySink();
-    const dead = await listen(proxyApp(await deadUrl(), { sink: records }));
+    const dead = await listenOnPort(proxyApp(await deadUrl(), { sink: records }));
     try {
       const res = await fetch(`${dead.url}/api/chat`, {
         method: 'POST',
@@ -331,7 +326,7 @@ describe('Express proxying with http-proxy-middleware', () => {
       await res.text();
       await eventually(() => expect(records.records).toHaveLength(1));
       // http-proxy-middleware answers ECONNREFUSED with a plain-text 504; the middleware sees only that.
-      expect(records.records[0]).toMatchObject({
+      expectRecord(records.records[0], {
         endpoint: '/api/chat',
         status: 504,
         success: false,
@@ -345,7 +340,7 @@ describe('Express proxying with http-proxy-middleware', () => {
 });
 
 describe('Express: a router mounted under a prefix', () => {
-  let app: Served;
+  let app: ServedApp;
   beforeAll(async () => {
     const router = express.Router();
     router.use(ollamaMetrics(options));
@@ -354,7 +349,7 @@ describe('Express: a router mounted under a prefix', () => {
     );
     const root = express();
     root.use('/ollama', router);
-    app = await listen(root);
+    app = await listenOnPort(root);
   });
   afterAll(async () => {
     await app.close();
@@ -380,12 +375,12 @@ describe('Express: a router mounted under a prefix', () => {
       ['/ollama/api/embed', 'embed', 'all-minilm', true],
       ['/ollama/v1/chat/completions', 'chat', 'llama3.2', true],
     ]);
-    expect(sink.records[0]).toMatchObject({ stream: true, eval_count: 8, tokens_per_second: 50 });
+    expectRecord(sink.records[0], { stream: true, eval_count: 8, tokens_per_second: 50 });
   });
 });
 
 describe('Express: express.json() and fixRequestBody before the proxy', () => {
-  let app: Served;
+  let app: ServedApp;
   beforeAll(async () => {
     const root = express();
     root.use(express.json());
@@ -402,7 +397,7 @@ describe('Express: express.json() and fixRequestBody before the proxy', () => {
         },
       }),
     );
-    app = await listen(root);
+    app = await listenOnPort(root);
   });
   afterAll(async () => {
     await app.close();
@@ -428,9 +423,9 @@ describe('Express: express.json() and fixRequestBody before the proxy', () => {
 });
 
 describe('Express handler calling the ollama client', () => {
-  let app: Served;
+  let app: ServedApp;
   beforeAll(async () => {
-    app = await listen(handlerApp(ollama.url, options));
+    app = await listenOnPort(handlerApp(ollama.url, options));
   });
   afterAll(async () => {
     await app.close();
@@ -453,7 +448,7 @@ describe('Express handler calling the ollama client', () => {
       const got = await collect(await call(new Ollama({ host: app.url })));
       expect(got).toEqual(want);
       await eventually(() => expect(sink.records).toHaveLength(1));
-      expect(sink.records[0]).toMatchObject({
+      expectRecord(sink.records[0], {
         model: 'llama3.2',
         operation,
         endpoint,
@@ -478,7 +473,7 @@ describe('Express handler calling the ollama client', () => {
       const got = await call(new Ollama({ host: app.url }));
       expect(got).toEqual(want);
       await eventually(() => expect(sink.records).toHaveLength(1));
-      expect(sink.records[0]).toMatchObject({
+      expectRecord(sink.records[0], {
         model: 'llama3.2',
         operation,
         endpoint,
@@ -508,7 +503,7 @@ describe('Express handler calling the ollama client', () => {
         error: (want as { error: string }).error,
       });
       await eventually(() => expect(sink.records).toHaveLength(1));
-      expect(sink.records[0]).toMatchObject({
+      expectRecord(sink.records[0], {
         model,
         operation: 'chat',
         status,
@@ -525,7 +520,7 @@ describe('Express handler calling the ollama client', () => {
     ).catch((error: unknown) => error);
     expect((failure as Error).message).toContain('unexpected EOF');
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
+    expectRecord(sink.records[0], {
       model: 'midstream-error',
       stream: true,
       success: false,
@@ -544,7 +539,7 @@ describe('Express handler calling the ollama client', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
+    expectRecord(sink.records[0], {
       model: 'slow',
       stream: true,
       success: false,
@@ -554,7 +549,7 @@ describe('Express handler calling the ollama client', () => {
 
   it('records a handler that cannot reach Ollama with the model from req.body', async () => {
     const records = memorySink();
-    const dead = await listen(handlerApp(await deadUrl(), { sink: records }));
+    const dead = await listenOnPort(handlerApp(await deadUrl(), { sink: records }));
     try {
       const res = await fetch(`${dead.url}/api/chat`, {
         method: 'POST',
@@ -565,7 +560,7 @@ describe('Express handler calling the ollama client', () => {
       await res.text();
       await eventually(() => expect(records.records).toHaveLength(1));
       // Express gives a middleware no view of the thrown error: the 500 the client got is all it sees.
-      expect(records.records[0]).toMatchObject({
+      expectRecord(records.records[0], {
         model: 'llama3.2',
         status: 500,
         success: false,

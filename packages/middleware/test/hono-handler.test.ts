@@ -4,7 +4,14 @@
  * on a real port. A client talking to it must get what Ollama itself answers, and every
  * inference request must yield exactly one right record.
  */
-import { type StandIn, startStandInOllama } from '@ollama-perf/testkit';
+import {
+  deadUrl,
+  expectRecord,
+  type ServedApp,
+  type StandIn,
+  serveOnPort,
+  startStandInOllama,
+} from '@ollama-perf/testkit';
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -14,18 +21,15 @@ import { type MemorySink, memorySink, ollamaMetrics } from '../src/index.js';
 import {
   CHAT_MESSAGES,
   collect,
-  deadUrl,
   eventually,
   expectMidStreamErrorRecorded,
   expectWarmStreamRecord,
   HAIKU_PROMPT,
   resetBetweenTests,
-  type Served,
-  serveApp,
 } from './support.js';
 
 let ollama: StandIn;
-let app: Served;
+let app: ServedApp;
 const sink = memorySink();
 const errors: unknown[] = [];
 
@@ -70,7 +74,7 @@ function handlerApp(upstream: string, metrics: { sink: MemorySink; onError?: (e:
 
 beforeAll(async () => {
   ollama = await startStandInOllama();
-  app = await serveApp(handlerApp(ollama.url, { sink, onError: (e) => errors.push(e) }));
+  app = await serveOnPort(handlerApp(ollama.url, { sink, onError: (e) => errors.push(e) }));
   // Load the models once: every later answer is warm and byte-for-byte repeatable.
   await new Ollama({ host: ollama.url }).generate({ model: 'llama3.2', prompt: 'warm up' });
 });
@@ -129,7 +133,7 @@ describe('a Hono handler calling the ollama client', () => {
       const got = await call(viaApp());
       expect(got).toEqual(want);
       await eventually(() => expect(sink.records).toHaveLength(1));
-      expect(sink.records[0]).toMatchObject({
+      expectRecord(sink.records[0], {
         model: 'llama3.2',
         operation,
         endpoint,
@@ -202,7 +206,7 @@ describe('failures in a Hono handler calling the ollama client', () => {
           status_code: (want as { status_code: number }).status_code,
         });
         await eventually(() => expect(sink.records).toHaveLength(1));
-        expect(sink.records[0]).toMatchObject({
+        expectRecord(sink.records[0], {
           model,
           operation: 'chat',
           endpoint: '/api/chat',
@@ -234,7 +238,7 @@ describe('failures in a Hono handler calling the ollama client', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
+    expectRecord(sink.records[0], {
       model: 'slow',
       stream: true,
       success: false,
@@ -244,7 +248,7 @@ describe('failures in a Hono handler calling the ollama client', () => {
 
   it('records a handler whose ollama client cannot reach Ollama as upstream_unreachable', async () => {
     const records = memorySink();
-    const broken = await serveApp(handlerApp(await deadUrl(), { sink: records }));
+    const broken = await serveOnPort(handlerApp(await deadUrl(), { sink: records }));
     try {
       const res = await fetch(`${broken.url}/api/chat`, {
         method: 'POST',
@@ -253,7 +257,7 @@ describe('failures in a Hono handler calling the ollama client', () => {
       expect(res.status).toBe(500);
       await res.text();
       await eventually(() => expect(records.records).toHaveLength(1));
-      expect(records.records[0]).toMatchObject({
+      expectRecord(records.records[0], {
         model: 'llama3.2',
         status: 500,
         success: false,

@@ -4,30 +4,29 @@
  * equal the direct one and every inference request must yield exactly one right record.
  */
 
-import { answerTimings, type StandIn, startStandInOllama } from '@ollama-perf/testkit';
+import {
+  answerTimings,
+  deadUrl,
+  expectRecord,
+  type ServedApp,
+  type StandIn,
+  serveOnPort,
+  startStandInOllama,
+} from '@ollama-perf/testkit';
 import fc from 'fast-check';
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memorySink } from '../src/index.js';
-import {
-  bytesOf,
-  CHAT_MESSAGES,
-  deadUrl,
-  eventually,
-  proxyApp,
-  resetBetweenTests,
-  type Served,
-  serveApp,
-} from './support.js';
+import { bytesOf, CHAT_MESSAGES, eventually, expectWarmStreamRecord, proxyApp, resetBetweenTests } from './support.js';
 
 let ollama: StandIn;
-let proxy: Served;
+let proxy: ServedApp;
 const sink = memorySink();
 const errors: unknown[] = [];
 
 beforeAll(async () => {
   ollama = await startStandInOllama();
-  proxy = await serveApp(proxyApp(ollama.url, { sink, onError: (e) => errors.push(e) }));
+  proxy = await serveOnPort(proxyApp(ollama.url, { sink, onError: (e) => errors.push(e) }));
 });
 afterAll(async () => {
   await proxy.close();
@@ -57,24 +56,10 @@ describe('through a Hono fetch proxy', () => {
           for await (const part of await viaProxy.chat({ model: 'llama3.2', messages, stream: true })) got.push(part);
           expect(got).toEqual(want);
           await eventually(() => expect(sink.records).toHaveLength(1));
-          expect(sink.records[0]).toMatchObject({
-            model: 'llama3.2',
+          expectWarmStreamRecord(sink.records[0], {
             operation: 'chat',
             endpoint: '/api/chat',
-            stream: true,
-            status: 200,
-            success: true,
-            error_type: null,
-            eval_count: 8,
-            eval_duration_ms: expectedChat.eval_duration / 1e6,
-            prompt_eval_count: expectedChat.prompt_eval_count,
-            prompt_eval_duration_ms: expectedChat.prompt_eval_duration / 1e6,
-            total_duration_ms: expectedChat.total_duration / 1e6,
-            load_duration_ms: null, // warm: omitted by Ollama
-            cold_start: false,
-            tokens_per_second: 50,
-            prompt_tokens_per_second: 1000,
-            done_reason: 'stop',
+            promptChars: JSON.stringify(messages).length,
           });
         },
       ),
@@ -150,7 +135,7 @@ describe('through a Hono fetch proxy', () => {
     ).text();
     await eventually(() => expect(sink.records).toHaveLength(2));
     for (const record of sink.records) {
-      expect(record).toMatchObject({
+      expectRecord(record, {
         operation: 'chat',
         prompt_eval_count: expectedChat.prompt_eval_count,
         eval_count: 8,
@@ -186,7 +171,7 @@ describe('through a Hono fetch proxy', () => {
     // The first line leaves after 60 ms; ten more follow, 20 ms apart.
     expect(record?.ttft_ms).toBeGreaterThanOrEqual(60);
     expect(record?.latency_ms).toBeGreaterThanOrEqual(60 + 10 * 20);
-    expect(record).toMatchObject({ stream: true, success: true, eval_count: 10 });
+    expectRecord(record, { stream: true, success: true, eval_count: 10 });
   });
 
   it('takes the project from X-Project-Name', async () => {
@@ -216,12 +201,12 @@ describe('failures through a Hono fetch proxy', () => {
     ['nope', 404, 'model_not_found', 'model "nope" not found, try pulling it first'],
     ['busy', 503, 'upstream_busy', 'server busy, please try again.  maximum pending requests exceeded'],
     ['broken', 500, 'upstream_error', 'llama runner process has terminated: exit status 2'],
-  ])('records model %s: HTTP %i as %s', async (model, status, errorType, message) => {
+  ] as const)('records model %s: HTTP %i as %s', async (model, status, errorType, message) => {
     const res = await fetch(`${proxy.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model, messages }) });
     expect(res.status).toBe(status);
     await res.text();
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
+    expectRecord(sink.records[0], {
       model,
       status,
       success: false,
@@ -236,7 +221,7 @@ describe('failures through a Hono fetch proxy', () => {
     expect(res.status).toBe(400);
     await res.text();
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
+    expectRecord(sink.records[0], {
       model: 'unknown',
       error_type: 'bad_request',
       error_message: 'model is required',
@@ -248,7 +233,7 @@ describe('failures through a Hono fetch proxy', () => {
     expect(res.status).toBe(200);
     expect((await res.text()).trim().split('\n')).toHaveLength(3);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
+    expectRecord(sink.records[0], {
       status: 200,
       success: false,
       error_type: 'stream_error',
@@ -260,7 +245,7 @@ describe('failures through a Hono fetch proxy', () => {
     const res = await fetch(`${proxy.url}/api/generate`, { method: 'POST', body: '{"model":"cutoff"}' });
     await res.text().catch(() => 'cut');
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ success: false, error_type: 'stream_error' });
+    expectRecord(sink.records[0], { success: false, error_type: 'stream_error' });
   });
 
   it('aborts the upstream request when the client goes away mid-stream, and records client_aborted', async () => {
@@ -278,7 +263,7 @@ describe('failures through a Hono fetch proxy', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
+    expectRecord(sink.records[0], {
       model: 'slow',
       success: false,
       error_type: 'client_aborted',
@@ -287,13 +272,13 @@ describe('failures through a Hono fetch proxy', () => {
   });
 
   it('records an unreachable upstream', async () => {
-    const dead = await serveApp(proxyApp(await deadUrl(), { sink }));
+    const dead = await serveOnPort(proxyApp(await deadUrl(), { sink }));
     try {
       const res = await fetch(`${dead.url}/api/chat`, { method: 'POST', body: '{"model":"llama3.2"}' });
       expect(res.status).toBe(500);
       await res.text();
       await eventually(() => expect(sink.records).toHaveLength(1));
-      expect(sink.records[0]).toMatchObject({ model: 'llama3.2', success: false, error_type: 'upstream_unreachable' });
+      expectRecord(sink.records[0], { model: 'llama3.2', success: false, error_type: 'upstream_unreachable' });
     } finally {
       await dead.close();
     }
@@ -312,7 +297,7 @@ describe('a sink that fails', () => {
     ['never settles', () => new Promise<void>(() => undefined)],
   ])('leaves responses untouched when it %s', async (_, write) => {
     const failures: unknown[] = [];
-    const app = await serveApp(
+    const app = await serveOnPort(
       proxyApp(ollama.url, { sink: { write }, onError: (e) => failures.push(e), sinkTimeoutMs: 200 }),
     );
     try {

@@ -1,70 +1,54 @@
-/** Test support: Hono and Express apps on real ports in front of the stand-in Ollama. */
-import { createServer, type RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import type { RequestMetric } from '@ollama-perf/core';
-import { answerTimings } from '@ollama-perf/testkit';
+/**
+ * Test support: the README's Hono proxy in front of the stand-in Ollama, waiting for records,
+ * and the records every way in must produce. Ports and the record assertion: @ollama-perf/testkit.
+ */
+import type { Operation, RequestMetric } from '@ollama-perf/core';
+import { answerTimings, expectRecord } from '@ollama-perf/testkit';
 import { Hono } from 'hono';
 import { expect } from 'vitest';
 import { type OllamaMetricsOptions, ollamaMetrics } from '../src/index.js';
 
-/** A server on 127.0.0.1 and how to stop it. */
-export interface Served {
-  url: string;
-  close(): Promise<void>;
+// The README's Hono example, which teaches the gateway's list (HOP_BY_HOP in apps/api/src/proxy/contract.ts).
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+];
+
+function withoutHopByHop(source: Headers): Headers {
+  const headers = new Headers(source);
+  for (const name of (source.get('connection') ?? '').split(',')) if (name.trim()) headers.delete(name.trim());
+  for (const name of HOP_BY_HOP) headers.delete(name);
+  return headers;
 }
 
-/** Serves a Hono app on an ephemeral 127.0.0.1 port. */
-export async function serveApp(app: Hono): Promise<Served> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            (server as unknown as { closeAllConnections(): void }).closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
-
-/** Serves a Node request listener (an Express app) on an ephemeral 127.0.0.1 port. */
-export async function listen(listener: RequestListener): Promise<Served> {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
-}
-
-const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length'];
-
-/** A minimal `fetch` proxy to `upstream`, as a user would write one, behind `ollamaMetrics`. */
+/** A minimal `fetch` proxy to `upstream`, as the README shows it, behind `ollamaMetrics`. */
 export function proxyApp(upstream: string, options: OllamaMetricsOptions): Hono {
   const app = new Hono();
   app.use(ollamaMetrics(options));
   app.onError((error, c) => c.json({ error: error.message }, 500));
   app.all('*', async (c) => {
     const url = new URL(c.req.url);
-    const headers = new Headers(c.req.raw.headers);
-    for (const name of HOP_BY_HOP) headers.delete(name);
     const res = await fetch(new URL(url.pathname + url.search, upstream), {
       method: c.req.method,
-      headers,
+      headers: withoutHopByHop(c.req.raw.headers),
       body: c.req.raw.body,
       signal: c.req.raw.signal,
       duplex: 'half',
     } as RequestInit);
-    const out = new Headers(res.headers);
-    for (const name of HOP_BY_HOP) out.delete(name);
+    const out = withoutHopByHop(res.headers);
+    // fetch has already decoded a compressed body; its encoding and length no longer apply.
+    if (out.has('content-encoding')) {
+      out.delete('content-encoding');
+      out.delete('content-length');
+    }
     return new Response(res.body, { status: res.status, headers: out });
   });
   return app;
@@ -87,16 +71,6 @@ export async function eventually(check: () => void, timeoutMs = 3000): Promise<v
 /** The raw bytes of a response body. */
 export async function bytesOf(res: Response): Promise<Buffer> {
   return Buffer.from(await res.arrayBuffer());
-}
-
-/** A 127.0.0.1 URL where nothing listens (a port just freed). */
-export async function deadUrl(): Promise<string> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
 }
 
 /** The chat every middleware test sends: ASCII, accented letters and an emoji. */
@@ -140,7 +114,7 @@ export async function expectMidStreamErrorRecorded(host: string, sink: { records
   expect(parts).toHaveLength(2);
   expect((failure as Error).message).toContain('unexpected EOF');
   await eventually(() => expect(sink.records).toHaveLength(1));
-  expect(sink.records[0]).toMatchObject({
+  expectRecord(sink.records[0], {
     model: 'midstream-error',
     status: 200,
     stream: true,
@@ -156,10 +130,10 @@ export async function expectMidStreamErrorRecorded(host: string, sink: { records
  */
 export function expectWarmStreamRecord(
   record: RequestMetric | undefined,
-  expected: { operation: string; endpoint: string; promptChars: number },
+  expected: { operation: Operation; endpoint: string; promptChars: number },
 ): void {
   const timings = answerTimings(expected.promptChars, 8, 0);
-  expect(record).toMatchObject({
+  expectRecord(record, {
     model: 'llama3.2',
     operation: expected.operation,
     endpoint: expected.endpoint,
@@ -180,6 +154,5 @@ export function expectWarmStreamRecord(
     done_reason: 'stop',
     concurrency: 1,
   });
-  expect(record?.ttft_ms).not.toBeNull();
-  expect(record?.ttft_ms).toBeLessThanOrEqual(record?.latency_ms as number);
+  expect(record.ttft_ms).not.toBeNull();
 }

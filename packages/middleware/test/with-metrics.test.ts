@@ -3,14 +3,13 @@
  * real port: every call must give what the unwrapped client gives (results, parts, errors)
  * and yield exactly one right record.
  */
-import { type StandIn, startStandInOllama } from '@ollama-perf/testkit';
+import { deadUrl, expectRecord, type StandIn, startStandInOllama } from '@ollama-perf/testkit';
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memorySink, withMetrics } from '../src/index.js';
 import {
   CHAT_MESSAGES,
   collect,
-  deadUrl,
   eventually,
   expectWarmStreamRecord,
   HAIKU_PROMPT,
@@ -107,7 +106,7 @@ describe('withMetrics on the ollama client', () => {
     await eventually(() => expect(sink.records).toHaveLength(1));
     const [record] = sink.records;
     // /api/embeddings names no model in its answer: it comes from the request.
-    expect(record).toMatchObject({
+    expectRecord(record, {
       model: request.model,
       operation,
       endpoint,
@@ -168,7 +167,7 @@ describe('withMetrics when a call fails', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
+    expectRecord(sink.records[0], {
       model: 'slow',
       operation: 'generate',
       stream: true,
@@ -187,7 +186,7 @@ describe('withMetrics when a call fails', () => {
     await upstream?.ended;
     expect(upstream?.closedEarly).toBe(true);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
+    expectRecord(sink.records[0], {
       model: 'slow',
       operation: 'chat',
       stream: true,
@@ -214,7 +213,7 @@ describe('withMetrics when a call fails', () => {
     expect(got.error.constructor).toBe(want.error.constructor);
     expect(got.error.message).toBe(want.error.message);
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({
+    expectRecord(sink.records[0], {
       model: 'midstream-error',
       stream: true,
       status: 200,
@@ -236,7 +235,7 @@ describe('withMetrics when a call fails', () => {
       });
       expect(got.constructor).toBe(want.constructor);
       await eventually(() => expect(sink.records).toHaveLength(1));
-      expect(sink.records[0]).toMatchObject({
+      expectRecord(sink.records[0], {
         model: 'nope',
         operation: 'chat',
         status: 404,
@@ -255,7 +254,7 @@ describe('withMetrics when a call fails', () => {
     const got = await rejectionOf(wrapped.generate({ model, prompt }));
     expect(got).toMatchObject({ name: 'ResponseError', status_code: status });
     await eventually(() => expect(sink.records).toHaveLength(1));
-    expect(sink.records[0]).toMatchObject({ model, status, success: false, error_type: errorType });
+    expectRecord(sink.records[0], { model, status, success: false, error_type: errorType });
   });
 
   it('records an unreachable host as upstream_unreachable and rethrows the error', async () => {
@@ -269,7 +268,7 @@ describe('withMetrics when a call fails', () => {
     expect(got.message).toBe(want.message);
     expect((got.cause as { code?: string }).code).toBe('ECONNREFUSED');
     await eventually(() => expect(records.records).toHaveLength(1));
-    expect(records.records[0]).toMatchObject({
+    expectRecord(records.records[0], {
       model: 'all-minilm',
       operation: 'embed',
       success: false,

@@ -1,5 +1,10 @@
-/** @ollama-perf/testkit — test support: a stand-in Ollama speaking Ollama's wire format. */
+/**
+ * @ollama-perf/testkit — test support: a stand-in Ollama speaking Ollama's wire format,
+ * servers on real ports, and records (fixtures and the record assertion).
+ */
 
 export * from './ollama-wire.js';
 export * from './random.js';
+export * from './records/index.js';
+export * from './serve-on-port.js';
 export * from './stand-in-ollama.js';

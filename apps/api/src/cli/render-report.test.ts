@@ -1,7 +1,7 @@
 /** renderReport(): the terminal report shows the Summary's figures, lined up, coloured only on request. */
 import { type RequestMetric, summarize } from '@ollama-perf/core';
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { describe, expect, it } from 'vitest';
-import { fixtureRecords } from '../../test/fixtures/records.js';
 import { formatCount, formatNumber, formatPercent, renderReport } from './render-report.js';
 
 const records = fixtureRecords(60);

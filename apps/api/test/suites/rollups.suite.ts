@@ -7,10 +7,10 @@
  */
 import { byPromptTokens, hourly, NO_PROJECT, type StatsFilter, summarize } from '@ollama-perf/core';
 import { relativeDifference, summaryDifferences } from '@ollama-perf/core/rollup';
+import { FIXTURE_START, fixtureRecords } from '@ollama-perf/testkit/records';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMetrics } from '../../src/prometheus.js';
 import type { BuildResult } from '../../src/storage/rollups.js';
-import { FIXTURE_START, fixtureRecords } from '../fixtures/records.js';
 import { parseExposition } from './prometheus-text.js';
 import { SUITE_TOKEN } from './token.js';
 

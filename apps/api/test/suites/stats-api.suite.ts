@@ -5,8 +5,8 @@
  * `summarize()` over the same records, compared exactly.
  */
 import { byPromptTokens, hourly, NO_PROJECT, type RequestMetric, type StatsFilter, summarize } from '@ollama-perf/core';
+import { FIXTURE_START, fixtureRecords } from '@ollama-perf/testkit/records';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_START, fixtureRecords } from '../fixtures/records.js';
 
 import { SUITE_TOKEN } from './token.js';
 

@@ -1,34 +1,10 @@
 /**
- * Real HTTP for tests: serves any fetch handler (a `createApp()` gateway, a bare Hono app)
- * on an ephemeral 127.0.0.1 port, and sends requests with `node:http` where fetch cannot —
- * a fresh connection per request (a refused upload closes its socket), Latin-1 header
- * bytes, a body of a known framing (Content-Length or chunked).
+ * Raw HTTP for tests: sends requests with `node:http` where fetch cannot — a fresh
+ * connection per request (a refused upload closes its socket), Latin-1 header bytes, a body
+ * of a known framing (Content-Length or chunked). Serving on a port: `serveOnPort` in
+ * @ollama-perf/testkit.
  */
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-
-/** A handler served on a port. */
-export interface ServedApp {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Serves `app.fetch` on 127.0.0.1 (ephemeral port). */
-export function serveOnPort(app: { fetch: (request: Request) => Response | Promise<Response> }): Promise<ServedApp> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            (server as unknown as { closeAllConnections(): void }).closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
 
 /** What {@link rawRequest} got back. */
 export interface RawResponse {

@@ -4,8 +4,7 @@
  * for tests that need to reach inside (lock the database, stop PostgreSQL, read the
  * sink's figures).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnPort } from '@ollama-perf/testkit';
 import type { AppDeps } from '../../src/app.js';
 import { gatewayListener } from '../../src/proxy/node-listener.js';
 import { fileSpool } from '../../src/sink/file-spool.js';
@@ -28,17 +27,15 @@ export async function serveGateway(
 ): Promise<InProcessGateway> {
   const sink = storeSink(store, { spool: fileSpool(spoolPath), maxRetryDelayMs: 200 });
   const gateway = gatewayListener({ store, sink, ollamaUrl, sinkHealth: () => sink.stats(), ...extra });
-  const server = createServer(gateway.listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const served = await listenOnPort(gateway.listener);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: served.url,
     sink,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-        gateway.close();
-      }),
+    close: () => {
+      const closed = served.close();
+      gateway.close();
+      return closed;
+    },
   };
 }
 

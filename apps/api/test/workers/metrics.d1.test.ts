@@ -4,8 +4,8 @@
  */
 import { SELF } from 'cloudflare:test';
 import type { Summary } from '@ollama-perf/core';
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureRecords } from '../fixtures/records.ts';
 import { histogramSeries, parseExposition, samplesOf, total } from '../suites/prometheus-text.ts';
 import { SUITE_TOKEN } from '../suites/token.ts';
 

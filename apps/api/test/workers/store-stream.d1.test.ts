@@ -1,9 +1,9 @@
 /** MetricStore.stream on D1 inside workerd: the same keyset pages as on SQLite and PostgreSQL. */
 import { env } from 'cloudflare:test';
 import type { RequestMetric } from '@ollama-perf/core';
+import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { describe, expect, it } from 'vitest';
 import { d1Store } from '../../src/worker.ts';
-import { fixtureRecords } from '../fixtures/records.ts';
 
 // A model of its own, so the other D1 suites' records stay out of these pages.
 const MODEL = 'stream-test:1b';

@@ -3,9 +3,10 @@
  * every POST it gets and answers what the test tells it to.
  */
 import { type RequestMetric, requestMetricSchema } from '@ollama-perf/core';
+import { record as aRecord, deadUrl, type ServedApp, serveOnPort } from '@ollama-perf/testkit';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deadUrl, eventually, type Served, serveApp } from '../../test/support.js';
+import { eventually } from '../../test/support.js';
 import { uuidv7 } from '../uuid.js';
 import { httpSink } from './http.js';
 
@@ -16,7 +17,7 @@ interface Received {
   at: number;
 }
 
-let server: Served;
+let server: ServedApp;
 let url: string;
 const received: Received[] = [];
 /** Status of the next answers, first to last; 200 once empty. */
@@ -35,7 +36,7 @@ beforeAll(async () => {
     const status = answers.shift() ?? 200;
     return c.json({ status }, status as 200);
   });
-  server = await serveApp(app);
+  server = await serveOnPort(app);
   url = `${server.url}/ingest`;
 });
 afterAll(async () => {
@@ -47,35 +48,18 @@ beforeEach(() => {
 });
 
 let sequence = 0;
-/** A valid record with a fresh id. */
+/** A valid streamed record with a fresh id. */
 function record(model = 'llama3.2'): RequestMetric {
-  return requestMetricSchema.parse({
-    id: uuidv7(),
-    ts: 1_795_000_000_000 + sequence++,
-    model,
-    operation: 'chat',
-    endpoint: '/api/chat',
-    project: null,
-    stream: true,
-    status: 200,
-    success: true,
-    error_type: null,
-    error_message: null,
-    latency_ms: 812.5,
-    ttft_ms: 95.25,
-    total_duration_ms: 800,
-    load_duration_ms: null,
-    prompt_eval_duration_ms: 20,
-    eval_duration_ms: 160,
-    prompt_eval_count: 20,
-    eval_count: 8,
-    tokens_per_second: 50,
-    prompt_tokens_per_second: 1000,
-    cold_start: false,
-    done_reason: 'stop',
-    concurrency: 1,
-    switched_from: null,
-  });
+  return requestMetricSchema.parse(
+    aRecord({
+      id: uuidv7(),
+      ts: 1_795_000_000_000 + sequence++,
+      model,
+      stream: true,
+      latency_ms: 812.5,
+      ttft_ms: 95.25,
+    }),
+  );
 }
 const records = (n: number) => Array.from({ length: n }, () => record());
 const ids = (batch: RequestMetric[]) => batch.map((r) => r.id);

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EMPTY_TIMINGS, type RequestMetric, requestMetricSchema } from '@ollama-perf/core';
+import { record as aRecord } from '@ollama-perf/testkit';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../test/support.js';
@@ -19,26 +20,26 @@ afterEach(async () => {
 });
 
 let sequence = 0;
+/** A failed, non-streamed generate record with a fresh id and an error message full of escapes. */
 function record(fields: Partial<RequestMetric> = {}): RequestMetric {
-  return requestMetricSchema.parse({
-    id: uuidv7(),
-    ts: 1_795_000_000_000 + sequence++,
-    model: 'hf.co/org/repo:Q4_K_M',
-    operation: 'generate',
-    endpoint: '/api/generate',
-    project: 'alpha',
-    stream: false,
-    status: 404,
-    success: false,
-    error_type: 'model_not_found',
-    error_message: 'model "x" not found — "quoted", \\ backslash, newline\nand 🦙',
-    latency_ms: 3.25,
-    ttft_ms: null,
-    ...EMPTY_TIMINGS,
-    concurrency: 2,
-    switched_from: null,
-    ...fields,
-  });
+  return requestMetricSchema.parse(
+    aRecord({
+      id: uuidv7(),
+      ts: 1_795_000_000_000 + sequence++,
+      model: 'hf.co/org/repo:Q4_K_M',
+      operation: 'generate',
+      endpoint: '/api/generate',
+      project: 'alpha',
+      status: 404,
+      success: false,
+      error_type: 'model_not_found',
+      error_message: 'model "x" not found — "quoted", \\ backslash, newline\nand 🦙',
+      latency_ms: 3.25,
+      ...EMPTY_TIMINGS,
+      concurrency: 2,
+      ...fields,
+    }),
+  );
 }
 
 async function linesOf(path: string): Promise<string[]> {

@@ -3,6 +3,7 @@
  * record is written through `executionCtx.waitUntil` — after the response, not before.
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { expectRecord } from '@ollama-perf/testkit/records';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { answerTimings, nativeLines, tokensOf } from '../../../testkit/src/ollama-wire.ts';
@@ -46,7 +47,7 @@ describe('ollamaMetrics in workerd', () => {
     release();
     await waitOnExecutionContext(ctx);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({
+    expectRecord(records[0], {
       model: 'llama3.2',
       operation: 'chat',
       stream: true,
