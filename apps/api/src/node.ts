@@ -12,7 +12,7 @@ import { fileSpool } from './file-spool.js';
 import { gatewayListener } from './node-listener.js';
 import { ResidencySampler } from './residency/sampler.js';
 import { type RollupTimer, startRollupTimer } from './rollup-timer.js';
-import { defaultSpoolPath, openStore, parseDatabaseUrl } from './storage/open-node.js';
+import { defaultSpoolPath, describeDatabase, openStore } from './storage/open-node.js';
 import { storeSink } from './store-sink.js';
 
 /** A running gateway. */
@@ -35,14 +35,6 @@ function onceUntilRecovered(what: string) {
       if (events !== null) failing = false;
     },
   };
-}
-
-/** Describes where records go, for the start-up line. */
-export function describeDatabase(url: string | undefined): string {
-  const location = parseDatabaseUrl(url);
-  return location.kind === 'sqlite'
-    ? `SQLite ${location.path}`
-    : `PostgreSQL ${location.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}`;
 }
 
 /** Starts the gateway; rejects with a one-line Error when the database or the port is unusable. */

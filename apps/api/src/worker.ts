@@ -4,13 +4,9 @@
  */
 
 import type { Hono } from 'hono';
-import type { CompiledQuery } from 'kysely';
-import { Kysely } from 'kysely';
-import { D1Dialect } from 'kysely-d1';
 import { createApp } from './app.js';
 import { ResidencySampler } from './residency/sampler.js';
-import type { Database } from './storage/schema.js';
-import { MetricStore } from './storage/store.js';
+import { openD1Store } from './storage/backends/d1/open.js';
 
 /** Bindings and variables of the Worker (see wrangler.jsonc). */
 export interface WorkerEnv {
@@ -21,24 +17,12 @@ export interface WorkerEnv {
   PROJECT_HEADER?: string;
 }
 
-/** A store over a D1 binding; multi-statement inserts run as one atomic `batch`. */
-export function d1Store(database: D1Database): MetricStore {
-  const db = new Kysely<Database>({ dialect: new D1Dialect({ database }) });
-  return new MetricStore(db, {
-    backend: 'd1',
-    async batch(queries: CompiledQuery[]) {
-      const results = await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.parameters)));
-      return results.map((r) => r.meta.changes ?? 0);
-    },
-  });
-}
-
 // One app per isolate and binding set: building it per request would redo the routing setup.
 let cached: { env: WorkerEnv; app: Hono } | undefined;
 
 function appFor(env: WorkerEnv): Hono {
   if (cached?.env === env) return cached.app;
-  const store = d1Store(env.DB);
+  const store = openD1Store(env.DB);
   const coldStartMs = env.COLD_START_MS === undefined ? undefined : Number(env.COLD_START_MS);
   const app = createApp({
     store,
@@ -59,7 +43,7 @@ export default {
   },
   // The cron trigger (wrangler.jsonc) samples Ollama's /api/ps for model residency and folds finished hours into rollups.
   scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): void {
-    const store = d1Store(env.DB);
+    const store = openD1Store(env.DB);
     const sampler = new ResidencySampler({
       store,
       ollamaUrl: env.OLLAMA_URL,
