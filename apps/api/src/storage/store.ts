@@ -48,10 +48,11 @@ export type BatchExecutor = (queries: CompiledQuery[]) => Promise<number[]>;
 
 /** Options of {@link MetricStore}. */
 export interface MetricStoreOptions {
+  /** The database's backend: its SQL, limits and migrations. */
   backend: StorageBackend;
   /**
-   * Runs compiled statements as one atomic batch, returning the rows each changed, where the
-   * connection has a faster or the only way to (D1's `batch`); else a Kysely transaction.
+   * Runs compiled statements as one atomic batch, returning the rows each changed (D1's `batch`,
+   * better-sqlite3's synchronous transaction); without it, statements run in a Kysely transaction.
    */
   batch?: BatchExecutor;
   /** Closes the underlying connection(s). */

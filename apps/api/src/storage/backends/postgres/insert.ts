@@ -7,14 +7,14 @@
 import type { RequestMetric } from '@ollama-perf/core';
 import { CompiledQuery } from 'kysely';
 import { COLUMN_LIST, COLUMN_NAMES } from '../../rows.js';
-import type { LogicalType } from '../../schema.js';
-import { REQUEST_METRIC_COLUMNS } from '../../schema.js';
+import { type LogicalType, REQUEST_METRIC_COLUMNS } from '../../schema.js';
 
-/** The INSERT of `records` that skips known ids, as one array literal per column cast to `columnTypes`. */
-export function unnestInsert(columnTypes: Readonly<Record<LogicalType, string>>) {
-  const text = `insert into "request_metrics" (${COLUMN_LIST}) select * from unnest(${REQUEST_METRIC_COLUMNS.map(
-    (column, i) => `$${i + 1}::${columnTypes[column.type]}[]`,
-  ).join(', ')}) on conflict ("id") do nothing`;
+/** A builder of the INSERT of records that skips known ids: one array literal per column, cast to `columnTypes`. */
+export function unnestInsert(
+  columnTypes: Readonly<Record<LogicalType, string>>,
+): (records: readonly RequestMetric[]) => CompiledQuery {
+  const casts = REQUEST_METRIC_COLUMNS.map((column, i) => `$${i + 1}::${columnTypes[column.type]}[]`).join(', ');
+  const text = `insert into "request_metrics" (${COLUMN_LIST}) select * from unnest(${casts}) on conflict ("id") do nothing`;
   return function insertUnnested(records: readonly RequestMetric[]): CompiledQuery {
     const columns = COLUMN_NAMES.map(() => new Array<unknown>(records.length));
     for (let row = 0; row < records.length; row++) {
