@@ -21,7 +21,7 @@ function urlOrDefault(url: string | undefined): string {
 }
 
 /** The backend that takes a `DATABASE_URL`, and the URL it takes (the default when unset). */
-export function nodeBackendFor(url: string | undefined): { node: NodeBackend; url: string } {
+function nodeBackendFor(url: string | undefined): { node: NodeBackend; url: string } {
   const value = urlOrDefault(url);
   const node = NODE_BACKENDS.find((candidate) => candidate.accepts(value));
   if (node !== undefined) return { node, url: value };
