@@ -1,4 +1,4 @@
--- Generated from src/storage/migrations.ts (flavor sqlite); test/d1-migration.test.ts keeps them equal.
+-- Frozen as released: src/storage/backends/sqlite/migrations.ts; test/d1-migration.test.ts keeps them equal.
 -- Applied by: wrangler d1 migrations apply DB [--local | --remote]
 create table if not exists "metric_rollups" ("grain" text not null, "start" integer not null, "model" text not null, "operation" text not null, "project" text, "data" blob not null, "json" text);
 

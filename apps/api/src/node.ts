@@ -12,7 +12,7 @@ import { gatewayListener } from './proxy/node-listener.js';
 import { ResidencySampler } from './residency/sampler.js';
 import { fileSpool } from './sink/file-spool.js';
 import { storeSink } from './sink/store-sink.js';
-import { defaultSpoolPath, openStore, parseDatabaseUrl } from './storage/open-node.js';
+import { defaultSpoolPath, describeDatabase, openStore } from './storage/open-node.js';
 import { type RollupTimer, startRollupTimer } from './storage/rollup-timer.js';
 
 /** A running gateway. */
@@ -35,14 +35,6 @@ function onceUntilRecovered(what: string) {
       if (events !== null) failing = false;
     },
   };
-}
-
-/** Describes where records go, for the start-up line. */
-export function describeDatabase(url: string | undefined): string {
-  const location = parseDatabaseUrl(url);
-  return location.kind === 'sqlite'
-    ? `SQLite ${location.path}`
-    : `PostgreSQL ${location.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}`;
 }
 
 /** Starts the gateway; rejects with a one-line Error when the database or the port is unusable. */

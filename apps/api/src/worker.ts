@@ -1,44 +1,29 @@
 /**
  * The gateway on Cloudflare Workers: D1 (binding `DB`) for storage, `OLLAMA_URL` for the
- * upstream, records written through `waitUntil` after each response.
+ * upstream, records written through `waitUntil` after each response. `Env` is generated from
+ * wrangler.jsonc by `wrangler types` (worker-configuration.d.ts; `pnpm types:worker`).
  */
 
-import type { Hono } from 'hono';
-import type { CompiledQuery } from 'kysely';
-import { Kysely } from 'kysely';
-import { D1Dialect } from 'kysely-d1';
+import { Hono } from 'hono';
 import { createApp } from './app.js';
 import { ResidencySampler } from './residency/sampler.js';
-import type { Database } from './storage/schema.js';
-import { MetricStore } from './storage/store.js';
+import { openD1Store } from './storage/backends/d1/open.js';
 
-/** Bindings and variables of the Worker (see wrangler.jsonc). */
-export interface WorkerEnv {
-  DB: D1Database;
-  OLLAMA_URL: string;
-  API_TOKEN?: string;
-  COLD_START_MS?: string;
-  PROJECT_HEADER?: string;
-}
-
-/** A store over a D1 binding; multi-statement inserts run as one atomic `batch`. */
-export function d1Store(database: D1Database): MetricStore {
-  const db = new Kysely<Database>({ dialect: new D1Dialect({ database }) });
-  return new MetricStore(db, {
-    backend: 'd1',
-    async batch(queries: CompiledQuery[]) {
-      const results = await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.parameters)));
-      return results.map((r) => r.meta.changes ?? 0);
-    },
-  });
+declare global {
+  namespace Cloudflare {
+    // A secret (`wrangler secret put API_TOKEN`), not in wrangler.jsonc, so `wrangler types` cannot see it.
+    interface Env {
+      API_TOKEN?: string;
+    }
+  }
 }
 
 // One app per isolate and binding set: building it per request would redo the routing setup.
-let cached: { env: WorkerEnv; app: Hono } | undefined;
+let cached: { env: Env; app: Hono } | undefined;
 
-function appFor(env: WorkerEnv): Hono {
+function appFor(env: Env): Hono {
   if (cached?.env === env) return cached.app;
-  const store = d1Store(env.DB);
+  const store = openD1Store(env.DB);
   const coldStartMs = env.COLD_START_MS === undefined ? undefined : Number(env.COLD_START_MS);
   const app = createApp({
     store,
@@ -53,13 +38,14 @@ function appFor(env: WorkerEnv): Hono {
   return app;
 }
 
+// Bindings arrive with each request: every request goes on, untouched, to the gateway built for them.
+const worker = new Hono<{ Bindings: Env }>().all('*', (c) => appFor(c.env).fetch(c.req.raw, c.env, c.executionCtx));
+
 export default {
-  fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Response | Promise<Response> {
-    return appFor(env).fetch(request, env, ctx);
-  },
+  fetch: worker.fetch,
   // The cron trigger (wrangler.jsonc) samples Ollama's /api/ps for model residency and folds finished hours into rollups.
-  scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): void {
-    const store = d1Store(env.DB);
+  scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): void {
+    const store = openD1Store(env.DB);
     const sampler = new ResidencySampler({
       store,
       ollamaUrl: env.OLLAMA_URL,
@@ -75,4 +61,4 @@ export default {
       }),
     );
   },
-} satisfies ExportedHandler<WorkerEnv>;
+} satisfies ExportedHandler<Env>;

@@ -3,8 +3,7 @@
  * SQLite file — the same store the gateway writes. Errors become one readable line.
  */
 import { existsSync } from 'node:fs';
-import { describeDatabase } from '../node.js';
-import { openStore, parseDatabaseUrl } from '../storage/open-node.js';
+import { databaseFileOf, describeDatabase, openStore } from '../storage/open-node.js';
 import type { MetricStore } from '../storage/store.js';
 
 /** Help text of `--db`. */
@@ -33,9 +32,9 @@ export function databaseUrlOf(flag: string | undefined, env: Record<string, stri
  * const store = await openDatabase(databaseUrlOf(values.db, io.env), { mustExist: true });
  */
 export async function openDatabase(url: string | undefined, options: OpenDatabaseOptions): Promise<MetricStore> {
-  const location = parseDatabaseUrl(url);
-  if (options.mustExist && location.kind === 'sqlite' && location.path !== ':memory:' && !existsSync(location.path)) {
-    throw new Error(`no database at ${location.path} (pass --db or set DATABASE_URL)`);
+  const file = databaseFileOf(url);
+  if (options.mustExist && file !== null && !existsSync(file)) {
+    throw new Error(`no database at ${file} (pass --db or set DATABASE_URL)`);
   }
   return openStore(url).catch((error: unknown) => {
     throw new Error(

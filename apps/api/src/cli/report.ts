@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { createStatsClient } from '@ollama-perf/client';
 import { type StatsFilter, type Summary, summarize } from '@ollama-perf/core';
-import { describeDatabase } from '../node.js';
+import { describeDatabase } from '../storage/open-node.js';
 import { type CliIo, UsageError, usageErrors, wantsColor } from './command.js';
 import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';
 import { filterFromFlags, filterHelp } from './filter-flags.js';

@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { resolveConfig, SETTINGS } from '../config.js';
-import { describeDatabase, startGateway } from '../node.js';
+import { startGateway } from '../node.js';
+import { describeDatabase } from '../storage/open-node.js';
 import { type CliIo, usageErrors } from './command.js';
 
 /** Help of `serve`: every setting with its flag, environment variable and default. */

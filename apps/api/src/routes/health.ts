@@ -23,7 +23,7 @@ export function healthRoutes(deps: {
     return c.json({
       status: 'ok',
       ollama: { url: deps.ollamaUrl, ...ollama },
-      storage: { backend: deps.store.backend, reachable: database.reachable, error: database.error, ...sink },
+      storage: { backend: deps.store.backend.name, reachable: database.reachable, error: database.error, ...sink },
     });
   });
 }

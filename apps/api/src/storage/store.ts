@@ -1,6 +1,7 @@
 /**
  * MetricStore: writes records and answers the stats queries, on any Kysely database
- * (better-sqlite3, D1, pg). Runtime-free: the caller opens the database.
+ * (better-sqlite3, D1, pg). Runtime-free: the caller opens the database and names its
+ * {@link StorageBackend}, which says everything the store must know about it.
  *
  * Statistics of short windows are computed by core's `summarize()` over the matching rows
  * (exact, the same on every backend to the last digit); longer windows merge hourly and
@@ -29,10 +30,10 @@ import {
 } from '@ollama-perf/core/rollup';
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { ResidencyEvent } from '../residency/residency.js';
-import type { Flavor } from './migrations.js';
+import type { StorageBackend } from './backend.js';
 import { Rollups } from './rollups.js';
-import { byId, fromRow, insertRecordsQuery } from './rows.js';
-import { type Database, REQUEST_METRIC_COLUMNS } from './schema.js';
+import { byId, fromRow } from './rows.js';
+import type { Database } from './schema.js';
 
 /** Outcome of an insert: records received, newly stored, and ignored as already stored (same id). */
 export interface InsertResult {
@@ -41,27 +42,29 @@ export interface InsertResult {
   duplicates: number;
 }
 
-/** Which database a store talks to. */
-export type Backend = Flavor | 'd1';
-
-/** How a store runs several statements atomically where Kysely has no transactions (D1); resolves with the rows each changed. */
+/**
+ * How a connection runs several statements atomically outside Kysely (D1 has no transactions,
+ * better-sqlite3 runs them faster synchronously); resolves with the rows each changed.
+ */
 export type BatchExecutor = (queries: CompiledQuery[]) => Promise<number[]>;
 
 /** Options of {@link MetricStore}. */
 export interface MetricStoreOptions {
-  backend: Backend;
-  /** D1 only: runs compiled statements as one atomic batch, returning the rows each changed. */
+  /** The database's backend: its SQL, limits and migrations. */
+  backend: StorageBackend;
+  /**
+   * Runs compiled statements as one atomic batch, returning the rows each changed (D1's `batch`,
+   * better-sqlite3's synchronous transaction); without it, statements run in a Kysely transaction.
+   */
   batch?: BatchExecutor;
   /** Closes the underlying connection(s). */
   close?: () => Promise<void>;
 }
 
-// Bound parameters per statement: SQLite allows 32766, PostgreSQL 65535, D1 only 100.
-const MAX_PARAMS: Record<Backend, number> = { sqlite: 30_000, postgres: 60_000, d1: 100 };
-
 /** Storage of request metrics and the statistics over them. */
 export class MetricStore {
-  readonly backend: Backend;
+  /** The database this store talks to (`backend.name` is what `/healthz` reports). */
+  readonly backend: StorageBackend;
   /** The hourly and daily rollups behind the stats of long windows. */
   readonly rollups: Rollups;
   private readonly batch: BatchExecutor | undefined;
@@ -76,13 +79,13 @@ export class MetricStore {
     this.closeConnection = options.close;
     this.rollups = new Rollups({
       db,
-      maxParams: MAX_PARAMS[this.backend],
+      maxParams: this.backend.maxParams,
       runAtomically: (queries) => this.runAtomically(queries),
       records: (filter) => this.records(filter),
     });
   }
 
-  /** Runs statements all or none: one D1 batch, or one transaction. Resolves with the rows each changed. */
+  /** Runs statements all or none: the connection's batch, or one transaction. Resolves with the rows each changed. */
   async runAtomically(queries: CompiledQuery[]): Promise<number[]> {
     if (this.batch !== undefined) return this.batch(queries);
     return this.db.transaction().execute(async (trx) => {
@@ -98,18 +101,11 @@ export class MetricStore {
    */
   async insert(records: RequestMetric[]): Promise<InsertResult> {
     if (records.length === 0) return { received: 0, inserted: 0, duplicates: 0 };
-    const dialect = this.backend === 'postgres' ? 'postgres' : 'sqlite';
-    // PostgreSQL's insert takes one array per column: one statement holds any batch.
-    const perStatement =
-      dialect === 'postgres'
-        ? records.length
-        : Math.max(1, Math.floor(MAX_PARAMS[this.backend] / REQUEST_METRIC_COLUMNS.length));
-    // PostgreSQL takes row locks: two batches in flight that share ids (a client resending)
-    // must take them in the same order, or each could wait for the other. SQLite writes one at a time.
-    const ordered = dialect === 'postgres' ? [...records].sort(byId) : records;
+    const { ordersWrites, recordsPerInsert } = this.backend;
+    const ordered = ordersWrites ? [...records].sort(byId) : records;
     const inserts: CompiledQuery[] = [];
-    for (let i = 0; i < ordered.length; i += perStatement)
-      inserts.push(insertRecordsQuery(ordered.slice(i, i + perStatement), dialect));
+    for (let i = 0; i < ordered.length; i += recordsPerInsert)
+      inserts.push(this.backend.insertRecords(ordered.slice(i, i + recordsPerInsert)));
     // The hours and days the records fall in change in the same transaction: their rollups are then out of date.
     const changed = await this.runAtomically([...inserts, ...this.rollups.markChanged(records)]);
     const inserted = changed.slice(0, inserts.length).reduce((sum, n) => sum + n, 0);

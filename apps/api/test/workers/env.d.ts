@@ -1,10 +1,10 @@
-/** Bindings the workerd tests see (wrangler.jsonc plus the test-only ones from vitest.workers.config.ts). */
+/** Bindings the workerd tests see: wrangler.jsonc's (worker-configuration.d.ts) plus the test-only ones. */
 import type { D1Migration } from '@cloudflare/vitest-pool-workers';
-import type { WorkerEnv } from '../../src/worker.ts';
 
 declare global {
   namespace Cloudflare {
-    interface Env extends WorkerEnv {
+    // Added by vitest.workers.config.ts.
+    interface Env {
       TEST_MIGRATIONS: D1Migration[];
     }
   }

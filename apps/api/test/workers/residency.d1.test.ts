@@ -6,7 +6,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { ResidencySampler } from '../../src/residency/sampler.ts';
-import { d1Store } from '../../src/worker.ts';
+import { openD1Store } from '../../src/storage/backends/d1/open.ts';
 
 const AUTH = { authorization: 'Bearer suite-token-7f3a' };
 const ps = (...names: string[]) => ({
@@ -24,7 +24,7 @@ describe('residency on D1', () => {
     const answers = [ps(), ps('llama3.2'), ps('qwen2.5vl:7b'), ps('llama3.2')];
     let clock = 0;
     const sampler = new ResidencySampler({
-      store: d1Store(env.DB),
+      store: openD1Store(env.DB),
       ollamaUrl: 'http://ollama.test',
       now: () => clock,
       fetch: (async () => Response.json(answers.shift())) as typeof fetch,

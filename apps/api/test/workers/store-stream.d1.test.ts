@@ -3,7 +3,7 @@ import { env } from 'cloudflare:test';
 import type { RequestMetric } from '@ollama-perf/core';
 import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { describe, expect, it } from 'vitest';
-import { d1Store } from '../../src/worker.ts';
+import { openD1Store } from '../../src/storage/backends/d1/open.ts';
 
 // A model of its own, so the other D1 suites' records stay out of these pages.
 const MODEL = 'stream-test:1b';
@@ -16,7 +16,7 @@ const records: RequestMetric[] = fixtureRecords(30).map((r, i) => ({
 
 describe('MetricStore.stream on D1', () => {
   it('pages through every matching record once, in (ts, id) order', async () => {
-    const store = d1Store(env.DB);
+    const store = openD1Store(env.DB);
     await store.insert(records);
     const pages: RequestMetric[][] = [];
     for await (const page of store.stream({ model: MODEL }, 7)) pages.push(page);

