@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderMetrics } from '../src/prometheus.js';
+import { renderMetrics } from '../src/metrics/render.js';
 import { fixtureRecords } from './fixtures/records.js';
 import { parseExposition } from './suites/prometheus-text.js';
 

@@ -28,7 +28,8 @@ import {
   type StatsFilter,
 } from '@ollama-perf/core';
 import { type CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely';
-import { MetricsAccumulator, type MetricsState } from '../prometheus.js';
+import { MetricsAccumulator } from '../metrics/accumulator.js';
+import { parseMetricsState } from '../metrics/state.js';
 import { byId } from './rows.js';
 import { type Database, METRIC_ROLLUP_COLUMNS, type MetricRollupTable, type RollupGrain } from './schema.js';
 
@@ -461,8 +462,10 @@ export class Rollups {
       .where('start', '<', to)
       .execute();
     for (const row of rows)
-      if (only === undefined || only.has(Number(row.start)))
-        into.addState(JSON.parse(row.json ?? 'null') as MetricsState);
+      if (only === undefined || only.has(Number(row.start))) {
+        const state = parseMetricsState(row.json);
+        if (state !== null) into.addState(state);
+      }
   }
 
   /**

@@ -15,7 +15,7 @@ import {
   summaryDifferences,
 } from '@ollama-perf/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderMetrics } from '../../src/prometheus.js';
+import { renderMetrics } from '../../src/metrics/render.js';
 import type { BuildResult } from '../../src/storage/rollups.js';
 import { FIXTURE_START, fixtureRecords } from '../fixtures/records.js';
 import { parseExposition } from './prometheus-text.js';

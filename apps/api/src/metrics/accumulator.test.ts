@@ -1,0 +1,60 @@
+/** The persisted metric state: a round trip adds up exactly; another version, shape or bucket set is refused. */
+
+import { describe, expect, it } from 'vitest';
+import { fixtureRecords } from '../../test/fixtures/records.js';
+import { MetricsAccumulator } from './accumulator.js';
+import { renderMetrics } from './render.js';
+import { METRICS_STATE_VERSION, parseMetricsState } from './state.js';
+
+const records = fixtureRecords(300, 6);
+
+function stateJsonOf(part: typeof records): string {
+  const accumulator = new MetricsAccumulator();
+  for (const record of part) accumulator.add(record);
+  return JSON.stringify(accumulator.state());
+}
+
+describe('MetricsAccumulator state', () => {
+  it('carries its version and named families', () => {
+    const state = JSON.parse(stateJsonOf(records)) as Record<string, Record<string, unknown>>;
+    expect(state.version).toBe(METRICS_STATE_VERSION);
+    expect(Object.keys(state.histograms ?? {})).toContain('gen_ai_client_operation_duration_seconds');
+    expect(Object.keys(state.counters ?? {})).toContain('ollama_requests_total');
+  });
+
+  it('merges stored states into what every record gives', () => {
+    const merged = new MetricsAccumulator();
+    for (const half of [records.slice(0, 150), records.slice(150)]) {
+      const state = parseMetricsState(stateJsonOf(half));
+      expect(state).not.toBeNull();
+      expect(merged.addState(state as NonNullable<typeof state>)).toBe(true);
+    }
+    const lines = (text: string) => text.split('\n').filter((line) => !line.includes('_sum'));
+    expect(lines(renderMetrics(merged))).toEqual(lines(renderMetrics(records)));
+  });
+
+  it.each([
+    ['an older version', (json: string) => json.replace(`"version":${METRICS_STATE_VERSION}`, '"version":0')],
+    ['a newer version', (json: string) => json.replace(`"version":${METRICS_STATE_VERSION}`, '"version":2')],
+    ['no version (positional, as before versions)', () => JSON.stringify({ histograms: [[]], counters: [[]] })],
+    ['not JSON', () => '{"version":1,'],
+    ['null', () => 'null'],
+  ])('reads %s as no state', (_, rewrite) => {
+    expect(parseMetricsState(rewrite(stateJsonOf(records)))).toBeNull();
+  });
+
+  it('adds nothing from a state of other buckets or other families', () => {
+    const state = parseMetricsState(stateJsonOf(records));
+    if (state === null) throw new Error('unreadable state');
+    const otherBuckets = structuredClone(state);
+    otherBuckets.histograms.ollama_load_duration_seconds?.bounds.push(640);
+    const otherFamilies = structuredClone(state);
+    otherFamilies.counters.ollama_new_total = [];
+    const empty = renderMetrics(new MetricsAccumulator());
+    for (const other of [otherBuckets, otherFamilies]) {
+      const into = new MetricsAccumulator();
+      expect(into.addState(other)).toBe(false);
+      expect(renderMetrics(into)).toBe(empty);
+    }
+  });
+});
