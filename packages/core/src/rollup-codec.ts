@@ -10,7 +10,25 @@ import type { LogSketch, PackedTotals } from './sketch.js';
 import { STAT_FIELDS } from './summary-schema.js';
 
 // 1: sections back to back. 2: each section prefixed with its length, so a reader skips what it does not need.
+// Below 128, so the varint that starts every blob is this one byte.
 const FORMAT_VERSION = 2;
+
+/**
+ * The format version every blob {@link encodeRollup} writes starts with. A stored blob of
+ * any other version is not read: its period is rebuilt from records (the store's rollups).
+ */
+export const ROLLUP_FORMAT_VERSION: number = FORMAT_VERSION;
+
+/**
+ * Whether `blob` is of this format version: one byte is read, so a store checks every row it
+ * merges at no cost, and the merge itself ({@link RollupBlobReader}) never meets another version.
+ *
+ * @example
+ * if (!isCurrentRollup(row.data)) stale.add(row.start); // rebuild it, read its records meanwhile
+ */
+export function isCurrentRollup(blob: Uint8Array): boolean {
+  return blob[0] === FORMAT_VERSION;
+}
 
 class ByteWriter {
   private buffer = new Uint8Array(256);
