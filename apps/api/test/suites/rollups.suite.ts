@@ -16,7 +16,7 @@ import {
 } from '@ollama-perf/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMetrics } from '../../src/metrics/render.js';
-import type { BuildResult } from '../../src/storage/rollups.js';
+import type { BuildResult } from '../../src/storage/rollups/index.js';
 import { FIXTURE_START, fixtureRecords } from '../fixtures/records.js';
 import { parseExposition } from './prometheus-text.js';
 import { SUITE_TOKEN } from './token.js';

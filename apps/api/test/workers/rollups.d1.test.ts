@@ -1,6 +1,6 @@
 /** The rollup suite on D1, inside workerd: the Worker's fetch handler, and builds run by its cron handler. */
 import { env, SELF } from 'cloudflare:test';
-import type { BuildResult } from '../../src/storage/rollups.ts';
+import type { BuildResult } from '../../src/storage/rollups/index.ts';
 import worker from '../../src/worker.ts';
 import { rollupSuite } from '../suites/rollups.suite.ts';
 
