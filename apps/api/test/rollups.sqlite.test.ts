@@ -24,7 +24,11 @@ async function targetOver(url: string): Promise<RollupTarget> {
   const store = await openStore(url);
   stores.push(store);
   const app = createApp({ store, sink: storeSink(store), ollamaUrl: 'http://127.0.0.1:11434', apiToken: SUITE_TOKEN });
-  return { fetch: (path, init) => Promise.resolve(app.request(path, init)), build: (now) => store.rollups.build(now) };
+  return {
+    fetch: (path, init) => Promise.resolve(app.request(path, init)),
+    build: (now) => store.rollups.build(now),
+    db: store.db,
+  };
 }
 
 rollupSuite('SQLite', () => targetOver(`sqlite:${join(dir, 'rollups.sqlite')}`));
