@@ -10,6 +10,8 @@ import { bytesOf, summaryJsonOf } from '../../src/storage/rollups/stored-formats
 import type { Database, MetricRollupTable } from '../../src/storage/schema.js';
 
 const HOUR = 3_600_000;
+// Every versioned JSON format here starts with its version.
+const VERSION_FIELD = /^\{"version":\d+/;
 const DAY = 24 * HOUR;
 
 type Grain = MetricRollupTable['grain'];
@@ -48,14 +50,13 @@ const withJson =
 /**
  * Rewrites rows of the built rollups of records from `first` (the fixture's first hour) as
  * other format versions: a month blob newer, a day blob older, an hour blob garbage, hour
- * summaries unversioned and newer, Prometheus states newer, positional (as before versions)
- * and not JSON. Resolves with the ids of the periods they belong to.
+ * summaries older and newer, Prometheus states newer, older and not JSON. Resolves with the ids of the periods they belong to.
  */
 export async function formatCorruptions(db: Kysely<Database>, first: number, model: string): Promise<Set<string>> {
   const month = Date.UTC(new Date(first).getUTCFullYear(), new Date(first).getUTCMonth(), 1);
   const day2 = Math.floor(first / DAY) * DAY + DAY;
   const day3 = day2 + DAY;
-  const newer = (json: string) => json.replace(/^\{"version":\d+/, '{"version":999');
+  const newer = (json: string) => json.replace(VERSION_FIELD, '{"version":999');
   await rewrite(db, 'month', month, 'llama3.2', withVersionByte(ROLLUP_FORMAT_VERSION + 1));
   await rewrite(db, 'day', day2, 'qwen2.5vl:7b', withVersionByte(ROLLUP_FORMAT_VERSION - 1));
   await rewrite(db, 'hour', day2 + 5 * HOUR, 'llama3.2', withVersionByte(0xff));
@@ -64,7 +65,7 @@ export async function formatCorruptions(db: Kysely<Database>, first: number, mod
     'hour_all',
     day2 + 10 * HOUR,
     '',
-    withJson((json) => summaryJsonOf(json) ?? json),
+    withJson((json) => json.replace(VERSION_FIELD, '{"version":0')),
   );
   await rewrite(db, 'hour_model', day3 + 2 * HOUR, model, withJson(newer));
   await rewrite(db, 'month_metrics', month, '', withJson(newer));
@@ -73,7 +74,7 @@ export async function formatCorruptions(db: Kysely<Database>, first: number, mod
     'day_metrics',
     day3,
     '',
-    withJson(() => JSON.stringify({ histograms: [[]], counters: [[]] })),
+    withJson((json) => json.replace(VERSION_FIELD, '{"version":0')),
   );
   await rewrite(
     db,

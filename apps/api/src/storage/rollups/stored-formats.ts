@@ -23,10 +23,15 @@ export function storedSummaryOf(summary: GroupSummary): string {
   return `${SUMMARY_PREFIX}${JSON.stringify(summary)}}`;
 }
 
+// Written before summaries had a version: the summary alone, in version 1's shape. Read as
+// version 1, so that a database built then is not rebuilt whole on upgrade; drop this when the version moves.
+const UNVERSIONED_START = '{"requests":';
+
 /** The summary JSON text in a stored hour summary of this version, or `null` for any other content. */
 export function summaryJsonOf(stored: string | null): string | null {
-  if (stored === null || !stored.startsWith(SUMMARY_PREFIX) || !stored.endsWith('}')) return null;
-  return stored.slice(SUMMARY_PREFIX.length, -1);
+  if (stored === null || !stored.endsWith('}')) return null;
+  if (stored.startsWith(SUMMARY_PREFIX)) return stored.slice(SUMMARY_PREFIX.length, -1);
+  return stored.startsWith(UNVERSIONED_START) ? stored : null;
 }
 
 // SQLite/PostgreSQL return a Buffer (a Uint8Array), D1 an ArrayBuffer or an array of bytes.
