@@ -1,9 +1,12 @@
-/** The rollup blob's version: written first, checked from one byte, and the reader refuses every other one. */
+/** The rollup blob's version and framing: checked without decoding; the reader refuses every other version. */
 import { describe, expect, it } from 'vitest';
 import { RollupAggregate } from './aggregate.js';
 import { decodeRollupInto, encodeRollup, isCurrentRollup, ROLLUP_FORMAT_VERSION } from './rollup-codec.js';
+import { record } from './test-support/records.js';
 
-const blob = encodeRollup(new RollupAggregate());
+const figures = new RollupAggregate();
+figures.add(record({ latency_ms: 812 }));
+const blob = encodeRollup(figures);
 const withVersion = (version: number) => Uint8Array.from([version, ...blob.subarray(1)]);
 
 describe('rollup blob version', () => {
@@ -22,7 +25,12 @@ describe('rollup blob version', () => {
     expect(() => decodeRollupInto(withVersion(version))).toThrow(RangeError);
   });
 
-  it('tells an empty blob apart', () => {
-    expect(isCurrentRollup(new Uint8Array(0))).toBe(false);
+  it.each([
+    ['empty', new Uint8Array(0)],
+    ['cut short', blob.subarray(0, blob.length - 1)],
+    ['with a byte too many', Uint8Array.from([...blob, 0])],
+    ['of the version alone', Uint8Array.from([ROLLUP_FORMAT_VERSION])],
+  ])('tells a blob %s apart', (_, bytes) => {
+    expect(isCurrentRollup(bytes)).toBe(false);
   });
 });

@@ -19,15 +19,28 @@ const FORMAT_VERSION = 2;
  */
 export const ROLLUP_FORMAT_VERSION: number = FORMAT_VERSION;
 
+// The sections every blob holds: all records, by concurrency, by prompt size.
+const SECTIONS = 3;
+
 /**
- * Whether `blob` is of this format version: one byte is read, so a store checks every row it
- * merges at no cost, and the merge itself ({@link RollupBlobReader}) never meets another version.
+ * Whether `blob` is of this format version and framed as such (its sections' lengths add up to
+ * its own). Only the version and the section lengths are read, so a store checks every row it
+ * merges at next to no cost, and the merge itself ({@link RollupBlobReader}) meets neither
+ * another version nor a cut-off blob.
  *
  * @example
  * if (!isCurrentRollup(row.data)) stale.add(row.start); // rebuild it, read its records meanwhile
  */
 export function isCurrentRollup(blob: Uint8Array): boolean {
-  return blob[0] === FORMAT_VERSION;
+  if (blob[0] !== FORMAT_VERSION) return false;
+  const input = new ByteReader(blob);
+  try {
+    input.uint();
+    for (let i = 0; i < SECTIONS; i++) input.skip(input.uint());
+  } catch {
+    return false;
+  }
+  return input.done;
 }
 
 class ByteWriter {

@@ -160,7 +160,7 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
         .where((eb) => eb('built_version', '<>', eb.ref('version')))
         .execute();
       expect(notBuilt.map((row) => row.id).sort()).toEqual([...corrupted].sort());
-      expect(await target.build(LATER)).toEqual({ hours: 4, days: 2, months: 1 });
+      expect(await target.build(LATER)).toEqual({ hours: 5, days: 2, months: 1 });
       expect(await target.build(LATER)).toEqual({ hours: 0, days: 0, months: 0 });
       expect(await storedRowsAreCurrent(target.db)).toBe(true);
       expect(await Promise.all([...paths, '/metrics'].map(getText))).toEqual(pristine);

@@ -3,7 +3,7 @@
  * garbage), for the rollup suite on every backend; and the check that a database's rollups
  * are all of the current versions again.
  */
-import { ROLLUP_FORMAT_VERSION } from '@ollama-perf/core';
+import { isCurrentRollup, ROLLUP_FORMAT_VERSION } from '@ollama-perf/core';
 import type { Kysely } from 'kysely';
 import { parseMetricsState } from '../../src/metrics/state.js';
 import { bytesOf, summaryJsonOf } from '../../src/storage/rollups/stored-formats.js';
@@ -49,7 +49,7 @@ const withJson =
 
 /**
  * Rewrites rows of the built rollups of records from `first` (the fixture's first hour) as
- * other format versions: a month blob newer, a day blob older, an hour blob garbage, hour
+ * other format versions: a month blob newer, a day blob older, hour blobs garbage and cut short, hour
  * summaries older and newer, Prometheus states newer, older and not JSON. Resolves with the ids of the periods they belong to.
  */
 export async function formatCorruptions(db: Kysely<Database>, first: number, model: string): Promise<Set<string>> {
@@ -60,6 +60,7 @@ export async function formatCorruptions(db: Kysely<Database>, first: number, mod
   await rewrite(db, 'month', month, 'llama3.2', withVersionByte(ROLLUP_FORMAT_VERSION + 1));
   await rewrite(db, 'day', day2, 'qwen2.5vl:7b', withVersionByte(ROLLUP_FORMAT_VERSION - 1));
   await rewrite(db, 'hour', day2 + 5 * HOUR, 'llama3.2', withVersionByte(0xff));
+  await rewrite(db, 'hour', day2 + 7 * HOUR, 'qwen2.5vl:7b', ({ data }) => ({ data: data.slice(0, -1) }));
   await rewrite(
     db,
     'hour_all',
@@ -88,6 +89,7 @@ export async function formatCorruptions(db: Kysely<Database>, first: number, mod
     `day:${day2}`,
     `day:${day3}`,
     `hour:${day2 + 5 * HOUR}`,
+    `hour:${day2 + 7 * HOUR}`,
     `hour:${day2 + 10 * HOUR}`,
     `hour:${day3 + 2 * HOUR}`,
     `hour:${day2 + 20 * HOUR}`,
@@ -99,7 +101,7 @@ export async function storedRowsAreCurrent(db: Kysely<Database>): Promise<boolea
   const rows = await db.selectFrom('metric_rollups').select(['grain', 'data', 'json']).execute();
   return rows.every((row) => {
     if (row.grain.endsWith('_metrics')) return parseMetricsState(row.json) !== null;
-    const blobCurrent = bytesOf(row.data)[0] === ROLLUP_FORMAT_VERSION;
+    const blobCurrent = isCurrentRollup(bytesOf(row.data));
     return row.grain.startsWith('hour_') ? blobCurrent && summaryJsonOf(row.json) !== null : blobCurrent;
   });
 }
