@@ -38,8 +38,8 @@ const sameKeys = (record: object, names: readonly string[]) => {
  * const hour = new MetricsAccumulator();
  * for (const record of records) hour.add(record);
  * const stored = JSON.stringify(hour.state());
- * const total = new MetricsAccumulator();
- * total.addState(parseMetricsState(stored)); // true: same families, same buckets
+ * const state = parseMetricsState(stored); // null: another version, rebuild the period
+ * if (state !== null) new MetricsAccumulator().addState(state); // true: same families, same buckets
  */
 export class MetricsAccumulator {
   private readonly duration = new Histogram(

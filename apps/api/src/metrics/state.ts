@@ -38,8 +38,12 @@ const stateSchema = z.object({
  *
  * @example
  * { version: 1,
- *   histograms: { ollama_load_duration_seconds: { bounds: [0.001, …], series: [{ labels: {…}, counts: […], sum: 1.2, count: 3 }] } },
- *   counters: { ollama_requests_total: [{ labels: { gen_ai_operation_name: 'chat', … }, value: 3 }] } }
+ *   histograms: {
+ *     ollama_load_duration_seconds: {
+ *       bounds: [0.001, …],
+ *       series: [{ labels: { gen_ai_operation_name: 'chat', … }, counts: [0, 1, …], sum: 1.2, count: 3 }],
+ *     }, … },
+ *   counters: { ollama_requests_total: [{ labels: { gen_ai_operation_name: 'chat', … }, value: 3 }], … } }
  */
 export type MetricsState = z.infer<typeof stateSchema>;
 
