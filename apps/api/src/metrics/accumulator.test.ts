@@ -3,7 +3,7 @@
  * versions is read as it was written; another version, shape or bucket set is refused.
  */
 import { readFileSync } from 'node:fs';
-import { EMPTY_TIMINGS, type RequestMetric } from '@ollama-perf/core';
+import type { RequestMetric } from '@ollama-perf/core';
 import { describe, expect, it } from 'vitest';
 import { fixtureRecords } from '../../test/fixtures/records.js';
 import { MetricsAccumulator } from './accumulator.js';
@@ -63,46 +63,15 @@ describe('MetricsAccumulator state', () => {
   });
 
   it('reads the unversioned state written before versions as what it counted', () => {
-    // Written by the accumulator of commit 92c0c14 from these two records.
-    const stored = readFileSync(new URL('../../test/fixtures/metrics-state-unversioned.json', import.meta.url), 'utf8');
-    const first: RequestMetric = {
-      id: 'r1',
-      ts: 1_764_000_000_000,
-      model: 'llama3.2',
-      operation: 'chat',
-      endpoint: '/api/chat',
-      project: null,
-      stream: true,
-      status: 200,
-      success: true,
-      error_type: null,
-      error_message: null,
-      latency_ms: 250,
-      ttft_ms: 40,
-      ...EMPTY_TIMINGS,
-      load_duration_ms: 900,
-      cold_start: true,
-      eval_count: 20,
-      eval_duration_ms: 200,
-      prompt_eval_count: 7,
-      concurrency: null,
-      switched_from: 'qwen2.5:7b',
-    };
-    const second: RequestMetric = {
-      ...first,
-      id: 'r2',
-      success: false,
-      status: 500,
-      error_type: 'upstream_error',
-      project: 'alpha',
-      ttft_ms: null,
-      cold_start: false,
-      switched_from: null,
+    const fixture = new URL('../../test/fixtures/metrics-state-unversioned.json', import.meta.url);
+    const { records, state: stored } = JSON.parse(readFileSync(fixture, 'utf8')) as {
+      records: RequestMetric[];
+      state: string;
     };
     const state = parseMetricsState(stored);
     if (state === null) throw new Error('unversioned state not read');
     const into = new MetricsAccumulator();
     expect(into.addState(state)).toBe(true);
-    expect(renderMetrics(into)).toBe(renderMetrics([first, second]));
+    expect(renderMetrics(into)).toBe(renderMetrics(records));
   });
 });
