@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderMetrics } from '../src/prometheus.js';
+import { renderMetrics } from '../src/metrics/render.js';
 import { parseExposition } from './suites/prometheus-text.js';
 
 interface Target {

@@ -11,6 +11,7 @@ for (const target of TEST_DATABASES) {
     return {
       fetch: (path, init) => Promise.resolve(app.request(path, init)),
       build: (now) => store.rollups.build(now),
+      db: store.db,
     };
   });
 }

@@ -10,7 +10,38 @@ import type { LogSketch, PackedTotals } from './sketch.js';
 import { STAT_FIELDS } from './summary-schema.js';
 
 // 1: sections back to back. 2: each section prefixed with its length, so a reader skips what it does not need.
+// Below 128, so the varint that starts every blob is this one byte.
 const FORMAT_VERSION = 2;
+
+/**
+ * The format version every blob {@link encodeRollup} writes starts with. A stored blob of
+ * any other version is not read: its period is rebuilt from records (the store's rollups).
+ */
+export const ROLLUP_FORMAT_VERSION: number = FORMAT_VERSION;
+
+// The sections every blob holds: all records, by concurrency, by prompt size.
+const SECTIONS = 3;
+
+/**
+ * Whether `blob` is of this format version and framed as such (its sections' lengths add up to
+ * its own). Only the version and the section lengths are read, so a store checks every row it
+ * merges at next to no cost, and the merge itself ({@link RollupBlobReader}) meets neither
+ * another version nor a cut-off blob.
+ *
+ * @example
+ * if (!isCurrentRollup(row.data)) stale.add(row.start); // rebuild it, read its records meanwhile
+ */
+export function isCurrentRollup(blob: Uint8Array): boolean {
+  if (blob[0] !== FORMAT_VERSION) return false;
+  const input = new ByteReader(blob);
+  try {
+    input.uint();
+    for (let i = 0; i < SECTIONS; i++) input.skip(input.uint());
+  } catch {
+    return false;
+  }
+  return input.done;
+}
 
 class ByteWriter {
   private buffer = new Uint8Array(256);
@@ -230,7 +261,9 @@ class ScratchGroup {
     group.switches += t[5] as number;
     for (let i = 0; i < this.errors.length; i++)
       group.errors[i] = (group.errors[i] as number) + (this.errors[i] as number);
-    this.sketches.forEach((s, i) => (group.sketches[i] as LogSketch).mergePacked(s, s.indices, s.counts, s.n));
+    for (const [i, s] of this.sketches.entries()) {
+      (group.sketches[i] as LogSketch).mergePacked(s, s.indices, s.counts, s.n);
+    }
   }
 }
 
@@ -247,9 +280,12 @@ function clearBuckets(buckets: ScratchGroup[]): void {
 }
 
 function mergeScratchBuckets(from: ScratchGroup[], into: Array<GroupAggregate | null>): void {
-  from.forEach((bucket, i) => {
-    if (bucket.present) bucket.mergeInto((into[i] ??= new GroupAggregate()));
-  });
+  for (const [i, bucket] of from.entries()) {
+    if (!bucket.present) continue;
+    const target = into[i] ?? new GroupAggregate();
+    into[i] = target;
+    bucket.mergeInto(target);
+  }
 }
 
 /**

@@ -11,7 +11,14 @@ export { GroupAggregate, type MergeableFigures, RollupAggregate } from './aggreg
 export { joinJsonObjects, jsonObjectOf } from './json-text.js';
 
 // The stored form of a rollup: a compact binary blob.
-export { decodeRollupInto, encodeRollup, RollupBlobReader, type RollupSections } from './rollup-codec.js';
+export {
+  decodeRollupInto,
+  encodeRollup,
+  isCurrentRollup,
+  ROLLUP_FORMAT_VERSION,
+  RollupBlobReader,
+  type RollupSections,
+} from './rollup-codec.js';
 
 // The Summary JSON from rollup parts instead of records.
 export {

@@ -1,10 +1,10 @@
 /**
- * `GET /metrics`: the stored records as Prometheus text exposition (see `../prometheus.ts`),
+ * `GET /metrics`: the stored records as Prometheus text exposition (see `../metrics/render.ts`),
  * over all records on each scrape — merged from the rollups' stored families, plus the
  * records no rollup covers yet.
  */
 import { Hono } from 'hono';
-import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../prometheus.js';
+import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import type { MetricStore } from '../storage/store.js';
 import { currentResidency } from './models.js';
 

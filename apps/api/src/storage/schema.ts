@@ -62,7 +62,7 @@ export type RollupGrain = 'hour' | 'day' | 'month';
 export interface MetricRollupTable {
   /**
    * A {@link RollupGrain}; or `hour_model` / `hour_all` for the rows of hourly series, and
-   * `<grain>_metrics` for the Prometheus families of a period (see ./rollups.ts).
+   * `<grain>_metrics` for the Prometheus families of a period (see ./rollups/).
    */
   grain: RollupGrain | 'hour_model' | 'hour_all' | `${RollupGrain}_metrics`;
   start: BigIntColumn;

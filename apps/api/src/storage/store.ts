@@ -5,7 +5,7 @@
  *
  * Statistics of short windows are computed by core's `summarize()` over the matching rows
  * (exact, the same on every backend to the last digit); longer windows merge hourly and
- * daily rollups with the records of their edges (see ./rollups.ts): counts and sums exact,
+ * daily rollups with the records of their edges (see ./rollups/): counts and sums exact,
  * percentiles within core's sketch accuracy (0.9%).
  */
 import {
@@ -31,7 +31,7 @@ import {
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { ResidencyEvent } from '../residency/residency.js';
 import type { StorageBackend } from './backend.js';
-import { Rollups } from './rollups.js';
+import { Rollups } from './rollups/index.js';
 import { byId, fromRow } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -164,10 +164,10 @@ export class MetricStore {
    * `null` when no rollup covers any of it (the caller then computes exactly from records).
    */
   private async partsFor(filter: StatsFilter, hourly: boolean): Promise<RollupPart[] | null> {
-    const plan = await this.rollups.plan(filter, hourly);
-    if (plan.months.length === 0 && plan.days.length === 0 && plan.hours.length === 0) return null;
-    const parts = await this.rollups.partsOf(plan, filter);
-    for (const [from, to] of plan.raw) parts.push(...partsOfRecords(await this.records({ ...filter, from, to })));
+    const served = await this.rollups.served(filter, hourly);
+    if (served === null) return null;
+    const { parts, raw } = served;
+    for (const [from, to] of raw) parts.push(...partsOfRecords(await this.records({ ...filter, from, to })));
     return parts;
   }
 

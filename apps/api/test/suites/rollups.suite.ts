@@ -8,18 +8,23 @@
 import { byPromptTokens, hourly, NO_PROJECT, type StatsFilter, summarize } from '@ollama-perf/core';
 import { relativeDifference, summaryDifferences } from '@ollama-perf/core/rollup';
 import { FIXTURE_START, fixtureRecords } from '@ollama-perf/testkit/records';
+import type { Kysely } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderMetrics } from '../../src/prometheus.js';
-import type { BuildResult } from '../../src/storage/rollups.js';
+import { renderMetrics } from '../../src/metrics/render.js';
+import type { BuildResult } from '../../src/storage/rollups/index.js';
+import type { Database } from '../../src/storage/schema.js';
 import { parseExposition } from './prometheus-text.js';
+import { formatCorruptions, storedRowsAreCurrent } from './stored-formats.js';
 import { SUITE_TOKEN } from './token.js';
 
 type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
 
-/** A fresh app over an empty database, and a way to run its rollup build. */
+/** A fresh app over an empty database, a way to run its rollup build, and the database itself. */
 export interface RollupTarget {
   fetch: Fetch;
   build(now: number): Promise<BuildResult>;
+  /** The app's database, to rewrite stored rollups as another format version would have written them. */
+  db: Kysely<Database>;
 }
 
 const HOUR = 3_600_000;
@@ -28,6 +33,20 @@ const DAY = 24 * HOUR;
 const TOLERANCE = 0.01;
 const LATER = Date.UTC(2030, 0, 1);
 
+/** Checks that exposition `text` holds the families of `records`, bucket for bucket. */
+function expectMetricsOfRecords(text: string, records: Parameters<typeof renderMetrics>[0]): void {
+  const served = parseExposition(text);
+  const expected = parseExposition(renderMetrics(records));
+  expect(served.families).toEqual(expected.families);
+  expect(served.samples.map((x) => [x.name, x.labels])).toEqual(expected.samples.map((x) => [x.name, x.labels]));
+  served.samples.forEach((sample, i) => {
+    const want = (expected.samples[i] as (typeof expected.samples)[number]).value;
+    // Sums of seconds added hour by hour round differently in the last bits; counts are exact.
+    if (sample.name.endsWith('_sum')) expect(relativeDifference(sample.value, want)).toBeLessThan(1e-9);
+    else expect(sample.value).toBe(want);
+  });
+}
+
 /** Registers the suite; `connect` is called once, in `beforeAll`. */
 export function rollupSuite(backend: string, connect: () => Promise<RollupTarget>): void {
   describe(`rollups on ${backend}`, () => {
@@ -35,6 +54,11 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
     const records = fixtureRecords(1200, 72);
     let target: RollupTarget;
     let firstBuild: BuildResult;
+    const getText = async (path: string) => {
+      const res = await target.fetch(path, { headers: { authorization: `Bearer ${SUITE_TOKEN}` } });
+      expect(res.status, path).toBe(200);
+      return res.text();
+    };
     const getJson = async (path: string) => {
       const res = await target.fetch(path, { headers: { authorization: `Bearer ${SUITE_TOKEN}` } });
       expect(res.status).toBe(200);
@@ -102,18 +126,37 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
     });
 
     it('GET /metrics merges the stored families into what every record gives, bucket for bucket', async () => {
-      const res = await target.fetch('/metrics', { headers: { authorization: `Bearer ${SUITE_TOKEN}` } });
-      expect(res.status).toBe(200);
-      const served = parseExposition(await res.text());
-      const expected = parseExposition(renderMetrics(records));
-      expect(served.families).toEqual(expected.families);
-      expect(served.samples.map((x) => [x.name, x.labels])).toEqual(expected.samples.map((x) => [x.name, x.labels]));
-      served.samples.forEach((sample, i) => {
-        const want = (expected.samples[i] as (typeof expected.samples)[number]).value;
-        // Sums of seconds added hour by hour round differently in the last bits; counts are exact.
-        if (sample.name.endsWith('_sum')) expect(relativeDifference(sample.value, want)).toBeLessThan(1e-9);
-        else expect(sample.value).toBe(want);
-      });
+      expectMetricsOfRecords(await getText('/metrics'), records);
+    });
+
+    it('reads no stored row of another format version: answers from records, then rebuilds those periods', async () => {
+      const model = 'hf.co/org/repo:Q4_K_M';
+      const window = `from=${FIXTURE_START + 5 * HOUR}&to=${FIXTURE_START + 60 * HOUR - 99}`;
+      const paths = ['/stats', `/stats?${window}`, `/stats/${encodeURIComponent(model)}`, '/stats?series=hourly'];
+      const pristine = await Promise.all([...paths, '/metrics'].map(getText));
+      const corrupted = await formatCorruptions(target.db, FIXTURE_START, model);
+
+      const mine = records.filter((r) => r.model === model);
+      const exact = [
+        summarize(records),
+        summarize(records, { from: FIXTURE_START + 5 * HOUR, to: FIXTURE_START + 60 * HOUR - 99 }),
+        { ...summarize(records, { model }), model, hourly: hourly(mine), by_prompt_tokens: byPromptTokens(mine) },
+        { ...summarize(records), hourly: hourly(records) },
+      ];
+      for (const [i, path] of paths.entries())
+        expect(summaryDifferences(await getJson(path), exact[i], TOLERANCE).differences, path).toEqual([]);
+      expectMetricsOfRecords(await getText('/metrics'), records);
+
+      const notBuilt = await target.db
+        .selectFrom('rollup_periods')
+        .select('id')
+        .where((eb) => eb('built_version', '<>', eb.ref('version')))
+        .execute();
+      expect(notBuilt.map((row) => row.id).sort()).toEqual([...corrupted].sort());
+      expect(await target.build(LATER)).toEqual({ hours: 5, days: 2, months: 1 });
+      expect(await target.build(LATER)).toEqual({ hours: 0, days: 0, months: 0 });
+      expect(await storedRowsAreCurrent(target.db)).toBe(true);
+      expect(await Promise.all([...paths, '/metrics'].map(getText))).toEqual(pristine);
     });
 
     it('counts a record added to a built day at once, and the next build folds it in', async () => {

@@ -1,11 +1,13 @@
 /** The rollup suite on D1, inside workerd: the Worker's fetch handler, and builds run by its cron handler. */
 import { env, SELF } from 'cloudflare:test';
-import type { BuildResult } from '../../src/storage/rollups.ts';
+import { openD1Store } from '../../src/storage/backends/d1/open.ts';
+import type { BuildResult } from '../../src/storage/rollups/index.ts';
 import worker from '../../src/worker.ts';
 import { rollupSuite } from '../suites/rollups.suite.ts';
 
 rollupSuite('D1 (workerd)', async () => ({
   fetch: (path, init) => SELF.fetch(`http://gateway.test${path}`, init),
+  db: openD1Store(env.DB).db,
   async build(now) {
     const waits: Array<Promise<unknown>> = [];
     const ctx = {

@@ -1,7 +1,7 @@
 /** `renderMetrics()` and `escapeLabelValue()`: exact text for small inputs, bucket edges, label rules. */
 import { EMPTY_TIMINGS, type RequestMetric } from '@ollama-perf/core';
 import { describe, expect, it } from 'vitest';
-import { escapeLabelValue, renderMetrics } from './prometheus.js';
+import { escapeLabelValue, renderMetrics } from './render.js';
 
 function record(overrides: Partial<RequestMetric> = {}): RequestMetric {
   return {

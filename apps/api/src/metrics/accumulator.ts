@@ -1,0 +1,183 @@
+/**
+ * What `/metrics` counts from records: the histograms and counters fed record by record, or
+ * merged from stored states (an hour's, a day's…). Bucket counts and totals add up exactly,
+ * so a scrape can merge a few rollup states instead of reading every record.
+ */
+import { NO_PROJECT, type RequestMetric } from '@ollama-perf/core';
+import {
+  Counter,
+  GEN_AI_OPERATION_NAMES,
+  GEN_AI_PROVIDER_NAME,
+  Histogram,
+  type Labels,
+  LOAD_DURATION_BUCKETS,
+  OPERATION_DURATION_BUCKETS,
+  TIME_PER_OUTPUT_TOKEN_BUCKETS,
+  TIME_TO_FIRST_TOKEN_BUCKETS,
+  TOKEN_USAGE_BUCKETS,
+} from './families.js';
+import { METRICS_STATE_VERSION, type MetricsState } from './state.js';
+
+/** OTel's `error.type` for a failure with no more specific class. */
+const OTHER_ERROR = '_OTHER';
+
+const positive = (value: number | null): value is number => value !== null && value > 0;
+
+const sameNumbers = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+const sameKeys = (record: object, names: readonly string[]) => {
+  const keys = Object.keys(record);
+  return keys.length === names.length && names.every((name) => Object.hasOwn(record, name));
+};
+
+/**
+ * The record-derived families, and their persisted state.
+ *
+ * @example
+ * const hour = new MetricsAccumulator();
+ * for (const record of records) hour.add(record);
+ * const stored = JSON.stringify(hour.state());
+ * const state = parseMetricsState(stored); // null: another version, rebuild the period
+ * if (state !== null) new MetricsAccumulator().addState(state); // true: same families, same buckets
+ */
+export class MetricsAccumulator {
+  private readonly duration = new Histogram(
+    'gen_ai_client_operation_duration_seconds',
+    'GenAI operation duration: request arrival at the gateway to the last byte sent to the client.',
+    OPERATION_DURATION_BUCKETS,
+  );
+  private readonly tokenUsage = new Histogram(
+    'gen_ai_client_token_usage',
+    'Number of input and output tokens used per request, as Ollama counted them.',
+    TOKEN_USAGE_BUCKETS,
+  );
+  private readonly timeToFirstToken = new Histogram(
+    'gen_ai_server_time_to_first_token_seconds',
+    'Time to generate the first token (streamed responses): request arrival to the first chunk carrying content.',
+    TIME_TO_FIRST_TOKEN_BUCKETS,
+  );
+  private readonly timePerOutputToken = new Histogram(
+    'gen_ai_server_time_per_output_token_seconds',
+    "Time per output token: Ollama's eval_duration divided by eval_count.",
+    TIME_PER_OUTPUT_TOKEN_BUCKETS,
+  );
+  private readonly loadDuration = new Histogram(
+    'ollama_load_duration_seconds',
+    'Time Ollama spent loading the model for a request (load_duration); cold_start tells cold loads from warm ones.',
+    LOAD_DURATION_BUCKETS,
+  );
+  private readonly coldStarts = new Counter(
+    'ollama_cold_starts_total',
+    'Requests whose model had to be loaded first (load_duration at or above the cold-start threshold).',
+  );
+  private readonly requests = new Counter(
+    'ollama_requests_total',
+    'Inference requests recorded, by outcome: status is "success" or "error" (then error_type says why).',
+  );
+  private readonly switches = new Counter(
+    'ollama_model_switches_total',
+    'Cold loads that followed a different model (model switching): the model loaded is gen_ai_request_model.',
+  );
+
+  /** The histograms, in render order. */
+  get histograms(): readonly Histogram[] {
+    return [this.duration, this.tokenUsage, this.timeToFirstToken, this.timePerOutputToken, this.loadDuration];
+  }
+
+  /** The counters, in render order. */
+  get counters(): readonly Counter[] {
+    return [this.coldStarts, this.requests, this.switches];
+  }
+
+  /** Adds one record to every family. */
+  add(r: RequestMetric): void {
+    const base: Labels = [
+      ['gen_ai_operation_name', GEN_AI_OPERATION_NAMES[r.operation]],
+      ['gen_ai_provider_name', GEN_AI_PROVIDER_NAME],
+      ['gen_ai_request_model', r.model],
+      ['project', r.project ?? NO_PROJECT],
+    ];
+    // OTel sets error.type only on failures, and then always (`_OTHER` when nothing more is known).
+    const outcome: Labels = r.success ? base : [...base, ['error_type', r.error_type ?? OTHER_ERROR]];
+
+    this.duration.observe(outcome, r.latency_ms / 1000);
+    if (r.prompt_eval_count !== null)
+      this.tokenUsage.observe([...base, ['gen_ai_token_type', 'input']], r.prompt_eval_count);
+    if (r.eval_count !== null) this.tokenUsage.observe([...base, ['gen_ai_token_type', 'output']], r.eval_count);
+    if (r.ttft_ms !== null) this.timeToFirstToken.observe(outcome, r.ttft_ms / 1000);
+    if (positive(r.eval_duration_ms) && positive(r.eval_count))
+      this.timePerOutputToken.observe(outcome, r.eval_duration_ms / 1000 / r.eval_count);
+    if (r.load_duration_ms !== null) {
+      this.loadDuration.observe(
+        r.cold_start === null ? base : [...base, ['cold_start', String(r.cold_start)]],
+        r.load_duration_ms / 1000,
+      );
+    }
+    // Zero-valued series too, so that increase() sees a model's first cold start.
+    this.coldStarts.add(base, r.cold_start === true ? 1 : 0);
+    this.requests.add(
+      r.success
+        ? [...base, ['status', 'success']]
+        : [...base, ['status', 'error'], ['error_type', r.error_type ?? OTHER_ERROR]],
+      1,
+    );
+    this.switches.add(base, r.switched_from === null ? 0 : 1);
+  }
+
+  /** The families as a persisted state (JSON-safe, versioned). */
+  state(): MetricsState {
+    return {
+      version: METRICS_STATE_VERSION,
+      histograms: Object.fromEntries(
+        this.histograms.map((h) => [
+          h.name,
+          {
+            bounds: [...h.bounds],
+            series: h.entries().map(({ labels, value }) => ({ labels: Object.fromEntries(labels), ...value })),
+          },
+        ]),
+      ),
+      counters: Object.fromEntries(
+        this.counters.map((c) => [
+          c.name,
+          c.entries().map(({ labels, value }) => ({ labels: Object.fromEntries(labels), value })),
+        ]),
+      ),
+    };
+  }
+
+  /**
+   * Adds a state made by {@link state} (of other records). Adds nothing and returns `false`
+   * when the state counts other families or other buckets than these.
+   */
+  addState(state: MetricsState): boolean {
+    const histograms = this.histograms;
+    const counters = this.counters;
+    if (
+      !sameKeys(
+        state.histograms,
+        histograms.map((h) => h.name),
+      ) ||
+      !sameKeys(
+        state.counters,
+        counters.map((c) => c.name),
+      ) ||
+      !histograms.every((h) => {
+        const stored = state.histograms[h.name];
+        return (
+          stored !== undefined &&
+          sameNumbers(stored.bounds, h.bounds) &&
+          stored.series.every((series) => series.counts.length === h.bounds.length)
+        );
+      })
+    )
+      return false;
+    for (const h of histograms)
+      for (const { labels, counts, sum, count } of state.histograms[h.name]?.series ?? [])
+        h.merge(Object.entries(labels), { counts, sum, count });
+    for (const c of counters)
+      for (const { labels, value } of state.counters[c.name] ?? []) c.add(Object.entries(labels), value);
+    return true;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Rollups: the figures of each model × operation × project per hour, day and month (UTC),
+ * kept in `metric_rollups` so that `/stats` merges a few dozen rows instead of reading
+ * millions of records. They are a cache of `request_metrics`, never a second truth:
+ *
+ * - every insert bumps the `version` of the hour, day and month its records fall in, in the
+ *   same transaction (`rollup_periods`, ./mark.ts);
+ * - {@link Rollups.build} rebuilds closed periods whose rollups are older than their
+ *   version (./build.ts) and records which version it built, atomically with the rows;
+ * - {@link Rollups.plan} serves a window from clean months, days and hours only, and reads the
+ *   records of everything else (./plan.ts). So answers are never stale, and a late record,
+ *   an import or a concurrent build can only make a period dirty — never wrong;
+ * - every stored row carries a format version (./stored-formats.ts); a reader meeting
+ *   another one marks its period not built and answers from the records (./read.ts).
+ */
+import type { RequestMetric, StatsFilter } from '@ollama-perf/core';
+import { type HourPart, partsOfRecords, type RollupPart } from '@ollama-perf/core/rollup';
+import type { CompiledQuery } from 'kysely';
+import { MetricsAccumulator } from '../../metrics/accumulator.js';
+import { type BuildResult, buildRollups } from './build.js';
+import type { RollupHost, StalePeriods } from './host.js';
+import { markAll, markChangedQueries, markNotBuilt } from './mark.js';
+import { plannedRanges, planWindow, type RawRange, type RollupPlan, servesRollups } from './plan.js';
+import { readHourSummaries, readMetricsStates, readParts } from './read.js';
+
+export type { BuildResult } from './build.js';
+export type { RollupHost } from './host.js';
+export { DAY_MS, periodEndOf, periodStartOf } from './periods.js';
+export type { RawRange, RollupPlan } from './plan.js';
+
+/** Rollup maintenance and planning over one store's database. */
+export class Rollups {
+  constructor(private readonly host: RollupHost) {}
+
+  /**
+   * The statements that mark the hours and days of `records` as changed: run them in the
+   * transaction that inserts the records.
+   */
+  markChanged(records: Iterable<RequestMetric>): CompiledQuery[] {
+    return markChangedQueries(this.host, records);
+  }
+
+  /**
+   * Marks every hour and day that holds records as changed (after a bulk load that bypassed
+   * the store); months follow as their days are rebuilt.
+   */
+  markAll(): Promise<void> {
+    return markAll(this.host);
+  }
+
+  /**
+   * Rebuilds up to `limit` closed periods per grain (ended before `now`) whose rollups are
+   * out of date, or of another format version. Safe to run anywhere, any number of times,
+   * concurrently.
+   */
+  build(now: number, limit = 200): Promise<BuildResult> {
+    return buildRollups(this.host, now, limit);
+  }
+
+  /**
+   * Which months, days and hours of the window `filter` names can be served from rollups,
+   * and which ranges must be read from records. `hourly`: hours only (a series by hour).
+   */
+  plan(filter: StatsFilter, hourly: boolean): Promise<RollupPlan> {
+    return planWindow(this.host.db, filter, hourly);
+  }
+
+  /**
+   * A window's figures as far as rollups serve them — clean months, days and hours (hours
+   * only when `hourly`) — and the ranges left to the records; `null` when no rollup covers
+   * any of it. Periods whose rows are of another format version are left to the records.
+   *
+   * @example
+   * const served = await rollups.served({ from, to }, false);
+   * if (served !== null) for (const [from, to] of served.raw) served.parts.push(...partsOfRecords(await records({ from, to })));
+   */
+  served(filter: StatsFilter, hourly: boolean): Promise<{ parts: RollupPart[]; raw: RawRange[] } | null> {
+    return this.readingCurrent(async (exclude, stale) => {
+      const plan = await planWindow(this.host.db, filter, hourly, exclude);
+      if (!servesRollups(plan)) return null;
+      const parts: RollupPart[] = [];
+      for (const range of plannedRanges(plan)) parts.push(...(await readParts(this.host.db, range, filter, stale)));
+      return { parts, raw: plan.raw };
+    });
+  }
+
+  /**
+   * The hour parts of an hourly series over the window `filter` names: the stored summaries
+   * of clean hours (per model, or all models) plus parts from the records of the rest. `null`
+   * when the filter names an operation or project (series rows span all of them).
+   */
+  async seriesParts(filter: StatsFilter): Promise<HourPart[] | null> {
+    if (filter.operation !== undefined || filter.project !== undefined) return null;
+    const { stored, raw } = await this.readingCurrent(async (exclude, stale) => {
+      const plan = await planWindow(this.host.db, filter, true, exclude);
+      return { stored: await readHourSummaries(this.host.db, plan.hours, filter.model, stale), raw: plan.raw };
+    });
+    const parts: HourPart[] = stored;
+    for (const [from, to] of raw) parts.push(...partsOfRecords(await this.host.records({ ...filter, from, to })));
+    return parts;
+  }
+
+  /**
+   * The Prometheus families over every record: the stored states of clean months, days and
+   * hours, plus the records of everything else — exact, like reading every record.
+   */
+  async metrics(): Promise<MetricsAccumulator> {
+    const { metrics, raw } = await this.readingCurrent(async (exclude, stale) => {
+      const plan = await planWindow(this.host.db, {}, false, exclude);
+      const metrics = new MetricsAccumulator();
+      for (const range of plannedRanges(plan)) await readMetricsStates(this.host.db, metrics, range, stale);
+      return { metrics, raw: plan.raw };
+    });
+    for (const [from, to] of raw) for (const record of await this.host.records({ from, to })) metrics.add(record);
+    return metrics;
+  }
+
+  /**
+   * Runs `read` until it meets no row of another format version: each time it does, those
+   * periods are marked not built and the next run leaves them to the records. Ends, since
+   * each run excludes more periods; in the usual case, `read` runs once.
+   */
+  private async readingCurrent<T>(read: (exclude: ReadonlySet<string>, stale: StalePeriods) => Promise<T>): Promise<T> {
+    const exclude = new Set<string>();
+    for (;;) {
+      const stale: StalePeriods = new Set();
+      const result = await read(exclude, stale);
+      if (stale.size === 0) return result;
+      await markNotBuilt(this.host, stale);
+      for (const id of stale) exclude.add(id);
+    }
+  }
+}

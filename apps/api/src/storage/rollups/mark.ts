@@ -1,0 +1,78 @@
+/**
+ * Marking periods as changed: every insert bumps the `version` of the hours, days and months
+ * its records fall in (in its own transaction); a period whose stored rows a reader cannot
+ * read gets its `built_version` reset. Either way the builder rebuilds it, and until then
+ * readers take its figures from the records.
+ */
+import { HOUR_MS, type RequestMetric } from '@ollama-perf/core';
+import { type CompiledQuery, sql } from 'kysely';
+import { byId } from '../rows.js';
+import type { RollupHost } from './host.js';
+import { DAY_MS, GRAINS, type PeriodRow, periodId, periodStartOf } from './periods.js';
+
+/** The statements that insert `rows` into `rollup_periods`, or bump the version of those already there. */
+export function bumpVersions(host: RollupHost, rows: PeriodRow[]): CompiledQuery[] {
+  const perStatement = Math.max(1, Math.floor(host.maxParams / 5));
+  const queries: CompiledQuery[] = [];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    queries.push(
+      host.db
+        .insertInto('rollup_periods')
+        .values(rows.slice(i, i + perStatement))
+        .onConflict((oc) => oc.column('id').doUpdateSet({ version: sql`rollup_periods.version + 1` }))
+        .compile(),
+    );
+  }
+  return queries;
+}
+
+/**
+ * The statements that mark the hours, days and months of `records` as changed: run them in
+ * the transaction that inserts the records.
+ */
+export function markChangedQueries(host: RollupHost, records: Iterable<RequestMetric>): CompiledQuery[] {
+  const periods = new Map<string, PeriodRow>();
+  const hours = new Set<number>();
+  for (const record of records) hours.add(periodStartOf(record.ts, 'hour'));
+  // Per hour, not per record: a batch spans a few hours, and each hour lies in one day and month.
+  for (const hour of hours) {
+    for (const grain of GRAINS) {
+      const start = periodStartOf(hour, grain);
+      const id = periodId(grain, start);
+      if (!periods.has(id)) periods.set(id, { id, grain, start, version: 1, built_version: 0 });
+    }
+  }
+  // One order for every writer: two PostgreSQL transactions that lock the same period rows
+  // in different orders (records come in any order) could each wait for the other.
+  return bumpVersions(host, [...periods.values()].sort(byId));
+}
+
+/**
+ * Marks every hour and day that holds records as changed (after a bulk load that bypassed
+ * the store); months follow as their days are rebuilt.
+ */
+export async function markAll(host: RollupHost): Promise<void> {
+  for (const grain of ['hour', 'day'] as const) {
+    const ms = sql.lit(grain === 'hour' ? HOUR_MS : DAY_MS);
+    await sql`insert into rollup_periods (id, grain, start, version, built_version)
+        select distinct ${grain} || ':' || ((ts / ${ms}) * ${ms}), ${grain}, (ts / ${ms}) * ${ms}, 1, 0
+        from request_metrics where true
+        on conflict (id) do update set version = rollup_periods.version + 1`.execute(host.db);
+  }
+}
+
+/**
+ * Marks periods as not built (their stored rows are of another format version): the builder
+ * rebuilds them, in the current version. A build that lands meanwhile is harmless: the
+ * period is then built once more.
+ */
+export async function markNotBuilt(host: RollupHost, ids: Iterable<string>): Promise<void> {
+  const sorted = [...ids].sort();
+  const perStatement = Math.max(1, host.maxParams - 1);
+  for (let i = 0; i < sorted.length; i += perStatement)
+    await host.db
+      .updateTable('rollup_periods')
+      .set({ built_version: 0 })
+      .where('id', 'in', sorted.slice(i, i + perStatement))
+      .execute();
+}

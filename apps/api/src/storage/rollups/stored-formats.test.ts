@@ -1,0 +1,28 @@
+/** The stored hour summary: versioned, cut out without parsing; other versions and garbage read as nothing. */
+import { GroupAggregate } from '@ollama-perf/core/rollup';
+import { describe, expect, it } from 'vitest';
+import { SERIES_SUMMARY_VERSION, storedSummaryOf, summaryJsonOf } from './stored-formats.js';
+
+const summary = new GroupAggregate().summary();
+const stored = storedSummaryOf(summary);
+
+describe('stored hour summary', () => {
+  it('carries its version, and gives back the summary JSON as written', () => {
+    expect(JSON.parse(stored)).toEqual({ version: SERIES_SUMMARY_VERSION, summary });
+    expect(summaryJsonOf(stored)).toBe(JSON.stringify(summary));
+  });
+
+  it('reads the unversioned summary written before versions as it is', () => {
+    expect(summaryJsonOf(JSON.stringify(summary))).toBe(JSON.stringify(summary));
+  });
+
+  it.each([
+    ['an older version', stored.replace(`"version":${SERIES_SUMMARY_VERSION}`, '"version":0')],
+    ['a newer version', stored.replace(`"version":${SERIES_SUMMARY_VERSION}`, '"version":2')],
+    ['no object', '[]'],
+    ['garbage', 'not json'],
+    ['nothing', null],
+  ])('reads %s as nothing', (_, text) => {
+    expect(summaryJsonOf(text)).toBeNull();
+  });
+});
