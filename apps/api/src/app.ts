@@ -48,7 +48,7 @@ export interface AppDeps {
   residencySampledAt?: (() => number | null) | undefined;
   /** Origins allowed to call the reserved routes from a browser. Default none (CORS off). */
   corsOrigins?: string[] | undefined;
-  /** Capture state shared with the Node data path (`node-listener.ts`). Default: the middleware's own. */
+  /** Capture state shared with the Node data path (`proxy/node-listener.ts`). Default: the middleware's own. */
   captureContext?: CaptureContext | undefined;
 }
 

@@ -307,7 +307,7 @@ describe('what still goes to the Hono app', () => {
       signal: leaving.signal,
     }).catch(() => 'left');
     await waitFor(() => seen.at(-1)?.body.toString() === '{"model":"llama3.2"}');
-    // A percent-escape sends this one through @hono/node-server, the proxy in proxy.ts and ollamaMetrics().
+    // A percent-escape sends this one through @hono/node-server, the proxy in proxy/fetch-proxy.ts and ollamaMetrics().
     script = {
       status: 200,
       headers: ['Content-Type', 'application/json'],

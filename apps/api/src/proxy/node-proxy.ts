@@ -4,8 +4,8 @@
  * bytes unchanged, hop-by-hop headers dropped, `Host` rewritten to the upstream's — while
  * every chunk also goes to the capture the Hono middleware uses (`RequestCapture`).
  * fetch, Web streams and Response objects cost about 2 ms a request on Node
- * (bench/RESULTS.md); this path keeps what `proxy.ts` + `ollamaMetrics()` promise — the
- * same timeouts, JSON errors and records — without them. Workers keep `proxy.ts`.
+ * (bench/RESULTS.md); this path keeps what `fetch-proxy.ts` + `ollamaMetrics()` promise — the
+ * same timeouts, JSON errors and records — without them. Workers keep `fetch-proxy.ts`; both follow `contract.ts`.
  */
 import {
   type ClientRequest,
@@ -163,7 +163,7 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
   };
 }
 
-/** Answers the JSON error `proxy.ts` gives when Ollama did not answer, and records it. */
+/** Answers the JSON error `fetch-proxy.ts` gives when Ollama did not answer, and records it. */
 function answerFailure(res: ServerResponse, capture: RequestCapture | null, failure: UpstreamFailure): void {
   const body = JSON.stringify({ error: { code: failure.code, message: failure.message } });
   res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
