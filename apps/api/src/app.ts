@@ -12,16 +12,16 @@ import { requireToken } from './http/auth.js';
 import { ApiError, onApiError } from './http/errors.js';
 import { proxyTo } from './proxy/fetch-proxy.js';
 import { dashboardRoutes } from './routes/dashboard.js';
-import { healthRoutes, type SinkHealth } from './routes/health.js';
+import { type EventLoopHealth, healthRoutes, type SinkHealth } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelsRoutes } from './routes/models.js';
 import { statsRoutes } from './routes/stats.js';
-import type { MetricStore } from './storage/store.js';
+import type { GatewayStore } from './storage/gateway-store.js';
 
 /** What the app needs from its runtime. */
 export interface AppDeps {
-  store: MetricStore;
+  store: GatewayStore;
   /** Where records of proxied requests go (Node: a batching store sink; Workers: the store directly). */
   sink: MetricSink;
   /** Ollama's base URL, e.g. `http://127.0.0.1:11434`. */
@@ -36,6 +36,8 @@ export interface AppDeps {
   maxIngestBytes?: number | undefined;
   /** Delivery figures for /healthz. */
   sinkHealth?: SinkHealth | undefined;
+  /** The proxy thread's event-loop delay, for /healthz (Node). */
+  eventLoopHealth?: EventLoopHealth | undefined;
   /** Measurement failures. Default: one console line each. */
   onMetricError?: MetricErrorHandler | undefined;
   /** The fetch used to reach Ollama. Default: global `fetch`. */
@@ -102,7 +104,13 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/dashboard', dashboardRoutes());
   app.route(
     '/healthz',
-    healthRoutes({ store: deps.store, ollamaUrl: deps.ollamaUrl, sinkHealth: deps.sinkHealth, fetch: deps.fetch }),
+    healthRoutes({
+      store: deps.store,
+      ollamaUrl: deps.ollamaUrl,
+      sinkHealth: deps.sinkHealth,
+      eventLoop: deps.eventLoopHealth,
+      fetch: deps.fetch,
+    }),
   );
   // A reserved path never reaches Ollama, whatever the method or sub-path (`POST /stats`,
   // `/stats/`): proxied, an OPTIONS preflight would come back with Ollama's own CORS headers.

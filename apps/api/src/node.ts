@@ -1,19 +1,18 @@
 /**
- * The gateway on Node: opens the store named by `DATABASE_URL` (embedded SQLite by
- * default), serves `gatewayListener()` (the lean node:http data path for proxied
- * requests, `createApp()` for the reserved routes) with node:http, and on SIGINT/SIGTERM stops
- * accepting, lets in-flight responses finish (up to a deadline) and flushes every
- * pending record before exiting.
+ * The gateway on Node: starts the storage thread (which opens the store named by
+ * `DATABASE_URL`, embedded SQLite by default, and does all database work), serves
+ * `gatewayListener()` (the lean node:http data path for proxied requests, `createApp()` for
+ * the reserved routes) with node:http, and on SIGINT/SIGTERM stops accepting, lets in-flight
+ * responses finish (up to a deadline) and flushes every pending record before exiting.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from './config.js';
+import { monitorProxyEventLoop } from './proxy/event-loop-delay.js';
 import { gatewayListener } from './proxy/node-listener.js';
 import { ResidencySampler } from './residency/sampler.js';
-import { fileSpool } from './sink/file-spool.js';
-import { storeSink } from './sink/store-sink.js';
-import { defaultSpoolPath, describeDatabase, openStore } from './storage/open-node.js';
-import { type RollupTimer, startRollupTimer } from './storage/rollup-timer.js';
+import { defaultSpoolPath, describeDatabase } from './storage/open-node.js';
+import { startStorageThread } from './storage/thread/client.js';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -37,18 +36,29 @@ function onceUntilRecovered(what: string) {
   };
 }
 
+/** What `startGateway` takes besides the configuration. */
+export interface GatewayOptions {
+  /**
+   * A module whose `openStore(url)` opens the database on the storage thread instead of the
+   * default opener (tests wrap the store to slow it down or make it fail).
+   */
+  storageOpener?: string | undefined;
+}
+
 /** Starts the gateway; rejects with a one-line Error when the database or the port is unusable. */
-export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
-  const store = await openStore(config.databaseUrl).catch((error: unknown) => {
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
+  // Every database call runs on the storage thread: the thread that proxies never waits for one.
+  const storage = await startStorageThread({
+    databaseUrl: config.databaseUrl,
+    spoolPath: config.spoolPath ?? defaultSpoolPath(config.databaseUrl),
+    rollupIntervalMs: config.rollupIntervalMs,
+    openerModule: options.storageOpener,
+  }).catch((error: unknown) => {
     throw new Error(`cannot open the database (${describeDatabase(config.databaseUrl)}): ${(error as Error).message}`);
   });
-  const sink = storeSink(store, {
-    spool: fileSpool(config.spoolPath ?? defaultSpoolPath(config.databaseUrl)),
-    onError: (error) =>
-      console.error(`[ollama-perf] storage write failed, records kept for retry: ${(error as Error).message}`),
-  });
+  const eventLoop = monitorProxyEventLoop();
   const sampler = new ResidencySampler({
-    store,
+    store: storage,
     ollamaUrl: config.ollamaUrl,
     onError: (error) => sampleErrors.report(error),
   });
@@ -57,11 +67,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   let poll: ReturnType<typeof setInterval> | undefined;
   const gateway = gatewayListener({
     hostname: config.host,
-    store,
+    store: storage,
     // A cold start means Ollama just loaded (and maybe evicted) a model: sample right away.
     sink: {
       write(records) {
-        sink.write(records);
+        storage.sink.write(records);
         if (poll !== undefined && records.some((r) => r.cold_start === true))
           void sampler.sample().then(sampleErrors.recovered);
       },
@@ -71,7 +81,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     apiToken: config.apiToken,
     coldStartMs: config.coldStartMs,
     projectHeader: config.projectHeader,
-    sinkHealth: () => sink.stats(),
+    sinkHealth: () => ({ ...storage.sinkStats(), queue_depth: storage.queueDepth() }),
+    eventLoopHealth: () => eventLoop.read(),
     firstByteTimeoutMs: config.firstByteTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
     corsOrigins: config.corsOrigins,
@@ -82,7 +93,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const address = await new Promise<AddressInfo>((resolve, reject) => {
     server.once('listening', () => resolve(server.address() as AddressInfo));
     server.once('error', (error: NodeJS.ErrnoException) => {
-      void store.close();
+      eventLoop.stop();
+      void storage.stop();
       reject(
         new Error(
           error.code === 'EADDRINUSE'
@@ -98,14 +110,6 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     poll.unref();
     void sampler.sample().then(sampleErrors.recovered);
   }
-  const rollups: RollupTimer | null =
-    config.rollupIntervalMs > 0
-      ? startRollupTimer(store, config.rollupIntervalMs, (error) =>
-          console.error(
-            `[ollama-perf] building rollups failed (stats read the records meanwhile): ${(error as Error).message}`,
-          ),
-        )
-      : null;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   let stopping: Promise<void> | null = null;
@@ -120,9 +124,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         server.closeAllConnections();
         gateway.close();
         if (poll !== undefined) clearInterval(poll);
-        await rollups?.stop();
-        await sink.close();
-        await store.close();
+        eventLoop.stop();
+        await storage.stop();
       })();
       return stopping;
     },

@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { StorageBusyError } from '../storage/gateway-store.js';
 
 /** Stable error codes clients can branch on. */
 export type ApiErrorCode =
@@ -14,6 +15,7 @@ export type ApiErrorCode =
   | 'payload_too_large'
   | 'upstream_unreachable'
   | 'upstream_timeout'
+  | 'storage_busy'
   | 'internal';
 
 /** The JSON body of an API error. */
@@ -59,6 +61,10 @@ export function onApiError(error: Error, c: Context): Response {
             ? 'internal'
             : 'bad_request';
     return errorResponse(c, error.status as ContentfulStatusCode, code, error.message || 'request refused');
+  }
+  if (error instanceof StorageBusyError) {
+    c.header('Retry-After', String(error.retryAfterSeconds));
+    return errorResponse(c, 503, 'storage_busy', error.message);
   }
   console.error(`[ollama-perf] ${c.req.method} ${c.req.path} failed: ${error.message}`);
   return errorResponse(c, 500, 'internal', 'internal error');

@@ -4,7 +4,7 @@
  * trigger runs one sample. A failed poll stores nothing (an unreachable Ollama says
  * nothing about what is loaded).
  */
-import type { MetricStore } from '../storage/store.js';
+import type { GatewayStore } from '../storage/gateway-store.js';
 import {
   applyResidency,
   diffResidency,
@@ -15,7 +15,7 @@ import {
 
 /** Options of {@link ResidencySampler}. */
 export interface ResidencySamplerOptions {
-  store: MetricStore;
+  store: GatewayStore;
   ollamaUrl: string;
   fetch?: typeof fetch | undefined;
   now?: () => number;

@@ -4,16 +4,27 @@
  * not failed on: the gateway still serves stats and answers clients with 502s.
  */
 import { Hono } from 'hono';
-import type { MetricStore } from '../storage/store.js';
+import type { GatewayStore } from '../storage/gateway-store.js';
 
 /** Delivery figures of the sink, when it keeps any. */
-export type SinkHealth = () => { backlog: number; dropped: number; written?: number; lastError?: string | null };
+export type SinkHealth = () => {
+  backlog: number;
+  dropped: number;
+  written?: number;
+  lastError?: string | null;
+  /** Calls waiting on the storage thread (Node). */
+  queue_depth?: number;
+};
+
+/** The proxy thread's event-loop delay over the last minute or so, ms (Node). */
+export type EventLoopHealth = () => { p99: number; max: number };
 
 /** The health route. */
 export function healthRoutes(deps: {
-  store: MetricStore;
+  store: GatewayStore;
   ollamaUrl: string;
   sinkHealth?: SinkHealth | undefined;
+  eventLoop?: EventLoopHealth | undefined;
   fetch?: typeof fetch | undefined;
 }): Hono {
   const doFetch = deps.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
@@ -24,6 +35,7 @@ export function healthRoutes(deps: {
       status: 'ok',
       ollama: { url: deps.ollamaUrl, ...ollama },
       storage: { backend: deps.store.backend.name, reachable: database.reachable, error: database.error, ...sink },
+      ...(deps.eventLoop === undefined ? {} : { proxy: { event_loop_delay_ms: deps.eventLoop() } }),
     });
   });
 }
@@ -45,7 +57,7 @@ async function probeOllama(
   }
 }
 
-async function probeDatabase(store: MetricStore): Promise<{ reachable: boolean; error: string | null }> {
+async function probeDatabase(store: GatewayStore): Promise<{ reachable: boolean; error: string | null }> {
   try {
     await store.ping();
     return { reachable: true, error: null };

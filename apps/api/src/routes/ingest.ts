@@ -8,7 +8,7 @@ import { type RequestMetric, requestMetricSchema } from '@ollama-perf/core';
 import { schemaPredicate } from '@ollama-perf/core/rollup';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { MetricStore } from '../storage/store.js';
+import type { GatewayStore } from '../storage/gateway-store.js';
 import { validationHook } from './validation.js';
 
 /** Records accepted per request. */
@@ -36,7 +36,7 @@ const INGEST_VALIDATION = {
 };
 
 /** The ingest route over `store`. */
-export function ingestRoutes(store: MetricStore): Hono {
+export function ingestRoutes(store: GatewayStore): Hono {
   return new Hono().post(
     '/',
     zValidator('json', ingestBodySchema, validationHook('records'), INGEST_VALIDATION),

@@ -4,14 +4,17 @@
  * records no rollup covers yet.
  */
 import { Hono } from 'hono';
+import { MetricsAccumulator } from '../metrics/accumulator.js';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
-import type { MetricStore } from '../storage/store.js';
+import type { GatewayStore } from '../storage/gateway-store.js';
 import { currentResidency } from './models.js';
 
 /** The Prometheus scrape route over `store`. */
-export function metricsRoutes(store: MetricStore): Hono {
+export function metricsRoutes(store: GatewayStore): Hono {
   return new Hono().get('/', async (c) => {
-    const [metrics, residency] = await Promise.all([store.rollups.metrics(), currentResidency(store)]);
+    const [state, residency] = await Promise.all([store.metricsState(), currentResidency(store)]);
+    const metrics = new MetricsAccumulator();
+    metrics.addState(state);
     const text = renderMetrics(metrics, residency);
     return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
   });

@@ -8,13 +8,13 @@ import { zValidator } from '@hono/zod-validator';
 import { statsQuerySchema } from '@ollama-perf/core';
 import { Hono } from 'hono';
 import { applyResidency, residencyIntervals } from '../residency/residency.js';
-import type { MetricStore } from '../storage/store.js';
+import type { GatewayStore } from '../storage/gateway-store.js';
 import { SYNCHRONOUS, validationHook } from './validation.js';
 
 const DAY_MS = 86_400_000;
 
 /** What is loaded now, as /models and /metrics report it. */
-export async function currentResidency(store: MetricStore) {
+export async function currentResidency(store: GatewayStore) {
   const events = await store.residencyEvents();
   const state = applyResidency(new Map(), events);
   const loaded = [...state].map(([model, held]) => ({
@@ -32,7 +32,7 @@ export async function currentResidency(store: MetricStore) {
 }
 
 /** The residency route over `store`; `lastSampleAt` tells when /api/ps was last read, if known. */
-export function modelsRoutes(store: MetricStore, lastSampleAt: () => number | null = () => null): Hono {
+export function modelsRoutes(store: GatewayStore, lastSampleAt: () => number | null = () => null): Hono {
   return new Hono().get(
     '/',
     zValidator('query', statsQuerySchema, validationHook('query parameters'), SYNCHRONOUS),

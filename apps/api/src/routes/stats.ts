@@ -4,11 +4,11 @@ import { zValidator } from '@hono/zod-validator';
 import { statsQuerySchema } from '@ollama-perf/core';
 import { type Context, Hono } from 'hono';
 import { ApiError } from '../http/errors.js';
-import type { MetricStore } from '../storage/store.js';
+import type { GatewayStore } from '../storage/gateway-store.js';
 import { SYNCHRONOUS, validationHook } from './validation.js';
 
 /** The stats routes over `store`. */
-export function statsRoutes(store: MetricStore): Hono {
+export function statsRoutes(store: GatewayStore): Hono {
   const query = zValidator('query', statsQuerySchema, validationHook('query parameters'), SYNCHRONOUS);
   return new Hono()
     .get('/', query, async (c) => {

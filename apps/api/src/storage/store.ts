@@ -29,18 +29,15 @@ import {
   summaryOfParts,
 } from '@ollama-perf/core/rollup';
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
+import type { MetricsState } from '../metrics/state.js';
 import type { ResidencyEvent } from '../residency/residency.js';
 import type { StorageBackend } from './backend.js';
+import type { GatewayStore, InsertResult } from './gateway-store.js';
 import { Rollups } from './rollups/index.js';
 import { byId, fromRow } from './rows.js';
 import type { Database } from './schema.js';
 
-/** Outcome of an insert: records received, newly stored, and ignored as already stored (same id). */
-export interface InsertResult {
-  received: number;
-  inserted: number;
-  duplicates: number;
-}
+export type { InsertResult } from './gateway-store.js';
 
 /**
  * How a connection runs several statements atomically outside Kysely (D1 has no transactions,
@@ -62,7 +59,7 @@ export interface MetricStoreOptions {
 }
 
 /** Storage of request metrics and the statistics over them. */
-export class MetricStore {
+export class MetricStore implements GatewayStore {
   /** The database this store talks to (`backend.name` is what `/healthz` reports). */
   readonly backend: StorageBackend;
   /** The hourly and daily rollups behind the stats of long windows. */
@@ -260,6 +257,11 @@ export class MetricStore {
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  /** The Prometheus families over every record (`GET /metrics`), as their plain state. */
+  async metricsState(): Promise<MetricsState> {
+    return (await this.rollups.metrics()).state();
   }
 
   /** Checks that the database answers. */
