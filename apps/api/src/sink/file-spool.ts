@@ -1,21 +1,101 @@
 /**
- * A spool on disk (Node): one JSON record per line, appended synchronously so a crash
- * or restart right after a failed write loses nothing; the next start replays it.
+ * A spool on disk (Node): one JSON record per line, appended synchronously so a crash or
+ * restart right after a failed write loses nothing; the next start replays it. What has been
+ * replayed is kept as a byte offset in `<path>.offset`, so replay goes on from there — after a
+ * failed page, and across restarts — reading only the page it needs, never the whole file.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { type RequestMetric, requestMetricSchema } from '@ollama-perf/core';
 import type { Spool } from './spool.js';
 
-/** A spool file at `path` holding at most `maxRecords`. */
+/** Bytes read at a time while peeking or counting. */
+const READ_BLOCK = 1 << 20;
+
+const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+
+// A line cut by a crash mid-append is skipped; every complete line is a valid record.
+function parseLine(line: string): RequestMetric | null {
+  if (line === '') return null;
+  try {
+    const parsed = requestMetricSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Calls `onBlock` with the file's bytes from `from` on, a block at a time, until it returns false. */
+function readFrom(file: string, from: number, onBlock: (block: Buffer) => boolean): void {
+  if (!existsSync(file)) return;
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(READ_BLOCK);
+    for (let position = from; ; ) {
+      const n = readSync(fd, buffer, 0, READ_BLOCK, position);
+      if (n === 0 || !onBlock(buffer.subarray(0, n))) return;
+      position += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether the file is missing, empty, or ends with a line end. */
+function endsWithNewline(file: string): boolean {
+  const size = sizeOf(file);
+  if (size === 0) return true;
+  const fd = openSync(file, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A spool file at `path` holding at most `maxRecords` not yet replayed. */
 export function fileSpool(path: string, maxRecords = 1_000_000): Spool & { readonly path: string } {
   const file = resolve(path);
+  const offsetFile = `${file}.offset`;
   mkdirSync(dirname(file), { recursive: true });
-  let count = existsSync(file)
-    ? readFileSync(file, 'utf8')
-        .split('\n')
-        .filter((line) => line !== '').length
-    : 0;
+  // An append cut by a crash left no line end: close that line, or the next record joins it.
+  if (!endsWithNewline(file)) appendFileSync(file, '\n');
+  let offset = readOffset();
+  let count = 0;
+  readFrom(file, offset, (block) => {
+    for (const byte of block) if (byte === 0x0a) count++;
+    return true;
+  });
+  let peeked = { bytes: 0, lines: 0 };
+
+  function readOffset(): number {
+    if (!existsSync(offsetFile)) return 0;
+    const value = Number(readFileSync(offsetFile, 'utf8').trim());
+    // An offset that does not fit the file (edited, or the file replaced) replays it all: inserts skip known ids.
+    return Number.isSafeInteger(value) && value >= 0 && value <= sizeOf(file) ? value : 0;
+  }
+
+  function saveOffset(): void {
+    // Written aside then renamed: a crash leaves the old offset or the new one, never half of one.
+    writeFileSync(`${offsetFile}.tmp`, String(offset));
+    renameSync(`${offsetFile}.tmp`, offsetFile);
+  }
+
   return {
     path: file,
     append(records) {
@@ -27,24 +107,39 @@ export function fileSpool(path: string, maxRecords = 1_000_000): Spool & { reado
       }
       return records.length - kept.length;
     },
-    load() {
-      if (!existsSync(file)) return [];
-      const records: RequestMetric[] = [];
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        if (line === '') continue;
-        // A line cut by a crash mid-append is skipped; every complete line is a valid record.
-        try {
-          const parsed = requestMetricSchema.safeParse(JSON.parse(line));
-          if (parsed.success) records.push(parsed.data);
-        } catch {
-          // Unreadable tail of an interrupted append.
+    peek(max) {
+      const page: RequestMetric[] = [];
+      const decoder = new StringDecoder('utf8');
+      let carry = '';
+      peeked = { bytes: 0, lines: 0 };
+      readFrom(file, offset, (block) => {
+        const text = carry + decoder.write(block);
+        let start = 0;
+        for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+          const line = text.slice(start, end);
+          start = end + 1;
+          peeked.bytes += Buffer.byteLength(line) + 1;
+          peeked.lines++;
+          const record = parseLine(line);
+          if (record !== null) page.push(record);
+          if (peeked.lines >= max) return false;
         }
-      }
-      return records;
+        carry = text.slice(start);
+        return true;
+      });
+      return page;
     },
-    clear() {
-      rmSync(file, { force: true });
-      count = 0;
+    advance() {
+      offset += peeked.bytes;
+      // Nothing left to read means nothing held, whatever was counted.
+      count = peeked.lines === 0 ? 0 : Math.max(0, count - peeked.lines);
+      peeked = { bytes: 0, lines: 0 };
+      if (offset >= sizeOf(file)) {
+        rmSync(file, { force: true });
+        rmSync(offsetFile, { force: true });
+        offset = 0;
+        count = 0;
+      } else saveOffset();
     },
     size: () => count,
   };

@@ -1,8 +1,10 @@
 /**
  * Where the gateway keeps records the database would not take. The store sink moves its
- * queue here on a failed write and replays it (oldest first) once the database answers;
- * replays are harmless because inserts skip known ids. Bounded: past `maxRecords` the
- * newest are refused and counted as dropped.
+ * queue here on a failed write and replays it page by page, oldest first, once the database
+ * answers: each page written moves the spool's read position past it, so a replay that
+ * fails halfway resumes where it stopped instead of starting over (and a long spool is never
+ * read whole again on every retry). Replays are harmless anyway: inserts skip known ids.
+ * Bounded: past `maxRecords` the newest are refused and counted as dropped.
  */
 import type { RequestMetric } from '@ollama-perf/core';
 
@@ -10,26 +12,35 @@ import type { RequestMetric } from '@ollama-perf/core';
 export interface Spool {
   /** Keeps records; returns how many did not fit (dropped). */
   append(records: RequestMetric[]): number;
-  /** Everything held, oldest first. */
-  load(): RequestMetric[];
-  /** Forgets everything held (after a successful replay). */
-  clear(): void;
-  /** Records held. */
+  /**
+   * The oldest records not yet replayed, at most `max` — fewer when some held lines were
+   * unreadable (cut by a crash mid-append); an empty page with `size() > 0` is all such lines.
+   */
+  peek(max: number): RequestMetric[];
+  /** The page last peeked was written: the next peek starts after it. */
+  advance(): void;
+  /** Records held and not yet replayed. */
   size(): number;
 }
 
 /** A spool in memory: lost with the process (for runtimes without a disk). */
 export function memorySpool(maxRecords = 100_000): Spool {
   let held: RequestMetric[] = [];
+  let peeked = 0;
   return {
     append(records) {
       const room = Math.max(0, maxRecords - held.length);
       held.push(...records.slice(0, room));
       return records.length - Math.min(room, records.length);
     },
-    load: () => held.slice(),
-    clear() {
-      held = [];
+    peek(max) {
+      const page = held.slice(0, max);
+      peeked = page.length;
+      return page;
+    },
+    advance() {
+      held = held.slice(peeked);
+      peeked = 0;
     },
     size: () => held.length,
   };

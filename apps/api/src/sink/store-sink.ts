@@ -89,18 +89,19 @@ export function storeSink(store: MetricStore, options: StoreSinkOptions = {}): S
   }
 
   async function writeQueued(): Promise<void> {
-    // The spool holds older records than the queue: replay it first.
-    if (spool.size() > 0) {
-      const held = spool.load();
+    // The spool holds older records than the queue: replay it first, a page at a time, each
+    // page written moving the spool past it (a failure resumes there, not at the start).
+    while (spool.size() > 0) {
+      const page = spool.peek(batchSize);
       try {
-        for (let i = 0; i < held.length; i += batchSize) await store.insert(held.slice(i, i + batchSize));
+        if (page.length > 0) await store.insert(page);
       } catch (error) {
         state.dropped += spool.append(queue.splice(0, queue.length));
         failed(error);
         return;
       }
-      spool.clear();
-      succeeded(held.length);
+      spool.advance();
+      succeeded(page.length);
     }
     while (queue.length > 0) {
       const batch = queue.slice(0, batchSize);
