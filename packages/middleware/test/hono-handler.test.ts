@@ -22,6 +22,7 @@ import {
   CHAT_MESSAGES,
   collect,
   eventually,
+  expectClientJsonRecord,
   expectMidStreamErrorRecorded,
   expectWarmStreamRecord,
   HAIKU_PROMPT,
@@ -133,18 +134,7 @@ describe('a Hono handler calling the ollama client', () => {
       const got = await call(viaApp());
       expect(got).toEqual(want);
       await eventually(() => expect(sink.records).toHaveLength(1));
-      expectRecord(sink.records[0], {
-        model: 'llama3.2',
-        operation,
-        endpoint,
-        stream: false,
-        status: 200,
-        success: true,
-        ttft_ms: null,
-        eval_count: 8,
-        tokens_per_second: 50,
-        done_reason: 'stop',
-      });
+      expectClientJsonRecord(sink.records[0], { operation, endpoint });
       expect(errors).toEqual([]);
     },
   );

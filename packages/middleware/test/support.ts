@@ -125,6 +125,28 @@ export async function expectMidStreamErrorRecorded(host: string, sink: { records
 }
 
 /**
+ * The record of a successful, non-streamed 8-token answer from the stand-in that the official
+ * `ollama` client asked for: what the Express and Hono handler tests both expect.
+ */
+export function expectClientJsonRecord(
+  record: RequestMetric | undefined,
+  expected: { operation: Operation; endpoint: string },
+): void {
+  expectRecord(record, {
+    model: 'llama3.2',
+    operation: expected.operation,
+    endpoint: expected.endpoint,
+    stream: false,
+    status: 200,
+    success: true,
+    ttft_ms: null,
+    eval_count: 8,
+    tokens_per_second: 50,
+    done_reason: 'stop',
+  });
+}
+
+/**
  * The record of a warm, successful, streamed 8-token answer from the stand-in, with a TTFT
  * inside its latency: what every way in must produce for the same request.
  */

@@ -1,29 +1,12 @@
 /** `renderMetrics()` and `escapeLabelValue()`: exact text for small inputs, bucket edges, label rules. */
 import { EMPTY_TIMINGS, type RequestMetric } from '@ollama-perf/core';
+import { record as validRecord } from '@ollama-perf/testkit/records';
 import { describe, expect, it } from 'vitest';
 import { escapeLabelValue, renderMetrics } from './render.js';
 
-function record(overrides: Partial<RequestMetric> = {}): RequestMetric {
-  return {
-    id: 'r1',
-    ts: 1_764_000_000_000,
-    model: 'llama3.2',
-    operation: 'chat',
-    endpoint: '/api/chat',
-    project: null,
-    stream: false,
-    status: 200,
-    success: true,
-    error_type: null,
-    error_message: null,
-    latency_ms: 250,
-    ttft_ms: null,
-    ...EMPTY_TIMINGS,
-    concurrency: null,
-    switched_from: null,
-    ...overrides,
-  };
-}
+// A record without Ollama's timings: each test adds only the figures it renders.
+const record = (overrides: Partial<RequestMetric> = {}): RequestMetric =>
+  validRecord({ latency_ms: 250, ...EMPTY_TIMINGS, concurrency: null, ...overrides });
 
 const lines = (text: string, prefix: string) => text.split('\n').filter((line) => line.startsWith(prefix));
 
