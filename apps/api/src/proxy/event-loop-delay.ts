@@ -17,10 +17,13 @@ export interface EventLoopDelayMonitor {
  * histogram starts afresh each window, keeping the one before until the new one has data).
  */
 export function monitorProxyEventLoop(windowMs = 60_000): EventLoopDelayMonitor {
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  const resolutionMs = 10;
+  const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
   histogram.enable();
   let previous = { p99: 0, max: 0 };
-  const figures = () => ({ p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 });
+  // Node's samples are whole timer intervals (the resolution included): the delay is what exceeds it.
+  const delayOf = (ns: number) => Math.max(0, ns / 1e6 - resolutionMs);
+  const figures = () => ({ p99: delayOf(histogram.percentile(99)), max: delayOf(histogram.max) });
   const roll = setInterval(() => {
     previous = figures();
     histogram.reset();
