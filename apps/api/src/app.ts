@@ -99,7 +99,13 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.route('/stats', statsRoutes(deps.store));
   app.route('/ingest', ingestRoutes(deps.store));
-  app.route('/metrics', metricsRoutes(deps.store));
+  app.route(
+    '/metrics',
+    metricsRoutes(deps.store, () => ({
+      eventLoopDelayMs: deps.eventLoopHealth?.(),
+      storageQueueDepth: deps.sinkHealth?.().queue_depth,
+    })),
+  );
   app.route('/models', modelsRoutes(deps.store, deps.residencySampledAt));
   app.route('/dashboard', dashboardRoutes());
   app.route(

@@ -33,6 +33,28 @@ describe('rollup timer', () => {
     await timer.stop();
   });
 
+  it('builds soon after a nudge (an import into closed periods), not only at the next tick', async () => {
+    store = await openStore(':memory:');
+    // An hour between ticks: only the nudge can build what is inserted after start-up.
+    const build = vi.spyOn(store.rollups, 'build');
+    const timer = startRollupTimer(store, 3_600_000, (error) => {
+      throw error;
+    });
+    // The start-up build has run (over an empty database) before the import lands.
+    await vi.waitFor(() => expect(build).toHaveBeenCalledTimes(1));
+    await build.mock.results[0]?.value;
+    await store.insert(fixtureRecords(120, 12).map((r) => ({ ...r, ts: r.ts - 30 * 86_400_000 })));
+    timer.nudge();
+    await vi.waitFor(
+      async () => {
+        const plan = await (store as MetricStore).rollups.plan({}, false);
+        expect(plan.months).toEqual([Date.UTC(2026, 9, 1)]);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    await timer.stop();
+  });
+
   it('reports a failing build and tries again on the next tick', async () => {
     store = await openStore(':memory:');
     const errors: unknown[] = [];

@@ -112,7 +112,7 @@ describe('the storage thread', () => {
     expect(summary.requests).toBe(batches.length);
   });
 
-  it('reports the storage queue and the proxy thread’s event-loop delay in /healthz', async () => {
+  it('reports the storage queue and the proxy thread’s event-loop delay in /healthz and /metrics', async () => {
     const { url } = await start('health', 0);
     const health = (await (await fetch(`${url}/healthz`)).json()) as {
       storage: { backend: string; queue_depth: number };
@@ -122,5 +122,10 @@ describe('the storage thread', () => {
     expect(health.storage.queue_depth).toBeGreaterThanOrEqual(0);
     expect(health.proxy.event_loop_delay_ms.p99).toBeGreaterThanOrEqual(0);
     expect(health.proxy.event_loop_delay_ms.max).toBeGreaterThanOrEqual(health.proxy.event_loop_delay_ms.p99);
+    // The same figures as Prometheus gauges.
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^ollama_perf_event_loop_delay_seconds\{stat="p99"\} \d/m);
+    expect(metrics).toMatch(/^ollama_perf_event_loop_delay_seconds\{stat="max"\} \d/m);
+    expect(metrics).toMatch(/^ollama_perf_storage_queue_depth \d+$/m);
   });
 });

@@ -101,6 +101,33 @@ function residencyFamilies(residency: ResidencyGauges): Family[] {
   return [loaded, vram, size];
 }
 
+/** The gateway's own health on Node: what a stall of the gateway itself would show. */
+export interface GatewayGauges {
+  /** The proxy thread's event-loop delay over the last minute or so, ms. */
+  eventLoopDelayMs?: { p99: number; max: number } | undefined;
+  /** Calls waiting on the storage thread. */
+  storageQueueDepth?: number | undefined;
+}
+
+function gatewayFamilies(gauges: GatewayGauges): Family[] {
+  const families: Family[] = [];
+  if (gauges.eventLoopDelayMs !== undefined) {
+    const delay = new Gauge(
+      'ollama_perf_event_loop_delay_seconds',
+      "How long ready work waited for the gateway's proxy thread over the last minute: p99 and max.",
+    );
+    delay.add([['stat', 'p99']], gauges.eventLoopDelayMs.p99 / 1000);
+    delay.add([['stat', 'max']], gauges.eventLoopDelayMs.max / 1000);
+    families.push(delay);
+  }
+  if (gauges.storageQueueDepth !== undefined) {
+    const queue = new Gauge('ollama_perf_storage_queue_depth', 'Calls waiting on the storage thread.');
+    queue.add([], gauges.storageQueueDepth);
+    families.push(queue);
+  }
+  return families;
+}
+
 /**
  * Renders every metric family over `records` (all stored records, so each family is a
  * cumulative total that `rate()` and `increase()` work on) — or over an accumulator that
@@ -118,6 +145,7 @@ function residencyFamilies(residency: ResidencyGauges): Family[] {
 export function renderMetrics(
   records: Iterable<RequestMetric> | MetricsAccumulator,
   residency: ResidencyGauges = { loaded: [], known: [] },
+  gateway: GatewayGauges = {},
 ): string {
   let accumulator: MetricsAccumulator;
   if (records instanceof MetricsAccumulator) accumulator = records;
@@ -126,7 +154,12 @@ export function renderMetrics(
     for (const record of records) accumulator.add(record);
   }
   const lines: string[] = [];
-  for (const family of [...accumulator.histograms, ...accumulator.counters, ...residencyFamilies(residency)])
-    renderFamily(family, lines);
+  const families = [
+    ...accumulator.histograms,
+    ...accumulator.counters,
+    ...residencyFamilies(residency),
+    ...gatewayFamilies(gateway),
+  ];
+  for (const family of families) renderFamily(family, lines);
   return `${lines.join('\n')}\n`;
 }

@@ -5,17 +5,17 @@
  */
 import { Hono } from 'hono';
 import { MetricsAccumulator } from '../metrics/accumulator.js';
-import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
+import { type GatewayGauges, PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../metrics/render.js';
 import type { GatewayStore } from '../storage/gateway-store.js';
 import { currentResidency } from './models.js';
 
-/** The Prometheus scrape route over `store`. */
-export function metricsRoutes(store: GatewayStore): Hono {
+/** The Prometheus scrape route over `store`; `gateway` adds the gateway's own gauges (Node). */
+export function metricsRoutes(store: GatewayStore, gateway: () => GatewayGauges = () => ({})): Hono {
   return new Hono().get('/', async (c) => {
     const [state, residency] = await Promise.all([store.metricsState(), currentResidency(store)]);
     const metrics = new MetricsAccumulator();
     metrics.addState(state);
-    const text = renderMetrics(metrics, residency);
+    const text = renderMetrics(metrics, residency, gateway());
     return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
   });
 }

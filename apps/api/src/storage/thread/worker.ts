@@ -62,7 +62,12 @@ if (store !== null) {
         return;
       case 'call': {
         const method = store[message.method] as (...args: unknown[]) => Promise<unknown>;
-        void answer(message.id, () => method.apply(store, message.args));
+        void answer(message.id, async () => {
+          const value = await method.apply(store, message.args);
+          // /ingest and imports bring records of past hours: build their rollups now, not in a minute.
+          if (message.method === 'insert') rollups?.nudge();
+          return value;
+        });
         return;
       }
       case 'stop':
