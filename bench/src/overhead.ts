@@ -305,8 +305,13 @@ export async function runOverhead(sizes: OverheadSizes, log: Log): Promise<Overh
         }
       }
     }
-    // The store sink flushes every 100 ms: give it time before asking what it wrote.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Records reach the storage thread in batches and are written every 100 ms; it reports what
+    // it wrote every 250 ms: wait for the count to settle (10 s at most) before reading it.
+    const sqliteRequests = gatewayRequests['gateway-sqlite'];
+    for (let waited = 0; waited < 10_000; waited += 100) {
+      if ((await gatewaySqlite.info()).recordsWritten >= sqliteRequests) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const gatewayInfo = { 'gateway-sqlite': await gatewaySqlite.info(), 'gateway-noop': await gatewayNoop.info() };
     return { sizes, cells, gatewayInfo, gatewayRequests };
   } finally {

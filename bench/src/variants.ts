@@ -3,11 +3,14 @@
  * stand-in Ollama, and the four ways of putting something in front of it that the overhead
  * benchmark compares — a bare Hono proxy (the gateway's `proxyTo()`, no middleware), the
  * gateway as `ollama-perf serve` runs it (`gatewayListener()`: the Node data path for
- * proxied routes, `createApp()` for the rest) with the SQLite store sink or with a no-op sink, and a plain
+ * proxied routes, `createApp()` for the rest; storage on its own thread) with the SQLite store
+ * sink or with a no-op sink, and a plain
  * node:http piping proxy (the floor). `server-host.ts` runs one of them per child process.
  */
 import { Agent, createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { MetricSink } from '@ollama-perf/middleware';
 import type { StandInOptions } from '@ollama-perf/testkit';
 import type { Hono } from 'hono';
@@ -92,42 +95,47 @@ async function startStandIn(options: StandInOptions): Promise<RunningServer> {
 }
 
 async function startGateway(upstream: string, databaseUrl: string, sinkKind: 'store' | 'noop'): Promise<RunningServer> {
-  const [{ gatewayListener }, { openStore }, { storeSink }] = await Promise.all([
+  const [{ gatewayListener }, { startStorageThread }] = await Promise.all([
     import('../../apps/api/src/proxy/node-listener.ts'),
-    import('../../apps/api/src/storage/open-node.ts'),
-    import('../../apps/api/src/sink/store-sink.ts'),
+    import('../../apps/api/src/storage/thread/client.ts'),
   ]);
-  const store = await openStore(databaseUrl);
+  // As `ollama-perf serve` runs it: the database, its sink and /ingest on the storage thread.
+  const storage = await startStorageThread({
+    databaseUrl,
+    spoolPath: join(tmpdir(), `ollama-perf-bench-${process.pid}-${Date.now()}.spool.jsonl`),
+    rollupIntervalMs: 0,
+  });
   let metricErrors = 0;
   let discarded = 0;
-  const batching = sinkKind === 'store' ? storeSink(store, { onError: () => metricErrors++ }) : null;
-  const sink: MetricSink = batching ?? {
-    write(records) {
-      discarded += records.length;
-    },
-  };
+  const sink: MetricSink =
+    sinkKind === 'store'
+      ? storage.sink
+      : {
+          write(records) {
+            discarded += records.length;
+          },
+        };
   const gateway = gatewayListener({
-    store,
+    store: storage,
     sink,
     ollamaUrl: upstream,
     onMetricError: () => metricErrors++,
-    ...(batching === null ? {} : { sinkHealth: () => batching.stats() }),
+    sinkHealth: () => ({ ...storage.sinkStats(), queue_depth: storage.queueDepth() }),
   });
   const server = createServer(gateway.listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     info: () => ({
-      recordsWritten: batching?.stats().written ?? 0,
-      recordsDropped: batching?.stats().dropped ?? 0,
+      recordsWritten: sinkKind === 'store' ? storage.sinkStats().written : 0,
+      recordsDropped: sinkKind === 'store' ? storage.sinkStats().dropped : 0,
       metricErrors,
       recordsDiscarded: discarded,
     }),
     async close() {
       await closeServer(server);
       gateway.close();
-      await batching?.close();
-      await store.close();
+      await storage.stop();
     },
   };
 }
