@@ -120,7 +120,7 @@ async function startGateway(upstream: string, databaseUrl: string, sinkKind: 'st
     sink,
     ollamaUrl: upstream,
     onMetricError: () => metricErrors++,
-    sinkHealth: () => ({ ...storage.sinkStats(), queue_depth: storage.queueDepth() }),
+    sinkHealth: () => storage.health(),
   });
   const server = createServer(gateway.listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

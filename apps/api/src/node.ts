@@ -81,7 +81,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     apiToken: config.apiToken,
     coldStartMs: config.coldStartMs,
     projectHeader: config.projectHeader,
-    sinkHealth: () => ({ ...storage.sinkStats(), queue_depth: storage.queueDepth() }),
+    sinkHealth: () => storage.health(),
     eventLoopHealth: () => eventLoop.read(),
     firstByteTimeoutMs: config.firstByteTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,

@@ -16,12 +16,8 @@ import type { StoreSinkStats } from '../../sink/store-sink.js';
 import { type GatewayStore, type InsertResult, StorageBusyError } from '../gateway-store.js';
 import type { FromStorage, StorageThreadData, StoreMethod, ToStorage } from './protocol.js';
 
-/** Options of {@link startStorageThread}. */
-export interface StorageThreadOptions {
-  /** `DATABASE_URL` (unset: the default SQLite file). */
-  databaseUrl: string | undefined;
-  /** Where records wait while the database fails. */
-  spoolPath: string;
+/** Options of {@link startStorageThread}: where the database and spool are, and the thread's limits. */
+export interface StorageThreadOptions extends Pick<StorageThreadData, 'databaseUrl' | 'spoolPath' | 'openerModule'> {
   /** How often to fold finished periods into rollups, ms (0: never). Default 60000. */
   rollupIntervalMs?: number;
   /** Calls queued on the storage thread past which `insert` is refused as busy. Default 16. */
@@ -32,8 +28,6 @@ export interface StorageThreadOptions {
   batchDelayMs?: number;
   /** How often the storage thread pushes its delivery figures, ms. Default 250. */
   statsIntervalMs?: number;
-  /** A module whose `openStore(url)` replaces the default opener (tests). */
-  openerModule?: string | undefined;
   /** Told each line the storage thread logs. Default: console.error. */
   onLog?: (message: string) => void;
 }
@@ -46,6 +40,8 @@ export interface StorageThread extends GatewayStore {
   sinkStats(): StoreSinkStats;
   /** Calls sent to the storage thread and not answered yet. */
   queueDepth(): number;
+  /** The delivery figures and the queue depth, as /healthz reports them. */
+  health(): StoreSinkStats & { queue_depth: number };
   /** Posts what is pending, lets the storage thread flush and close its database, and ends it. */
   stop(): Promise<void>;
 }
@@ -155,6 +151,9 @@ export async function startStorageThread(options: StorageThreadOptions): Promise
   // An error after start-up (a crash in a native module, say) is told, not thrown at the proxy.
   worker.on('error', (error) => log(`the storage thread failed: ${error.message}`));
 
+  // What the storage thread pushed last, plus the records still waiting on this side.
+  const sinkStats = (): StoreSinkStats => ({ ...stats, backlog: stats.backlog + batch.length });
+
   function call<T>(method: StoreMethod, args: unknown[]): Promise<T> {
     if (exited !== null) return Promise.reject(exited);
     const id = nextId++;
@@ -186,8 +185,9 @@ export async function startStorageThread(options: StorageThreadOptions): Promise
         else batchTimer ??= setTimeout(postBatch, batchDelayMs);
       },
     },
-    sinkStats: () => ({ ...stats, backlog: stats.backlog + batch.length }),
+    sinkStats,
     queueDepth: () => calls.size,
+    health: () => ({ ...sinkStats(), queue_depth: calls.size }),
     async stop() {
       postBatch();
       if (exited !== null) return;
