@@ -17,6 +17,7 @@ describe('resolveConfig', () => {
       idleTimeoutMs: 300_000,
       residencyIntervalMs: 10_000,
       rollupIntervalMs: 60_000,
+      statsExactUpTo: 10_000,
       corsOrigins: [],
     });
   });

@@ -129,6 +129,14 @@ export const SETTINGS = [
     parse: count().nonnegative(),
   }),
   setting({
+    key: 'statsExactUpTo',
+    env: 'STATS_EXACT_UP_TO',
+    flag: 'stats-exact-up-to',
+    fallback: '10000',
+    help: 'windows of at most this many records are summarized exactly; larger ones from rollups (percentiles within 1%)',
+    parse: count().nonnegative(),
+  }),
+  setting({
     key: 'corsOrigins',
     env: 'CORS_ORIGINS',
     flag: 'cors-origins',

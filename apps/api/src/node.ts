@@ -52,6 +52,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     databaseUrl: config.databaseUrl,
     spoolPath: config.spoolPath ?? defaultSpoolPath(config.databaseUrl),
     rollupIntervalMs: config.rollupIntervalMs,
+    statsExactUpTo: config.statsExactUpTo,
     openerModule: options.storageOpener,
   }).catch((error: unknown) => {
     throw new Error(`cannot open the database (${describeDatabase(config.databaseUrl)}): ${(error as Error).message}`);

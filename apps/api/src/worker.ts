@@ -24,6 +24,8 @@ let cached: { env: Env; app: Hono } | undefined;
 function appFor(env: Env): Hono {
   if (cached?.env === env) return cached.app;
   const store = openD1Store(env.DB);
+  const exactUpTo = Number(env.STATS_EXACT_UP_TO);
+  if (Number.isInteger(exactUpTo) && exactUpTo >= 0) store.exactUpTo = exactUpTo;
   const coldStartMs = env.COLD_START_MS === undefined ? undefined : Number(env.COLD_START_MS);
   const app = createApp({
     store,

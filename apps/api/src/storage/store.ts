@@ -3,10 +3,11 @@
  * (better-sqlite3, D1, pg). Runtime-free: the caller opens the database and names its
  * {@link StorageBackend}, which says everything the store must know about it.
  *
- * Statistics of short windows are computed by core's `summarize()` over the matching rows
- * (exact, the same on every backend to the last digit); longer windows merge hourly and
- * daily rollups with the records of their edges (see ./rollups/): counts and sums exact,
- * percentiles within core's sketch accuracy (0.9%).
+ * Statistics of windows holding few records (at most {@link MetricStore.exactUpTo}) are
+ * computed by core's `summarize()` over the matching rows (exact, the same on every backend to
+ * the last digit); larger windows merge hourly, daily and monthly rollups with the records of
+ * their edges (see ./rollups/): counts and sums exact, percentiles within core's sketch
+ * accuracy (0.9%).
  */
 import {
   byPromptTokens,
@@ -36,6 +37,7 @@ import type { GatewayStore, InsertResult } from './gateway-store.js';
 import { Rollups } from './rollups/index.js';
 import { byId, fromRow } from './rows.js';
 import type { Database } from './schema.js';
+import type { ScriptRunner } from './transaction-script.js';
 
 export type { InsertResult } from './gateway-store.js';
 
@@ -54,17 +56,31 @@ export interface MetricStoreOptions {
    * better-sqlite3's synchronous transaction); without it, statements run in a Kysely transaction.
    */
   batch?: BatchExecutor;
+  /**
+   * Runs transaction scripts (reads and writes in one transaction): an insert then keeps its
+   * hours' rollups current as it writes. Without it (D1), inserts only mark their periods changed.
+   */
+  script?: ScriptRunner;
   /** Closes the underlying connection(s). */
   close?: () => Promise<void>;
 }
 
+/** Windows holding at most this many records are summarized exactly, by default: reading them costs a few ms. */
+export const EXACT_UP_TO = 10_000;
+
 /** Storage of request metrics and the statistics over them. */
 export class MetricStore implements GatewayStore {
+  /**
+   * Windows holding at most this many records are summarized exactly from them; larger ones
+   * from rollups (percentiles within 1%). 0: rollups wherever they serve (`STATS_EXACT_UP_TO`).
+   */
+  exactUpTo = EXACT_UP_TO;
   /** The database this store talks to (`backend.name` is what `/healthz` reports). */
   readonly backend: StorageBackend;
   /** The hourly and daily rollups behind the stats of long windows. */
   readonly rollups: Rollups;
   private readonly batch: BatchExecutor | undefined;
+  private readonly script: ScriptRunner | undefined;
   private readonly closeConnection: (() => Promise<void>) | undefined;
 
   constructor(
@@ -73,6 +89,7 @@ export class MetricStore implements GatewayStore {
   ) {
     this.backend = options.backend;
     this.batch = options.batch;
+    this.script = options.script;
     this.closeConnection = options.close;
     this.rollups = new Rollups({
       db,
@@ -103,10 +120,17 @@ export class MetricStore implements GatewayStore {
     const inserts: CompiledQuery[] = [];
     for (let i = 0; i < ordered.length; i += recordsPerInsert)
       inserts.push(this.backend.insertRecords(ordered.slice(i, i + recordsPerInsert)));
-    // The hours and days the records fall in change in the same transaction: their rollups are then out of date.
-    const changed = await this.runAtomically([...inserts, ...this.rollups.markChanged(records)]);
-    const inserted = changed.slice(0, inserts.length).reduce((sum, n) => sum + n, 0);
+    const inserted =
+      this.script !== undefined
+        ? await this.script(this.rollups.insertScript(records, inserts))
+        : await this.insertMarking(records, inserts);
     return { received: records.length, inserted, duplicates: records.length - inserted };
+  }
+
+  /** Inserts and marks the periods the records fall in as changed, in one atomic batch; resolves with the rows inserted. */
+  private async insertMarking(records: RequestMetric[], inserts: CompiledQuery[]): Promise<number> {
+    const changed = await this.runAtomically([...inserts, ...this.rollups.markChanged(records)]);
+    return changed.slice(0, inserts.length).reduce((sum, n) => sum + n, 0);
   }
 
   /** The records matching a filter, oldest first. */
@@ -177,15 +201,34 @@ export class MetricStore implements GatewayStore {
     );
   }
 
+  /**
+   * Whether the window `filter` names holds at most {@link MetricStore.exactUpTo} records:
+   * counted up to one more than that, never further, so the answer costs the same at 10M records.
+   */
+  private async isSmall(filter: StatsFilter): Promise<boolean> {
+    if (this.exactUpTo <= 0) return false;
+    const window = this.matching(filter)
+      .clearSelect()
+      .select(sql<number>`1`.as('one'))
+      .limit(this.exactUpTo + 1)
+      .as('window');
+    const row = await this.db
+      .selectFrom(window)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n) <= this.exactUpTo;
+  }
+
   /** `GET /stats`: the Summary JSON over the records matching `filter`. */
   async summary(filter: StatsFilter = {}): Promise<Summary> {
+    if (await this.isSmall(filter)) return summarize(await this.records(filter), filter);
     const parts = await this.partsFor(filter, false);
     return parts === null ? summarize(await this.records(filter), filter) : summaryOfParts(parts, filter);
   }
 
   /** `GET /stats?series=hourly` as JSON text: the summary plus the hourly series over all models. */
   async summaryWithHourlyJson(filter: StatsFilter = {}): Promise<string> {
-    const parts = await this.partsFor(filter, false);
+    const parts = (await this.isSmall(filter)) ? null : await this.partsFor(filter, false);
     if (parts === null) {
       const records = await this.records(filter);
       return JSON.stringify({ ...summarize(records, filter), hourly: hourly(records) });
@@ -202,7 +245,7 @@ export class MetricStore implements GatewayStore {
    */
   async modelSummaryJson(model: string, filter: StatsFilter = {}): Promise<string | null> {
     const scoped = { ...filter, model };
-    const parts = await this.partsFor(scoped, false);
+    const parts = (await this.isSmall(scoped)) ? null : await this.partsFor(scoped, false);
     if (parts !== null) return modelSummaryJsonOfParts(parts, await this.hourPartsFor(scoped), model, scoped);
     const records = await this.records(scoped);
     if (records.length === 0 && !(await this.hasModel(model))) return null;

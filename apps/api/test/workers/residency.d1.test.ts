@@ -52,7 +52,7 @@ describe('residency on D1', () => {
   it('the scheduled handler samples through the Worker (and survives an unreachable Ollama), and builds rollups', async () => {
     const worker = (await import('../../src/worker.ts')).default;
     const waits: Promise<unknown>[] = [];
-    worker.scheduled({} as ScheduledController, env, {
+    worker.scheduled({ scheduledTime: Date.now(), cron: '* * * * *' } as ScheduledController, env, {
       waitUntil: (p: Promise<unknown>) => waits.push(p),
       passThroughOnException() {},
     } as unknown as ExecutionContext);

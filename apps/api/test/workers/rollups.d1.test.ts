@@ -8,6 +8,7 @@ import { rollupSuite } from '../suites/rollups.suite.ts';
 rollupSuite('D1 (workerd)', async () => ({
   fetch: (path, init) => SELF.fetch(`http://gateway.test${path}`, init),
   db: openD1Store(env.DB).db,
+  writesThrough: false,
   async build(now) {
     const waits: Array<Promise<unknown>> = [];
     const ctx = {

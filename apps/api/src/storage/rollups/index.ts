@@ -4,9 +4,10 @@
  * millions of records. They are a cache of `request_metrics`, never a second truth:
  *
  * - every insert bumps the `version` of the hour, day and month its records fall in, in the
- *   same transaction (`rollup_periods`, ./mark.ts);
- * - {@link Rollups.build} rebuilds closed periods whose rollups are older than their
- *   version (./build.ts) and records which version it built, atomically with the rows;
+ *   same transaction (`rollup_periods`, ./mark.ts), and where it can, merges its records into
+ *   the rollups of their hours there and then, so those stay clean (./write-through.ts);
+ * - {@link Rollups.build} rebuilds periods whose rollups are older than their version
+ *   (./build.ts) and records which version it built, atomically with the rows;
  * - {@link Rollups.plan} serves a window from clean months, days and hours only, and reads the
  *   records of everything else (./plan.ts). So answers are never stale, and a late record,
  *   an import or a concurrent build can only make a period dirty — never wrong;
@@ -17,11 +18,13 @@ import type { RequestMetric, StatsFilter } from '@ollama-perf/core';
 import { type HourPart, partsOfRecords, type RollupPart } from '@ollama-perf/core/rollup';
 import type { CompiledQuery } from 'kysely';
 import { MetricsAccumulator } from '../../metrics/accumulator.js';
+import type { TransactionScript } from '../transaction-script.js';
 import { type BuildResult, buildRollups } from './build.js';
 import type { RollupHost, StalePeriods } from './host.js';
 import { markAll, markChangedQueries, markNotBuilt } from './mark.js';
 import { plannedRanges, planWindow, type RawRange, type RollupPlan, servesRollups } from './plan.js';
 import { readHourSummaries, readMetricsStates, readParts } from './read.js';
+import { insertWritingThrough } from './write-through.js';
 
 export type { BuildResult } from './build.js';
 export type { RollupHost } from './host.js';
@@ -41,6 +44,15 @@ export class Rollups {
   }
 
   /**
+   * The transaction that inserts `records` (the statements `inserts`), marks their periods
+   * changed and keeps the rollups of their hours current (./write-through.ts); for a store
+   * whose database runs transaction scripts. Returns the number of records inserted.
+   */
+  insertScript(records: readonly RequestMetric[], inserts: readonly CompiledQuery[]): TransactionScript<number> {
+    return insertWritingThrough(this.host, records, inserts);
+  }
+
+  /**
    * Marks every hour and day that holds records as changed (after a bulk load that bypassed
    * the store); months follow as their days are rebuilt.
    */
@@ -49,8 +61,8 @@ export class Rollups {
   }
 
   /**
-   * Rebuilds up to `limit` closed periods per grain (ended before `now`) whose rollups are
-   * out of date, or of another format version. Safe to run anywhere, any number of times,
+   * Rebuilds up to `limit` periods per grain whose rollups are out of date, or of another
+   * format version: hours begun by `now`, days and months ended by then. Safe to run anywhere, any number of times,
    * concurrently.
    */
   build(now: number, limit = 200): Promise<BuildResult> {

@@ -10,31 +10,30 @@ import { byId } from '../rows.js';
 import type { RollupHost } from './host.js';
 import { DAY_MS, GRAINS, type PeriodRow, periodId, periodStartOf } from './periods.js';
 
-/** The statements that insert `rows` into `rollup_periods`, or bump the version of those already there. */
-export function bumpVersions(host: RollupHost, rows: PeriodRow[]): CompiledQuery[] {
+/**
+ * The statements that insert `rows` into `rollup_periods`, or bump the version of those
+ * already there; `returning`: each answers the rows' `id`, `version` and `built_version` after it.
+ */
+export function bumpVersions(host: RollupHost, rows: PeriodRow[], returning = false): CompiledQuery[] {
   const perStatement = Math.max(1, Math.floor(host.maxParams / 5));
   const queries: CompiledQuery[] = [];
   for (let i = 0; i < rows.length; i += perStatement) {
-    queries.push(
-      host.db
-        .insertInto('rollup_periods')
-        .values(rows.slice(i, i + perStatement))
-        .onConflict((oc) => oc.column('id').doUpdateSet({ version: sql`rollup_periods.version + 1` }))
-        .compile(),
-    );
+    const upsert = host.db
+      .insertInto('rollup_periods')
+      .values(rows.slice(i, i + perStatement))
+      .onConflict((oc) => oc.column('id').doUpdateSet({ version: sql`rollup_periods.version + 1` }));
+    queries.push(returning ? upsert.returning(['id', 'version', 'built_version']).compile() : upsert.compile());
   }
   return queries;
 }
 
 /**
- * The statements that mark the hours, days and months of `records` as changed: run them in
- * the transaction that inserts the records.
+ * The hours, days and months that hold `hours` (period starts), as new `rollup_periods` rows,
+ * in id order: one order for every writer, since two PostgreSQL transactions that lock the
+ * same period rows in different orders (records come in any order) could each wait for the other.
  */
-export function markChangedQueries(host: RollupHost, records: Iterable<RequestMetric>): CompiledQuery[] {
+export function periodRowsOfHours(hours: Iterable<number>): PeriodRow[] {
   const periods = new Map<string, PeriodRow>();
-  const hours = new Set<number>();
-  for (const record of records) hours.add(periodStartOf(record.ts, 'hour'));
-  // Per hour, not per record: a batch spans a few hours, and each hour lies in one day and month.
   for (const hour of hours) {
     for (const grain of GRAINS) {
       const start = periodStartOf(hour, grain);
@@ -42,9 +41,23 @@ export function markChangedQueries(host: RollupHost, records: Iterable<RequestMe
       if (!periods.has(id)) periods.set(id, { id, grain, start, version: 1, built_version: 0 });
     }
   }
-  // One order for every writer: two PostgreSQL transactions that lock the same period rows
-  // in different orders (records come in any order) could each wait for the other.
-  return bumpVersions(host, [...periods.values()].sort(byId));
+  return [...periods.values()].sort(byId);
+}
+
+/** The starts of the hours `records` fall in. */
+export function hoursOf(records: Iterable<RequestMetric>): Set<number> {
+  const hours = new Set<number>();
+  for (const record of records) hours.add(periodStartOf(record.ts, 'hour'));
+  return hours;
+}
+
+/**
+ * The statements that mark the hours, days and months of `records` as changed: run them in
+ * the transaction that inserts the records.
+ */
+export function markChangedQueries(host: RollupHost, records: Iterable<RequestMetric>): CompiledQuery[] {
+  // Per hour, not per record: a batch spans a few hours, and each hour lies in one day and month.
+  return bumpVersions(host, periodRowsOfHours(hoursOf(records)));
 }
 
 /**

@@ -14,6 +14,7 @@ import type { MetricsState } from '../../metrics/state.js';
 import type { ResidencyEvent } from '../../residency/residency.js';
 import type { StoreSinkStats } from '../../sink/store-sink.js';
 import { type GatewayStore, type InsertResult, StorageBusyError } from '../gateway-store.js';
+import { EXACT_UP_TO } from '../store.js';
 import type { FromStorage, StorageThreadData, StoreMethod, ToStorage } from './protocol.js';
 
 /** Options of {@link startStorageThread}: where the database and spool are, and the thread's limits. */
@@ -28,6 +29,8 @@ export interface StorageThreadOptions extends Pick<StorageThreadData, 'databaseU
   batchDelayMs?: number;
   /** How often the storage thread pushes its delivery figures, ms. Default 250. */
   statsIntervalMs?: number;
+  /** Windows of at most this many records are summarized exactly (`MetricStore.exactUpTo`). Default 10000. */
+  statsExactUpTo?: number;
   /** Told each line the storage thread logs. Default: console.error. */
   onLog?: (message: string) => void;
 }
@@ -82,6 +85,7 @@ export async function startStorageThread(options: StorageThreadOptions): Promise
     spoolPath: options.spoolPath,
     rollupIntervalMs: options.rollupIntervalMs ?? 60_000,
     statsIntervalMs: options.statsIntervalMs ?? 250,
+    statsExactUpTo: options.statsExactUpTo ?? EXACT_UP_TO,
     openerModule: options.openerModule,
   };
   const maxQueuedCalls = options.maxQueuedCalls ?? 16;

@@ -20,6 +20,8 @@ export interface StorageThreadData {
   rollupIntervalMs: number;
   /** How often the delivery figures are pushed, ms. */
   statsIntervalMs: number;
+  /** Windows of at most this many records are summarized exactly (`MetricStore.exactUpTo`). */
+  statsExactUpTo: number;
   /**
    * A module whose `openStore(url)` replaces the default opener (a store wrapped to measure
    * or to misbehave, in tests). Default: `../open-node.js`.

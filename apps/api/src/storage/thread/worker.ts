@@ -31,6 +31,7 @@ async function open(): Promise<MetricStore | null> {
 
 const store = await open();
 if (store !== null) {
+  store.exactUpTo = data.statsExactUpTo;
   const sink = storeSink(store, {
     spool: fileSpool(data.spoolPath),
     onError: (error) =>

@@ -5,6 +5,7 @@ import { migrateToLatest } from '../../migrations.js';
 import type { NodeBackend } from '../../node-backend.js';
 import type { Database } from '../../schema.js';
 import { MetricStore } from '../../store.js';
+import { kyselyScriptRunner } from '../../transaction-script.js';
 import { postgresBackend } from './index.js';
 
 const logLost = (error: Error) => console.error(`[ollama-perf] PostgreSQL connection lost: ${error.message}`);
@@ -41,6 +42,6 @@ export const postgresNode: NodeBackend = {
       await db.destroy();
       throw error;
     }
-    return new MetricStore(db, { backend: postgresBackend });
+    return new MetricStore(db, { backend: postgresBackend, script: kyselyScriptRunner(db as Kysely<unknown>) });
   },
 };

@@ -1,6 +1,6 @@
 /**
- * Opens SQLite on Node with better-sqlite3: the pragmas the gateway's write load needs, and a
- * synchronous prepared-statement transaction for the store's batches.
+ * Opens SQLite on Node with better-sqlite3: the pragmas the gateway's write load needs, and
+ * synchronous prepared-statement transactions for the store's batches and transaction scripts.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -9,7 +9,13 @@ import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from '../../migrations.js';
 import type { NodeBackend } from '../../node-backend.js';
 import type { Database } from '../../schema.js';
-import { MetricStore } from '../../store.js';
+import { type BatchExecutor, MetricStore } from '../../store.js';
+import {
+  driveScript,
+  type ScriptRunner,
+  type StatementResult,
+  type TransactionScript,
+} from '../../transaction-script.js';
 import { sqliteBackend } from './index.js';
 
 const FILE_URL = /^(?:sqlite|file):(?:\/\/)?(.+)$/i;
@@ -24,15 +30,10 @@ function pathOf(url: string): string {
 
 const PREPARED_CACHE = 64;
 
-/**
- * Runs statements as one SQLite transaction straight through better-sqlite3: synchronous,
- * with each statement prepared once and reused (an ingest batch is the same INSERT text
- * every time) — several times cheaper than a Kysely transaction of async round trips.
- * IMMEDIATE takes the write lock up front, so a second process cannot make it fail halfway.
- */
-function sqliteBatch(database: SqliteDatabase.Database): (queries: CompiledQuery[]) => Promise<number[]> {
+/** Each statement text prepared once and reused (an ingest batch is the same INSERT text every time). */
+function preparedStatements(database: SqliteDatabase.Database): (text: string) => SqliteDatabase.Statement {
   const prepared = new Map<string, SqliteDatabase.Statement>();
-  const statementFor = (text: string) => {
+  return (text) => {
     let statement = prepared.get(text);
     if (statement === undefined) {
       if (prepared.size >= PREPARED_CACHE) prepared.delete(prepared.keys().next().value as string);
@@ -41,10 +42,30 @@ function sqliteBatch(database: SqliteDatabase.Database): (queries: CompiledQuery
     }
     return statement;
   };
-  const run = database.transaction((queries: CompiledQuery[]) =>
+}
+
+/**
+ * How the store writes through better-sqlite3: synchronous transactions with prepared
+ * statements reused — several times cheaper than a Kysely transaction of async round trips,
+ * and nothing else can run on the connection in between. IMMEDIATE takes the write lock up
+ * front, so a second process cannot make a transaction fail halfway.
+ */
+function sqliteWriters(database: SqliteDatabase.Database): { batch: BatchExecutor; script: ScriptRunner } {
+  const statementFor = preparedStatements(database);
+  const batch = database.transaction((queries: CompiledQuery[]) =>
     queries.map((q) => statementFor(q.sql).run(...(q.parameters as unknown[])).changes),
   );
-  return async (queries) => run.immediate(queries);
+  const execute = (query: CompiledQuery): StatementResult => {
+    const statement = statementFor(query.sql);
+    const parameters = query.parameters as unknown[];
+    if (statement.reader) return { rows: statement.all(...parameters) as StatementResult['rows'], changes: 0 };
+    return { rows: [], changes: statement.run(...parameters).changes };
+  };
+  const script = database.transaction((steps: TransactionScript<unknown>) => driveScript(steps, execute));
+  return {
+    batch: async (queries) => batch.immediate(queries),
+    script: async <T>(steps: TransactionScript<T>) => script.immediate(steps) as T,
+  };
 }
 
 /** SQLite on Node: `sqlite:PATH`, `file:PATH` or `:memory:`; the file is created on first run. */
@@ -72,6 +93,6 @@ export const sqliteNode: NodeBackend = {
     database.pragma('busy_timeout = 100');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
     await migrateToLatest(db as Kysely<unknown>, sqliteBackend.migrations);
-    return new MetricStore(db, { backend: sqliteBackend, batch: sqliteBatch(database) });
+    return new MetricStore(db, { backend: sqliteBackend, ...sqliteWriters(database) });
   },
 };
