@@ -48,8 +48,9 @@ for (const target of TEST_DATABASES) {
   describe(`inserts write through to the hours' rollups on ${target.label}`, () => {
     it('serves an import from rollups at once, with no build: every hour clean, answers within 1%', async () => {
       const { store } = await openTestStore(target);
-      const records = fixtureRecords(1200, 72);
-      for (let i = 0; i < records.length; i += 300) await store.insert(records.slice(i, i + 300));
+      // Time-ordered, as imports and producers send them: each batch fills an hour or two.
+      const records = fixtureRecords(7200, 24);
+      for (let i = 0; i < records.length; i += 600) await store.insert(records.slice(i, i + 600));
 
       expect(await dirtyPeriods(store, 'hour')).toEqual([]);
       // Served from rollups indeed: an exact computation from records would differ by nothing at all.
@@ -57,7 +58,20 @@ for (const target of TEST_DATABASES) {
       const model = 'hf.co/org/repo:Q4_K_M';
       expect(await compared(store, records, { model })).toEqual({ differences: [], fromRollups: true });
       const json = JSON.parse((await store.modelSummaryJson(model)) as string) as { hourly: unknown[] };
-      expect(json.hourly).toHaveLength(72);
+      expect(json.hourly).toHaveLength(24);
+    });
+
+    it('leaves the older hours a batch holds few records of to the builder, which reads each once', async () => {
+      const { store } = await openTestStore(target);
+      const records = fixtureRecords(720, 72);
+      await store.insert(records);
+      // The batch's newest two hours are merged (a live gateway's batches land there), not the 70 before.
+      const dirty = await dirtyPeriods(store, 'hour');
+      expect(dirty).toHaveLength(70);
+      expect(dirty).not.toContain(`hour:${FIXTURE_START + 71 * HOUR_MS}`);
+      expect((await compared(store, records)).differences).toEqual([]);
+      expect(await store.rollups.build(FIXTURE_START + 73 * HOUR_MS)).toMatchObject({ hours: 70 });
+      expect(await compared(store, records)).toEqual({ differences: [], fromRollups: true });
     });
 
     it('keeps the open hour clean under a stream of small batches, also with batches in flight at once', async () => {

@@ -9,6 +9,7 @@ import {
   GEN_AI_OPERATION_NAMES,
   GEN_AI_PROVIDER_NAME,
   Histogram,
+  type HistogramValue,
   type Labels,
   LOAD_DURATION_BUCKETS,
   OPERATION_DURATION_BUCKETS,
@@ -30,6 +31,50 @@ const sameKeys = (record: object, names: readonly string[]) => {
   const keys = Object.keys(record);
   return keys.length === names.length && names.every((name) => Object.hasOwn(record, name));
 };
+
+/** The label sets a record's series are named by. */
+interface RecordLabels {
+  base: Labels;
+  /** `base`, plus `error_type` on failures. */
+  outcome: Labels;
+  input: Labels;
+  output: Labels;
+  load: Labels;
+  status: Labels;
+}
+
+/** A record's label sets, and the series they name once looked up. */
+interface RecordContext {
+  labels: RecordLabels;
+  series: {
+    duration?: HistogramValue;
+    inputTokens?: HistogramValue;
+    outputTokens?: HistogramValue;
+    timeToFirstToken?: HistogramValue;
+    timePerOutputToken?: HistogramValue;
+    loadDuration?: HistogramValue;
+    counters?: { coldStarts: { n: number }; requests: { n: number }; switches: { n: number } };
+  };
+}
+
+function labelsOf(r: RequestMetric): RecordLabels {
+  const base: Labels = [
+    ['gen_ai_operation_name', GEN_AI_OPERATION_NAMES[r.operation]],
+    ['gen_ai_provider_name', GEN_AI_PROVIDER_NAME],
+    ['gen_ai_request_model', r.model],
+    ['project', r.project ?? NO_PROJECT],
+  ];
+  // OTel sets error.type only on failures, and then always (`_OTHER` when nothing more is known).
+  const errorType = r.error_type ?? OTHER_ERROR;
+  return {
+    base,
+    outcome: r.success ? base : [...base, ['error_type', errorType]],
+    input: [...base, ['gen_ai_token_type', 'input']],
+    output: [...base, ['gen_ai_token_type', 'output']],
+    load: r.cold_start === null ? base : [...base, ['cold_start', String(r.cold_start)]],
+    status: r.success ? [...base, ['status', 'success']] : [...base, ['status', 'error'], ['error_type', errorType]],
+  };
+}
 
 /**
  * The record-derived families, and their persisted state.
@@ -80,6 +125,8 @@ export class MetricsAccumulator {
     'Cold loads that followed a different model (model switching): the model loaded is gen_ai_request_model.',
   );
 
+  private readonly contexts = new Map<string, RecordContext>();
+
   /** The histograms, in render order. */
   get histograms(): readonly Histogram[] {
     return [this.duration, this.tokenUsage, this.timeToFirstToken, this.timePerOutputToken, this.loadDuration];
@@ -92,37 +139,56 @@ export class MetricsAccumulator {
 
   /** Adds one record to every family. */
   add(r: RequestMetric): void {
-    const base: Labels = [
-      ['gen_ai_operation_name', GEN_AI_OPERATION_NAMES[r.operation]],
-      ['gen_ai_provider_name', GEN_AI_PROVIDER_NAME],
-      ['gen_ai_request_model', r.model],
-      ['project', r.project ?? NO_PROJECT],
-    ];
-    // OTel sets error.type only on failures, and then always (`_OTHER` when nothing more is known).
-    const outcome: Labels = r.success ? base : [...base, ['error_type', r.error_type ?? OTHER_ERROR]];
-
-    this.duration.observe(outcome, r.latency_ms / 1000);
-    if (r.prompt_eval_count !== null)
-      this.tokenUsage.observe([...base, ['gen_ai_token_type', 'input']], r.prompt_eval_count);
-    if (r.eval_count !== null) this.tokenUsage.observe([...base, ['gen_ai_token_type', 'output']], r.eval_count);
-    if (r.ttft_ms !== null) this.timeToFirstToken.observe(outcome, r.ttft_ms / 1000);
-    if (positive(r.eval_duration_ms) && positive(r.eval_count))
-      this.timePerOutputToken.observe(outcome, r.eval_duration_ms / 1000 / r.eval_count);
+    const { labels, series } = this.contextOf(r);
+    if (series.duration === undefined) series.duration = this.duration.series(labels.outcome);
+    this.duration.observeIn(series.duration, r.latency_ms / 1000);
+    if (r.prompt_eval_count !== null) {
+      if (series.inputTokens === undefined) series.inputTokens = this.tokenUsage.series(labels.input);
+      this.tokenUsage.observeIn(series.inputTokens, r.prompt_eval_count);
+    }
+    if (r.eval_count !== null) {
+      if (series.outputTokens === undefined) series.outputTokens = this.tokenUsage.series(labels.output);
+      this.tokenUsage.observeIn(series.outputTokens, r.eval_count);
+    }
+    if (r.ttft_ms !== null) {
+      if (series.timeToFirstToken === undefined) series.timeToFirstToken = this.timeToFirstToken.series(labels.outcome);
+      this.timeToFirstToken.observeIn(series.timeToFirstToken, r.ttft_ms / 1000);
+    }
+    if (positive(r.eval_duration_ms) && positive(r.eval_count)) {
+      if (series.timePerOutputToken === undefined)
+        series.timePerOutputToken = this.timePerOutputToken.series(labels.outcome);
+      this.timePerOutputToken.observeIn(series.timePerOutputToken, r.eval_duration_ms / 1000 / r.eval_count);
+    }
     if (r.load_duration_ms !== null) {
-      this.loadDuration.observe(
-        r.cold_start === null ? base : [...base, ['cold_start', String(r.cold_start)]],
-        r.load_duration_ms / 1000,
-      );
+      if (series.loadDuration === undefined) series.loadDuration = this.loadDuration.series(labels.load);
+      this.loadDuration.observeIn(series.loadDuration, r.load_duration_ms / 1000);
     }
     // Zero-valued series too, so that increase() sees a model's first cold start.
-    this.coldStarts.add(base, r.cold_start === true ? 1 : 0);
-    this.requests.add(
-      r.success
-        ? [...base, ['status', 'success']]
-        : [...base, ['status', 'error'], ['error_type', r.error_type ?? OTHER_ERROR]],
-      1,
-    );
-    this.switches.add(base, r.switched_from === null ? 0 : 1);
+    if (series.counters === undefined)
+      series.counters = {
+        coldStarts: this.coldStarts.series(labels.base),
+        requests: this.requests.series(labels.status),
+        switches: this.switches.series(labels.base),
+      };
+    series.counters.coldStarts.n += r.cold_start === true ? 1 : 0;
+    series.counters.requests.n += 1;
+    series.counters.switches.n += r.switched_from === null ? 0 : 1;
+  }
+
+  /**
+   * The label sets of a record of this model, operation, project and outcome, and the series
+   * they name (each looked up when first counted in: a family lists a series only once it
+   * counted something). Records come in runs of few such combinations, and building nine
+   * label sets per record was most of what adding one cost.
+   */
+  private contextOf(r: RequestMetric): RecordContext {
+    const key = `${r.operation}\u0000${r.model}\u0000${r.project === null ? '' : `=${r.project}`}\u0000${r.success ? '' : `=${r.error_type ?? ''}`}\u0000${r.cold_start}`;
+    let context = this.contexts.get(key);
+    if (context === undefined) {
+      context = { labels: labelsOf(r), series: {} };
+      this.contexts.set(key, context);
+    }
+    return context;
   }
 
   /** The families as a persisted state (JSON-safe, versioned). */

@@ -9,7 +9,10 @@
  *
  * Anything this cannot merge exactly is left dirty for the builder, as before: a batch
  * holding ids already stored (which of its records landed is not known), an hour already
- * out of date, a stored row of another format version.
+ * out of date, a stored row of another format version. So is an hour the batch holds few
+ * records of, unless it is at the batch's newest edge: merging rewrites the hour's touched
+ * rows (tens of KB) for each batch, and a batch spread thinly over days would write more
+ * rollup than records — the builder reads such an hour once instead.
  */
 import { HOUR_MS, type RequestMetric } from '@ollama-perf/core';
 import { type BuiltPart, decodeRollupInto, partsOfRecords } from '@ollama-perf/core/rollup';
@@ -37,6 +40,15 @@ type Where = (eb: ExpressionBuilder<Database, 'metric_rollups'>) => Expression<S
 
 /** Where an hour's rollups stand before this batch: clean, holding no records yet, or neither. */
 type HourState = 'clean' | 'empty' | 'dirty';
+
+/** Records of an hour in one batch worth merging however old the hour is. */
+const MERGE_MIN_RECORDS = 100;
+/**
+ * The batch's newest hour and the one before are merged however few records they get: that is
+ * where a live gateway's batches land (records of requests still running at the turn of the
+ * hour keep arriving in the hour before, a few at a time).
+ */
+const EDGE_MS = 2 * HOUR_MS;
 
 const keyOf = (part: Pick<BuiltPart, 'model' | 'operation' | 'project'>) =>
   JSON.stringify([part.model, part.operation, part.project]);
@@ -71,10 +83,12 @@ export function* insertWritingThrough(
   for (const query of inserts) inserted += (yield query).changes;
   if (inserted !== records.length) return inserted;
 
+  const edge = Math.max(...byHour.keys()) + HOUR_MS - EDGE_MS;
   for (const [hour, recordsOfHour] of byHour) {
     const state = states.get(hour);
     const version = versions.get(periodId('hour', hour))?.version;
     if (state === 'dirty' || version === undefined) continue;
+    if (recordsOfHour.length < MERGE_MIN_RECORDS && hour < edge) continue;
     yield* mergeIntoHour(host, { hour, version, fresh: state === 'empty' }, recordsOfHour);
   }
   return inserted;
