@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import { errorResponse } from '../http/errors.js';
+import { presentsToken } from '../http/gateway-token.js';
 import {
   HOP_BY_HOP,
   type UpstreamTimeoutOptions,
@@ -26,6 +27,8 @@ function withoutHopByHop(source: Headers): Headers {
 export interface ProxyOptions extends UpstreamTimeoutOptions {
   /** The fetch to reach Ollama with. Default: global `fetch`. */
   fetch?: typeof fetch | undefined;
+  /** The gateway's API token: an `Authorization` presenting it is not forwarded. */
+  withheldToken?: string | undefined;
 }
 
 /**
@@ -90,11 +93,13 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
     const onClientGone = () => upstream.abort(clientSignal.reason);
     clientSignal.addEventListener('abort', onClientGone, { once: true });
     const firstByte = setTimeout(() => upstream.abort(timeouts.firstByteError()), timeouts.firstByteMs);
+    const headers = withoutHopByHop(c.req.raw.headers);
+    if (presentsToken(headers.get('authorization'), options.withheldToken)) headers.delete('authorization');
     let res: Response;
     try {
       res = await doFetch(target, {
         method,
-        headers: withoutHopByHop(c.req.raw.headers),
+        headers,
         body: hasBody ? c.req.raw.body : null,
         redirect: 'manual',
         signal: upstream.signal,
@@ -109,13 +114,13 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
     } finally {
       clearTimeout(firstByte);
     }
-    const headers = withoutHopByHop(res.headers);
+    const answerHeaders = withoutHopByHop(res.headers);
     // fetch has already decoded a compressed body; its encoding and length no longer apply.
-    if (headers.has('content-encoding')) {
-      headers.delete('content-encoding');
-      headers.delete('content-length');
+    if (answerHeaders.has('content-encoding')) {
+      answerHeaders.delete('content-encoding');
+      answerHeaders.delete('content-length');
     }
     const body = res.body === null ? null : withIdleTimeout(res.body, timeouts, (error) => upstream.abort(error));
-    return new Response(body, { status: res.status, statusText: res.statusText, headers });
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: answerHeaders });
   };
 }

@@ -23,6 +23,7 @@ import {
   modelScanner,
   type RequestCapture,
 } from '@ollama-perf/middleware';
+import { presentsToken } from '../http/gateway-token.js';
 import {
   HOP_BY_HOP,
   type UpstreamFailure,
@@ -41,6 +42,8 @@ export interface NodeProxyOptions extends UpstreamTimeoutOptions {
   context: CaptureContext;
   /** Request header naming the project. Default `X-Project-Name`. */
   projectHeader?: string | undefined;
+  /** The gateway's API token: an `Authorization` presenting it is not forwarded. */
+  withheldToken?: string | undefined;
 }
 
 /** The Node data path; see {@link nodeProxy}. */
@@ -79,6 +82,7 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
   const header = (options.projectHeader ?? DEFAULT_PROJECT_HEADER).toLowerCase();
   const timeouts = upstreamTimeouts(options);
   const context = options.context;
+  const withheld = options.withheldToken;
 
   return {
     forward(req, res, target, path) {
@@ -100,7 +104,7 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
         port,
         path: basePath + target,
         method: req.method ?? 'GET',
-        headers: forwardedHeaders(req.rawHeaders, DROP_REQUEST, base.host).headers,
+        headers: withoutToken(forwardedHeaders(req.rawHeaders, DROP_REQUEST, base.host).headers, withheld),
         agent,
       };
       let outgoing: ClientRequest;
@@ -161,6 +165,18 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
       agent.destroy();
     },
   };
+}
+
+/** `headers` (a raw list) without the `Authorization` values that present the gateway's `token`. */
+function withoutToken(headers: string[], token: string | undefined): string[] {
+  if (token === undefined || token === '') return headers;
+  for (let i = 0; i < headers.length; i += 2) {
+    if ((headers[i] as string).toLowerCase() === 'authorization' && presentsToken(headers[i + 1], token)) {
+      headers.splice(i, 2);
+      i -= 2;
+    }
+  }
+  return headers;
 }
 
 /** Answers the JSON error `fetch-proxy.ts` gives when Ollama did not answer, and records it. */
