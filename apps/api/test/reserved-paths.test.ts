@@ -7,12 +7,11 @@
  * records the headers it received.
  */
 import { memorySink } from '@ollama-perf/middleware';
-import { listenOnPort, type ServedApp, type StandIn, serveOnPort, startStandInOllama } from '@ollama-perf/testkit';
+import { type StandIn, startStandInOllama } from '@ollama-perf/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import { gatewayListener } from '../src/proxy/node-listener.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
+import { type BothDataPaths, DATA_PATHS, serveBothDataPaths } from './support/both-data-paths.js';
 import { rawRequest } from './support/http.js';
 
 const TOKEN = 'gateway-secret';
@@ -20,23 +19,15 @@ const AUTHORIZED = { authorization: `Bearer ${TOKEN}` };
 
 let ollama: StandIn;
 let store: MetricStore;
-const ways: Array<[string, ServedApp]> = [];
+let served: BothDataPaths;
 
 beforeAll(async () => {
   ollama = await startStandInOllama();
   store = await openStore(':memory:');
-  const deps = { store, sink: memorySink(), ollamaUrl: ollama.url, apiToken: TOKEN };
-  const gateway = gatewayListener(deps);
-  const node = await listenOnPort(gateway.listener);
-  const closeNode = () => {
-    gateway.close();
-    return node.close();
-  };
-  ways.push(['Node listener', { url: node.url, close: closeNode }]);
-  ways.push(['Hono app', await serveOnPort(createApp(deps))]);
+  served = await serveBothDataPaths({ store, sink: memorySink(), ollamaUrl: ollama.url, apiToken: TOKEN });
 });
 afterAll(async () => {
-  for (const [, way] of ways) await way.close();
+  for (const way of DATA_PATHS) await served[way].close();
   await store.close();
   await ollama.close();
 });
@@ -48,8 +39,8 @@ async function upstreamSaw(send: () => Promise<unknown>): Promise<StandIn['reque
   return ollama.requests.slice(before);
 }
 
-describe.each(['Node listener', 'Hono app'])('through the %s', (way) => {
-  const url = () => ways.find(([name]) => name === way)?.[1].url as string;
+describe.each(DATA_PATHS)('through the %s', (way) => {
+  const url = () => served[way].url;
 
   it.each(['//stats', '///metrics', '//ingest', '//healthz', '//stats//llama3.2', '/stats//'])(
     '%s is a guarded reserved route, never proxied',
