@@ -3,6 +3,7 @@
  * servers on real ports, and records (fixtures and the record assertion).
  */
 
+export * from './idle-closing-upstream.js';
 export * from './leaving-client.js';
 export * from './ollama-wire.js';
 export * from './random.js';
