@@ -5,19 +5,19 @@
  * connection that fails again, a fresh one, a body too large to replay, a refused port or a
  * silent Ollama give `upstream_unreachable` / `upstream_timeout`.
  */
-import { type MetricSink, memorySink } from '@ollama-perf/middleware';
+import { memorySink } from '@ollama-perf/middleware';
 import {
   deadUrl,
   expectRecord,
   type IdleClosingUpstream,
   type IdleClosingUpstreamOptions,
-  listenOnPort,
   startIdleClosingUpstream,
   startStandInOllama,
 } from '@ollama-perf/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type GatewayListenerOptions, gatewayListener } from '../src/proxy/node-listener.js';
+import type { AppDeps } from '../src/app.js';
 import { openStore } from '../src/storage/open-node.js';
+import { DATA_PATHS, type DataPath, serveBothDataPaths } from './support/both-data-paths.js';
 import { rawRequest } from './support/http.js';
 import { waitUntil } from './support/in-process-gateway.js';
 
@@ -27,17 +27,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A gateway (fresh keep-alive pool) in front of `ollamaUrl`, and its records. */
-async function gatewayTo(ollamaUrl: string, extra: Partial<GatewayListenerOptions> = {}) {
+/** A gateway (fresh keep-alive pool) in front of `ollamaUrl`, served on `way`, and its records. */
+async function gatewayTo(ollamaUrl: string, extra: Partial<AppDeps> = {}, way: DataPath = 'Node listener') {
   const store = await openStore(':memory:');
   const sink = memorySink();
-  const gateway = gatewayListener({ store, sink: sink as MetricSink, ollamaUrl, ...extra });
-  const served = await listenOnPort(gateway.listener);
+  const both = await serveBothDataPaths({ store, sink, ollamaUrl, ...extra });
   cleanups.push(async () => {
-    gateway.close();
-    await served.close();
+    for (const path of DATA_PATHS) await both[path].close();
     await store.close();
   });
+  const served = both[way];
   const chat = (body: string | Buffer = CHAT) => rawRequest(`${served.url}/api/chat`, { method: 'POST', body });
   const get = (path: string) => rawRequest(served.url + path);
   const lastRecord = async () => {
@@ -99,6 +98,28 @@ describe('a pooled connection Ollama closes as the request arrives', () => {
     const res = await gateway.chat(JSON.stringify({ model: 'llama3.2', prompt }));
     expect(res.status).toBe(502);
     expect(ollama.answered).toHaveLength(1);
+    expectRecord(await gateway.lastRecord(), { status: 502, success: false, error_type: 'upstream_unreachable' });
+  });
+});
+
+describe('the same race on the fetch data path (the Hono app)', () => {
+  it('is retried once with the same body, and the request succeeds', async () => {
+    const ollama = await idleClosing();
+    const gateway = await gatewayTo(ollama.url, {}, 'Hono app');
+    expect((await gateway.chat()).status).toBe(200);
+    const res = await gateway.chat();
+    expect(res.status).toBe(200);
+    expect(ollama.cut).toBe(1);
+    expect(ollama.answered.map((r) => r.body.toString())).toEqual([CHAT, CHAT]);
+    expectRecord(await gateway.lastRecord(), { model: 'llama3.2', status: 200, success: true, eval_count: 2 });
+  });
+
+  it('answers 502 upstream_unreachable when the second attempt fails too', async () => {
+    const ollama = await idleClosing({ resetPaths: ['/api/chat'] });
+    const gateway = await gatewayTo(ollama.url, {}, 'Hono app');
+    const res = await gateway.chat();
+    expect(res.status).toBe(502);
+    expect(ollama.cut).toBe(2);
     expectRecord(await gateway.lastRecord(), { status: 502, success: false, error_type: 'upstream_unreachable' });
   });
 });

@@ -14,6 +14,7 @@ import {
   upstreamFailure,
   upstreamTimeouts,
 } from './contract.js';
+import { fetchBody, lostConnection } from './fetch-retry.js';
 
 function withoutHopByHop(source: Headers): Headers {
   const headers = new Headers(source);
@@ -97,15 +98,22 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
     if (presentsToken(headers.get('authorization'), options.withheldToken)) headers.delete('authorization');
     let res: Response;
     try {
-      res = await doFetch(target, {
-        method,
-        headers,
-        body: hasBody ? c.req.raw.body : null,
-        redirect: 'manual',
-        signal: upstream.signal,
-        // Node's fetch needs this to stream a request body.
-        duplex: 'half',
-      } as RequestInit);
+      const { body, replayable } = hasBody ? await fetchBody(c.req.raw) : { body: null, replayable: true };
+      const send = () =>
+        doFetch(target, {
+          method,
+          headers,
+          body,
+          redirect: 'manual',
+          signal: upstream.signal,
+          // Node's fetch needs this to stream a request body.
+          duplex: 'half',
+        } as RequestInit);
+      // Lost the keep-alive race (see fetch-retry.ts): once more, while the body can be sent again.
+      res = await send().catch((error: unknown) => {
+        if (!replayable || upstream.signal.aborted || !lostConnection(error)) throw error;
+        return send();
+      });
     } catch (error) {
       clientSignal.removeEventListener('abort', onClientGone);
       if (clientSignal.aborted) return new Response(null, { status: 499 });

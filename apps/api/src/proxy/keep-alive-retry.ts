@@ -8,9 +8,7 @@
  * a larger one is not retried.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
-
-/** Largest request body kept for a replay, bytes; a larger body is not retried. */
-export const MAX_REPLAY_BYTES = 1024 * 1024;
+import { MAX_REPLAY_BYTES } from './contract.js';
 
 const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE']);
 

@@ -10,8 +10,11 @@ import { gatewayListener } from '../../src/proxy/node-listener.js';
 /** The names of the two data paths, for `describe.each`. */
 export const DATA_PATHS = ['Node listener', 'Hono app'] as const;
 
+/** One of {@link DATA_PATHS}. */
+export type DataPath = (typeof DATA_PATHS)[number];
+
 /** A gateway served on both data paths. */
-export type BothDataPaths = Record<(typeof DATA_PATHS)[number], ServedApp>;
+export type BothDataPaths = Record<DataPath, ServedApp>;
 
 /** Serves `deps` on both data paths. */
 export async function serveBothDataPaths(deps: AppDeps): Promise<BothDataPaths> {
