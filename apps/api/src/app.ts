@@ -8,8 +8,10 @@ import { type CaptureContext, type MetricErrorHandler, type MetricSink, ollamaMe
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { getPath } from 'hono/utils/url';
 import { requireToken } from './http/auth.js';
 import { ApiError, onApiError } from './http/errors.js';
+import { RESERVED_PREFIXES, routedPath } from './http/reserved-path.js';
 import { proxyTo } from './proxy/fetch-proxy.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { type EventLoopHealth, healthRoutes, type SinkHealth } from './routes/health.js';
@@ -54,8 +56,7 @@ export interface AppDeps {
   captureContext?: CaptureContext | undefined;
 }
 
-/** Paths the API answers itself; everything else goes to Ollama. */
-export const RESERVED_PREFIXES = ['/stats', '/ingest', '/healthz', '/metrics', '/models', '/dashboard'] as const;
+export { RESERVED_PREFIXES } from './http/reserved-path.js';
 
 /**
  * Builds the gateway.
@@ -65,7 +66,9 @@ export const RESERVED_PREFIXES = ['/stats', '/ingest', '/healthz', '/metrics', '
  * serve({ fetch: app.fetch, port: 11435 });
  */
 export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+  // Routed on the path with runs of slashes collapsed: `//stats` is the guarded `/stats`, never
+  // an Ollama path (the proxy still forwards the path as the client wrote it).
+  const app = new Hono({ getPath: (request) => routedPath(getPath(request)) });
   app.onError(onApiError);
 
   if (deps.corsOrigins !== undefined && deps.corsOrigins.length > 0) {
@@ -139,6 +142,7 @@ export function createApp(deps: AppDeps): Hono {
     '*',
     proxyTo(deps.ollamaUrl, {
       fetch: deps.fetch,
+      withheldToken: deps.apiToken,
       firstByteTimeoutMs: deps.firstByteTimeoutMs,
       idleTimeoutMs: deps.idleTimeoutMs,
     }),

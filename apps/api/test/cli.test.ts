@@ -113,7 +113,7 @@ const GIN_EXPECTED = [
     operation: 'chat',
     endpoint: '/api/chat',
     status: 404,
-    error_type: 'model_not_found',
+    error_type: 'not_found', // a GIN line says nothing of a missing model
     latency_ms: 0.5123,
   },
   {

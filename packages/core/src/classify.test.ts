@@ -41,7 +41,7 @@ describe('errorTypeForStatus', () => {
     [399, null],
     [400, 'bad_request'],
     [401, 'bad_request'],
-    [404, 'model_not_found'],
+    [404, 'not_found'],
     [408, 'upstream_timeout'],
     [413, 'bad_request'],
     [499, 'client_aborted'],
@@ -54,6 +54,8 @@ describe('errorTypeForStatus', () => {
   });
 
   it('classifies a missing model by its message whatever the status', () => {
+    expect(errorTypeForStatus(404, 'model "x" not found, try pulling it first')).toBe('model_not_found');
+    expect(errorTypeForStatus(404, "model 'x' not found")).toBe('model_not_found');
     expect(errorTypeForStatus(400, 'model "x" not found, try pulling it first')).toBe('model_not_found');
     expect(errorTypeForStatus(200, 'model "x" not found')).toBeNull();
   });

@@ -5,21 +5,24 @@
 import { ERROR_MESSAGE_MAX, type ErrorType } from './schema.js';
 
 // Ollama answers an unknown model with 404 `{"error":"model \"x\" not found, try pulling it first"}`
-// on native routes and an OpenAI-style error object on /v1 (docs/api.md, docs/openai.md).
+// on native routes and an OpenAI-style error object on /v1 (docs/api.md, docs/openai.md). A route
+// it does not have (an older Ollama, a typo) is a plain-text `404 page not found`: not a model.
 const MODEL_NOT_FOUND = /model\b.*\bnot found/i;
 
 /**
  * The `error_type` for an HTTP status, or `null` when the status is a success (< 400).
- * A message naming a missing model wins over the status (some routes answer it with 400).
+ * A message naming a missing model wins over the status (some routes answer it with 400); any
+ * other 404 is `not_found`.
  *
  * @example
- * errorTypeForStatus(404)  // 'model_not_found'
+ * errorTypeForStatus(404, 'model "x" not found, try pulling it first')  // 'model_not_found'
+ * errorTypeForStatus(404, null)  // 'not_found'
  * errorTypeForStatus(503)  // 'upstream_busy'
  */
 export function errorTypeForStatus(status: number, message?: string | null): ErrorType | null {
   if (status < 400) return null;
   if (message != null && MODEL_NOT_FOUND.test(message)) return 'model_not_found';
-  if (status === 404) return 'model_not_found';
+  if (status === 404) return 'not_found';
   if (status === 408 || status === 504) return 'upstream_timeout';
   if (status === 499) return 'client_aborted';
   if (status < 500) return 'bad_request';

@@ -19,6 +19,8 @@ export const errorTypeSchema = z.enum([
   'upstream_error',
   'stream_error',
   'client_aborted',
+  // A 404 that is not a missing model: a route this Ollama does not have (`404 page not found`).
+  'not_found',
 ]);
 /** @see errorTypeSchema */
 export type ErrorType = z.infer<typeof errorTypeSchema>;

@@ -226,9 +226,19 @@ export class RequestCapture {
     return deliver(this.context.sink, [metric], this.context.onError, this.context.sinkTimeoutMs);
   }
 
+  /**
+   * Whether the stream's final message (native `done: true`, a `finish_reason`, `data: [DONE]`…)
+   * has passed to the client: from then on the request succeeded whatever the client does.
+   */
+  private get finalMessagePassed(): boolean {
+    return this.format !== 'json' && (this.observer.sawEnd || this.sawDoneMarker);
+  }
+
   private errorOf(end: CaptureEnd): { type?: ErrorType; message: string | null } | undefined {
     const observer = this.observer;
-    if (end.aborted)
+    // Python's openai SDK closes the connection as soon as it reads `data: [DONE]`, often
+    // before the upstream's chunked body has ended: that is a finished request, not an abort.
+    if (end.aborted && !this.finalMessagePassed)
       return { type: 'client_aborted', message: 'the client closed the connection before the response ended' };
     if (this.status >= 400) {
       const thrownType = this.thrown === undefined ? null : errorTypeOfThrown(this.thrown);

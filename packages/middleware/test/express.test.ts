@@ -20,6 +20,7 @@ import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { abortUpstreamOnClose, type ExpressOllamaMetricsOptions, ollamaMetrics } from '../src/express.js';
 import { memorySink } from '../src/index.js';
+import { expressProxyApp } from './express-proxy.js';
 import {
   bytesOf,
   CHAT_MESSAGES,
@@ -35,14 +36,6 @@ let ollama: StandIn;
 const sink = memorySink();
 const errors: unknown[] = [];
 const options: ExpressOllamaMetricsOptions = { sink, onError: (e) => errors.push(e) };
-
-/** Express + http-proxy-middleware as its README shows it, behind `ollamaMetrics`. */
-function proxyApp(upstream: string, metrics: ExpressOllamaMetricsOptions): RequestListener {
-  const app = express();
-  app.use(ollamaMetrics(metrics));
-  app.use(createProxyMiddleware({ target: upstream, changeOrigin: true, on: { proxyReq: abortUpstreamOnClose } }));
-  return app;
-}
 
 /** The `ollama` client's ResponseError (not exported by the package): an Error with `status_code`. */
 function isResponseError(error: unknown): error is Error & { error: string; status_code: number } {
@@ -105,7 +98,7 @@ const expectedChat = answerTimings(JSON.stringify(messages).length, 8, 0);
 describe('Express proxying with http-proxy-middleware', () => {
   let proxy: ServedApp;
   beforeAll(async () => {
-    proxy = await listenOnPort(proxyApp(ollama.url, options));
+    proxy = await listenOnPort(expressProxyApp(ollama.url, options));
   });
   afterAll(async () => {
     await proxy.close();
@@ -317,7 +310,7 @@ describe('Express proxying with http-proxy-middleware', () => {
 
   it('records a proxy that cannot reach Ollama as failed, with the status the client got', async () => {
     const records = memorySink();
-    const dead = await listenOnPort(proxyApp(await deadUrl(), { sink: records }));
+    const dead = await listenOnPort(expressProxyApp(await deadUrl(), { sink: records }));
     try {
       const res = await fetch(`${dead.url}/api/chat`, {
         method: 'POST',

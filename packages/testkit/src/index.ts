@@ -3,6 +3,8 @@
  * servers on real ports, and records (fixtures and the record assertion).
  */
 
+export * from './idle-closing-upstream.js';
+export * from './leaving-client.js';
 export * from './ollama-wire.js';
 export * from './random.js';
 export * from './records/index.js';

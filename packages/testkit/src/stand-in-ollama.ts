@@ -35,6 +35,8 @@ export interface StandInOptions {
   firstChunkDelayMs?: number;
   /** Delay between chunks of a stream, ms. Default 0. */
   chunkDelayMs?: number;
+  /** Delay between the last chunk of a stream and the end of its body, ms. Default 0. */
+  endDelayMs?: number;
   /** Delay between lines of the `slow` model, ms. Default 25. */
   slowLineDelayMs?: number;
   /** At most this many chunks per streamed body (cut at random offsets). Default 3 per line. */
@@ -95,6 +97,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     tokens: 8,
     firstChunkDelayMs: 0,
     chunkDelayMs: 0,
+    endDelayMs: 0,
     slowLineDelayMs: 25,
     maxChunks: 0,
     seed: 1,
@@ -288,6 +291,8 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
       await write(piece);
     }
     if (model === 'cutoff') return void res.socket?.destroy();
+    // Go flushes each line as it is written and ends the chunked body later, when the handler returns.
+    if (settings.endDelayMs > 0) await sleep(settings.endDelayMs);
     res.end();
   }
 

@@ -42,7 +42,8 @@ describe('ginLogParser', () => {
       endpoint: '/v1/chat/completions',
       status: 404,
       success: false,
-      error_type: 'model_not_found',
+      // A GIN line carries no message: nothing says the model was missing.
+      error_type: 'not_found',
       latency_ms: 0.5123,
     });
     const journald =

@@ -108,6 +108,7 @@ const STATUS_OF: Readonly<Record<ErrorType, number>> = {
   upstream_error: 500,
   stream_error: 200,
   client_aborted: 499,
+  not_found: 404,
 };
 
 function positive(value: unknown): number | null {

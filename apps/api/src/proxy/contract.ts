@@ -23,6 +23,12 @@ export const HOP_BY_HOP: readonly string[] = [
   'host',
 ];
 
+/**
+ * Largest request body kept to send again after losing the keep-alive race with Ollama, bytes
+ * (its bodies are small JSON); a larger one is not retried.
+ */
+export const MAX_REPLAY_BYTES = 1024 * 1024;
+
 /** Default longest wait for Ollama's response headers, ms: a cold load of a large model takes minutes. */
 export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 600_000;
 /** Default longest silence between two chunks of an answer, ms; the stream is then cut. */

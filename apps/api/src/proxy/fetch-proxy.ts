@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import { errorResponse } from '../http/errors.js';
+import { presentsToken } from '../http/gateway-token.js';
 import {
   HOP_BY_HOP,
   type UpstreamTimeoutOptions,
@@ -13,6 +14,7 @@ import {
   upstreamFailure,
   upstreamTimeouts,
 } from './contract.js';
+import { fetchBody, lostConnection } from './fetch-retry.js';
 
 function withoutHopByHop(source: Headers): Headers {
   const headers = new Headers(source);
@@ -26,6 +28,8 @@ function withoutHopByHop(source: Headers): Headers {
 export interface ProxyOptions extends UpstreamTimeoutOptions {
   /** The fetch to reach Ollama with. Default: global `fetch`. */
   fetch?: typeof fetch | undefined;
+  /** The gateway's API token: an `Authorization` presenting it is not forwarded. */
+  withheldToken?: string | undefined;
 }
 
 /**
@@ -90,17 +94,26 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
     const onClientGone = () => upstream.abort(clientSignal.reason);
     clientSignal.addEventListener('abort', onClientGone, { once: true });
     const firstByte = setTimeout(() => upstream.abort(timeouts.firstByteError()), timeouts.firstByteMs);
+    const headers = withoutHopByHop(c.req.raw.headers);
+    if (presentsToken(headers.get('authorization'), options.withheldToken)) headers.delete('authorization');
     let res: Response;
     try {
-      res = await doFetch(target, {
-        method,
-        headers: withoutHopByHop(c.req.raw.headers),
-        body: hasBody ? c.req.raw.body : null,
-        redirect: 'manual',
-        signal: upstream.signal,
-        // Node's fetch needs this to stream a request body.
-        duplex: 'half',
-      } as RequestInit);
+      const { body, replayable } = hasBody ? await fetchBody(c.req.raw) : { body: null, replayable: true };
+      const send = () =>
+        doFetch(target, {
+          method,
+          headers,
+          body,
+          redirect: 'manual',
+          signal: upstream.signal,
+          // Node's fetch needs this to stream a request body.
+          duplex: 'half',
+        } as RequestInit);
+      // Lost the keep-alive race (see fetch-retry.ts): once more, while the body can be sent again.
+      res = await send().catch((error: unknown) => {
+        if (!replayable || upstream.signal.aborted || !lostConnection(error)) throw error;
+        return send();
+      });
     } catch (error) {
       clientSignal.removeEventListener('abort', onClientGone);
       if (clientSignal.aborted) return new Response(null, { status: 499 });
@@ -109,13 +122,13 @@ export function proxyTo(upstream: string, options: ProxyOptions = {}) {
     } finally {
       clearTimeout(firstByte);
     }
-    const headers = withoutHopByHop(res.headers);
+    const answerHeaders = withoutHopByHop(res.headers);
     // fetch has already decoded a compressed body; its encoding and length no longer apply.
-    if (headers.has('content-encoding')) {
-      headers.delete('content-encoding');
-      headers.delete('content-length');
+    if (answerHeaders.has('content-encoding')) {
+      answerHeaders.delete('content-encoding');
+      answerHeaders.delete('content-length');
     }
     const body = res.body === null ? null : withIdleTimeout(res.body, timeouts, (error) => upstream.abort(error));
-    return new Response(body, { status: res.status, statusText: res.statusText, headers });
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: answerHeaders });
   };
 }

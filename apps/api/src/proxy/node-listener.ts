@@ -9,7 +9,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { getRequestListener } from '@hono/node-server';
 import { CaptureContext, type CaptureOptions } from '@ollama-perf/middleware';
 import type { Hono } from 'hono';
-import { type AppDeps, createApp, RESERVED_PREFIXES } from '../app.js';
+import { type AppDeps, createApp } from '../app.js';
+import { isReservedPath } from '../http/reserved-path.js';
 import { nodeProxy } from './node-proxy.js';
 
 /**
@@ -37,12 +38,6 @@ export interface GatewayListener {
 const PLAIN_TARGET = /^\/[!$&-;=?-[\]_a-z~]*$/;
 const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)/;
 const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
-const RESERVED = RESERVED_PREFIXES.map((prefix) => [prefix, `${prefix}/`] as const);
-
-function isReserved(path: string): boolean {
-  for (const [exact, under] of RESERVED) if (path === exact || path.startsWith(under)) return true;
-  return false;
-}
 
 /**
  * Builds the Node gateway's request listener over `createApp(deps)`.
@@ -62,6 +57,7 @@ export function gatewayListener(options: GatewayListenerOptions): GatewayListene
     upstream: options.ollamaUrl,
     context,
     projectHeader: options.projectHeader,
+    withheldToken: options.apiToken,
     firstByteTimeoutMs: options.firstByteTimeoutMs,
     idleTimeoutMs: options.idleTimeoutMs,
   });
@@ -75,7 +71,7 @@ export function gatewayListener(options: GatewayListenerOptions): GatewayListene
         return void viaHono(req, res);
       const query = target.indexOf('?');
       const path = query === -1 ? target : target.slice(0, query);
-      if (isReserved(path)) return void viaHono(req, res);
+      if (isReservedPath(path)) return void viaHono(req, res);
       proxy.forward(req, res, target, path);
     },
     close() {

@@ -6,6 +6,7 @@
  * fetch, Web streams and Response objects cost about 2 ms a request on Node
  * (bench/RESULTS.md); this path keeps what `fetch-proxy.ts` + `ollamaMetrics()` promise — the
  * same timeouts, JSON errors and records — without them. Workers keep `fetch-proxy.ts`; both follow `contract.ts`.
+ * A request that loses the keep-alive race with Ollama is sent again once (`keep-alive-retry.ts`).
  */
 import {
   type ClientRequest,
@@ -23,6 +24,7 @@ import {
   modelScanner,
   type RequestCapture,
 } from '@ollama-perf/middleware';
+import { presentsToken } from '../http/gateway-token.js';
 import {
   HOP_BY_HOP,
   type UpstreamFailure,
@@ -31,6 +33,7 @@ import {
   upstreamFailure,
   upstreamTimeouts,
 } from './contract.js';
+import { lostPooledConnection, ReplayableBody } from './keep-alive-retry.js';
 import { forwardedHeaders } from './raw-headers.js';
 
 /** Options of {@link nodeProxy}. */
@@ -41,6 +44,8 @@ export interface NodeProxyOptions extends UpstreamTimeoutOptions {
   context: CaptureContext;
   /** Request header naming the project. Default `X-Project-Name`. */
   projectHeader?: string | undefined;
+  /** The gateway's API token: an `Authorization` presenting it is not forwarded. */
+  withheldToken?: string | undefined;
 }
 
 /** The Node data path; see {@link nodeProxy}. */
@@ -79,6 +84,7 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
   const header = (options.projectHeader ?? DEFAULT_PROJECT_HEADER).toLowerCase();
   const timeouts = upstreamTimeouts(options);
   const context = options.context;
+  const withheld = options.withheldToken;
 
   return {
     forward(req, res, target, path) {
@@ -100,40 +106,16 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
         port,
         path: basePath + target,
         method: req.method ?? 'GET',
-        headers: forwardedHeaders(req.rawHeaders, DROP_REQUEST, base.host).headers,
+        headers: withoutToken(forwardedHeaders(req.rawHeaders, DROP_REQUEST, base.host).headers, withheld),
         agent,
       };
-      let outgoing: ClientRequest;
-      try {
-        outgoing = send(upstreamOptions);
-      } catch (error) {
-        // A request Node will not send on (a header value it refuses): as fetch's refusal does.
-        req.resume();
-        answerFailure(res, capture, upstreamFailure(base, error));
-        return;
-      }
+      let outgoing!: ClientRequest;
       let answered = false;
       let clientGone = false;
+      let retried = false;
+      let body: ReplayableBody | null = null;
 
-      const firstByte = setTimeout(() => outgoing.destroy(timeouts.firstByteError()), timeouts.firstByteMs);
-
-      // A client that leaves stops the upstream request, so Ollama stops generating.
-      res.once('close', () => {
-        if (res.writableFinished) return;
-        clientGone = true;
-        clearTimeout(firstByte);
-        outgoing.destroy();
-        if (!answered) capture?.respond(499, null);
-        void capture?.finish({ aborted: true });
-      });
-
-      outgoing.on('error', (error) => {
-        clearTimeout(firstByte);
-        if (answered || clientGone) return;
-        answerFailure(res, capture, upstreamFailure(base, error));
-      });
-
-      outgoing.once('response', (answer) => {
+      const onResponse = (answer: IncomingMessage) => {
         clearTimeout(firstByte);
         answered = true;
         const { headers, contentType } = forwardedHeaders(answer.rawHeaders, DROP_RESPONSE);
@@ -150,10 +132,52 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
         }
         capture?.respond(status, contentType);
         pipeAnswer(answer, res, capture, timeouts, (error) => outgoing.destroy(error));
+      };
+
+      // One attempt on the pool; a second on a fresh connection only after losing the keep-alive race.
+      const attempt = (options: RequestOptions): boolean => {
+        try {
+          outgoing = send(options);
+        } catch (error) {
+          // A request Node will not send on (a header value it refuses): as fetch's refusal does.
+          req.resume();
+          answerFailure(res, capture, upstreamFailure(base, error));
+          return false;
+        }
+        const request = outgoing;
+        request.on('error', (error) => {
+          if (request !== outgoing || answered || clientGone) return;
+          if (!retried && (body?.replayable ?? true) && lostPooledConnection(request, error)) {
+            retried = true;
+            if (!attempt({ ...options, agent: false })) return clearTimeout(firstByte);
+            if (body === null) outgoing.end();
+            else body.replayInto(outgoing);
+            return;
+          }
+          clearTimeout(firstByte);
+          answerFailure(res, capture, upstreamFailure(base, error));
+        });
+        request.once('response', onResponse);
+        return true;
+      };
+      if (!attempt(upstreamOptions)) return;
+
+      const firstByte = setTimeout(() => outgoing.destroy(timeouts.firstByteError()), timeouts.firstByteMs);
+
+      // A client that leaves stops the upstream request, so Ollama stops generating.
+      res.once('close', () => {
+        if (res.writableFinished) return;
+        clientGone = true;
+        clearTimeout(firstByte);
+        outgoing.destroy();
+        if (!answered) capture?.respond(499, null);
+        void capture?.finish({ aborted: true });
       });
 
-      if (hasBody) req.pipe(outgoing);
-      else outgoing.end();
+      if (hasBody) {
+        req.pipe(outgoing);
+        body = new ReplayableBody(req);
+      } else outgoing.end();
       // Scanned after the pipe is set up, so each chunk goes upstream before it is read here.
       if (modelFound !== undefined) scanModel(req, modelFound);
     },
@@ -161,6 +185,18 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
       agent.destroy();
     },
   };
+}
+
+/** `headers` (a raw list) without the `Authorization` values that present the gateway's `token`. */
+function withoutToken(headers: string[], token: string | undefined): string[] {
+  if (token === undefined || token === '') return headers;
+  for (let i = 0; i < headers.length; i += 2) {
+    if ((headers[i] as string).toLowerCase() === 'authorization' && presentsToken(headers[i + 1], token)) {
+      headers.splice(i, 2);
+      i -= 2;
+    }
+  }
+  return headers;
 }
 
 /** Answers the JSON error `fetch-proxy.ts` gives when Ollama did not answer, and records it. */
