@@ -19,7 +19,14 @@ import type { Hono } from 'hono';
 export type ServerSpec =
   | { kind: 'stand-in'; options?: StandInOptions }
   | { kind: 'bare-hono'; upstream: string }
-  | { kind: 'gateway'; upstream: string; databaseUrl: string; sink: 'store' | 'noop' }
+  | {
+      kind: 'gateway';
+      upstream: string;
+      databaseUrl: string;
+      sink: 'store' | 'noop';
+      /** `STATS_EXACT_UP_TO` (default: the gateway's). */
+      statsExactUpTo?: number;
+    }
   | { kind: 'node-proxy'; upstream: string };
 
 /** What a server can tell about itself after a run (for sanity checks). */
@@ -68,7 +75,7 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
       );
     }
     case 'gateway':
-      return startGateway(spec.upstream, spec.databaseUrl, spec.sink);
+      return startGateway(spec);
     case 'node-proxy':
       return startNodeProxy(spec.upstream);
   }
@@ -94,7 +101,8 @@ async function startStandIn(options: StandInOptions): Promise<RunningServer> {
   };
 }
 
-async function startGateway(upstream: string, databaseUrl: string, sinkKind: 'store' | 'noop'): Promise<RunningServer> {
+async function startGateway(spec: Extract<ServerSpec, { kind: 'gateway' }>): Promise<RunningServer> {
+  const { upstream, databaseUrl, sink: sinkKind, statsExactUpTo } = spec;
   const [{ gatewayListener }, { startStorageThread }] = await Promise.all([
     import('../../apps/api/src/proxy/node-listener.ts'),
     import('../../apps/api/src/storage/thread/client.ts'),
@@ -104,6 +112,7 @@ async function startGateway(upstream: string, databaseUrl: string, sinkKind: 'st
     databaseUrl,
     spoolPath: join(tmpdir(), `ollama-perf-bench-${process.pid}-${Date.now()}.spool.jsonl`),
     rollupIntervalMs: 0,
+    statsExactUpTo,
   });
   let metricErrors = 0;
   let discarded = 0;

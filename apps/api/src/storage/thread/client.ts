@@ -30,7 +30,7 @@ export interface StorageThreadOptions extends Pick<StorageThreadData, 'databaseU
   /** How often the storage thread pushes its delivery figures, ms. Default 250. */
   statsIntervalMs?: number;
   /** Windows of at most this many records are summarized exactly (`MetricStore.exactUpTo`). Default 10000. */
-  statsExactUpTo?: number;
+  statsExactUpTo?: number | undefined;
   /** Told each line the storage thread logs. Default: console.error. */
   onLog?: (message: string) => void;
 }
