@@ -72,7 +72,7 @@ function parseCli(argv: string[]): { mode: Mode; sections: SectionName[]; out: s
   });
   if (values.help === true) {
     console.log(
-      'Usage: tsx src/run.ts [--quick | --full] [--only=overhead,ttfb,memory,ingest,stats] [--out=PATH] [--render=results.json]',
+      'Usage: tsx src/run.ts [--quick | --full] [--only=overhead,ttfb,memory,ingest,stats,isolation] [--out=PATH] [--render=results.json]',
     );
     process.exit(0);
   }
