@@ -2,7 +2,7 @@
  * The isolation section's loads: an import through `POST /ingest` of several synthetic
  * histories at once (past days and the current hour, their batches interleaved so both kinds
  * arrive throughout), generated batch by batch as the requests go (a million records
- * serialized up front would be ~600 MB in this process), and `/stats` + `/stats/:model`
+ * serialized up front would be ~560 MB in this process), and `/stats` + `/stats/:model`
  * asked in a loop.
  */
 import type { RequestMetric } from '@ollama-perf/core';

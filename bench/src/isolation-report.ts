@@ -9,7 +9,7 @@ import { ISOLATION_PHASES, type IsolationResult } from './isolation.js';
 export function isolationTables(result: IsolationResult): Table[] {
   const { sizes, import: imported, fresh } = result;
   const notes = [
-    'Each phase runs on a freshly started `ollama-perf serve` (SQLite file, storage on its own thread, default rollup interval); the probe, in a process of its own, sends non-streamed POST /api/generate one after another to a stand-in Ollama through it (20 unmeasured first). Event-loop delay: /healthz `proxy.event_loop_delay_ms`, a window of 60 s from the gateway’s start, read every second; the largest p99 of the windows the phase covered.',
+    'Each phase runs on a freshly started `ollama-perf serve` (SQLite file, storage on its own thread, default rollup interval); the probe, in a process of its own, sends non-streamed POST /api/generate one after another to a stand-in Ollama through it (20 unmeasured first). Event-loop delay: /healthz `proxy.event_loop_delay_ms`, a window of 60 s from the gateway’s start, read every second; the largest p99 of the windows the phase covered. Cores: CPU time of the gateway’s main (proxy) thread and of the whole gateway over the phase, divided by its wall time (/proc).',
     `(a): ${count(sizes.importPast)} records over the 3 days before the current hour and ${count(sizes.importHour)} in it, interleaved, batches of ${count(sizes.batchSize)}, ${sizes.inFlight} in flight; then /stats and /stats/:model in turn for ${(sizes.statsLoopMs / 1000).toFixed(0)} s.`,
   ];
   if (imported !== null)
@@ -36,11 +36,14 @@ export function isolationTables(result: IsolationResult): Table[] {
         'errors',
         'loop delay p99 ms',
         'loop delay max ms',
+        'proxy thread cores',
+        'gateway cores',
         'peak RSS',
       ],
       rows: ISOLATION_PHASES.map(({ name, label }) => {
         const phase = result.phases.find((p) => p.name === name);
-        if (phase === undefined) return [label, 'n/a'];
+        const failure = result.failures[name];
+        if (phase === undefined) return [label, failure === undefined ? 'n/a' : `failed: ${failure}`];
         const p = phase.proxied;
         return [
           label,
@@ -52,6 +55,8 @@ export function isolationTables(result: IsolationResult): Table[] {
           count(p.errors),
           ms(phase.eventLoop.p99),
           ms(phase.eventLoop.max),
+          phase.proxyThreadCores.toFixed(2),
+          phase.gatewayCores.toFixed(2),
           mb(phase.peakRss),
         ];
       }),

@@ -16,6 +16,7 @@ describe('isolation benchmark (tiny)', () => {
   it('runs every phase through the built gateway, counts the import exactly, and reads its RSS', async () => {
     const sizes = ISOLATION_SIZES.tiny;
     const result = await runIsolation(sizes, () => undefined);
+    expect(result.failures).toEqual({});
     expect(result.phases.map((p) => p.name)).toEqual(ISOLATION_PHASES.map((p) => p.name));
     for (const phase of result.phases) {
       expect(phase.proxied.errors).toBe(0);

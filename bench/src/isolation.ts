@@ -22,7 +22,7 @@ import { type LoadResult, timedRequest } from './load.js';
 import type { Log, Mode } from './mode.js';
 import { type Probe, startProbe } from './probe.js';
 import { type HistoryOptions, syntheticHistory } from './records.js';
-import { type ServerProcess, spawnGateway, spawnServer } from './server-process.js';
+import { processCpuMs, type ServerProcess, spawnGateway, spawnServer } from './server-process.js';
 import { type RouteTiming, STATS_MODEL, timeRoute } from './stats.js';
 
 /** The phases, in run order. */
@@ -142,6 +142,9 @@ export interface IsolationPhase {
   peakRss: number;
   /** Largest anonymous RSS sampled (heaps, SQLite's cache; not mapped files), bytes. */
   peakAnon: number;
+  /** CPU the gateway's main (proxy) thread and the whole gateway used, in cores (CPU time / wall time). */
+  proxyThreadCores: number;
+  gatewayCores: number;
 }
 
 /** The large import and the `/stats` calls right after it. */
@@ -151,7 +154,7 @@ export interface FreshImport {
   firstStatsMs: number;
   summary: RouteTiming;
   model: RouteTiming;
-  /** Records counted by `/stats` (all but the probe's own) and `/stats/:model`, against what was sent. */
+  /** Records counted by the first `/stats` (all but the probe's own) and by `/stats/:model`, against what was sent. */
   counted: { total: number | null; model: number | null };
   expected: { total: number; model: number };
 }
@@ -160,6 +163,8 @@ export interface FreshImport {
 export interface IsolationResult {
   sizes: IsolationSizes;
   phases: IsolationPhase[];
+  /** Phases that failed, with the message (their figures are missing). */
+  failures: Partial<Record<IsolationPhaseName, string>>;
   import: (ImportRun & { stats: StatsLoopRun; hourRolledOver: boolean }) | null;
   replay: { records: number } | null;
   rebuild: { records: number; fillRate: number } | null;
@@ -215,7 +220,10 @@ async function runPhase<T>(
   });
   // The gateway's event-loop monitor started just before it said it listens.
   const startedAt = performance.now();
-  const watch = watchGateway(gateway.url, gateway.child.pid as number, startedAt);
+  const pid = gateway.child.pid as number;
+  // The main thread (tid = pid) proxies; storage work belongs on another thread.
+  const cpuAtStart = { proxy: processCpuMs(pid, pid), all: processCpuMs(pid) };
+  const watch = watchGateway(gateway.url, pid, startedAt);
   const stopProbe = ctx.probe.start(`${gateway.url}/api/generate`, PROBE_BODY);
   let load: LoadResult | null = null;
   try {
@@ -223,13 +231,25 @@ async function runPhase<T>(
     const detail = await work(gateway.url, watch);
     load = await stopProbe();
     const seconds = (performance.now() - startedAt) / 1000;
+    const proxyThreadCores = (processCpuMs(pid, pid) - cpuAtStart.proxy) / 1000 / seconds;
+    const gatewayCores = (processCpuMs(pid) - cpuAtStart.all) / 1000 / seconds;
     const { readings, peakRss, peakAnon } = await watch.stop();
     const proxied = proxiedOf(load);
     ctx.log(
-      `isolation: ${name} done in ${seconds.toFixed(0)} s — proxied p50 ${proxied.p50.toFixed(2)} ms, p99 ${proxied.p99.toFixed(2)} ms, max ${proxied.max.toFixed(1)} ms, ${proxied.errors} errors`,
+      `isolation: ${name} done in ${seconds.toFixed(0)} s — proxied p50 ${proxied.p50.toFixed(2)} ms, p99 ${proxied.p99.toFixed(2)} ms, max ${proxied.max.toFixed(1)} ms, ${proxied.errors} errors; peak RSS ${(peakRss / 1e6).toFixed(0)} MB`,
     );
     return {
-      phase: { name, seconds, proxied, eventLoop: phaseDelay(readings), readings: readings.length, peakRss, peakAnon },
+      phase: {
+        name,
+        seconds,
+        proxied,
+        eventLoop: phaseDelay(readings),
+        readings: readings.length,
+        peakRss,
+        peakAnon,
+        proxyThreadCores,
+        gatewayCores,
+      },
       detail,
     };
   } finally {
@@ -281,8 +301,10 @@ async function freshImport(url: string, sizes: IsolationSizes): Promise<FreshImp
   const model = await timeRoute(`${url}/stats/${encodeURIComponent(STATS_MODEL)}`, sizes.statsRuns, 600_000);
   type Counts = { requests?: number; by_model?: Record<string, { requests: number }> } | null;
   const requestsOf = (body: unknown) => (body as Counts)?.requests ?? null;
-  const probed = (summary.body as Counts)?.by_model?.[PROBE_MODEL]?.requests ?? 0;
-  const total = requestsOf(summary.body);
+  // The first answer already has to count every record: /ingest answers once they are stored.
+  const firstBody = first.status === 200 ? (JSON.parse(first.body.toString('utf8')) as Counts) : null;
+  const probed = firstBody?.by_model?.[PROBE_MODEL]?.requests ?? 0;
+  const total = requestsOf(firstBody);
   return {
     import: run,
     firstStatsMs: first.status === 200 ? first.latencyMs : Number.NaN,
@@ -310,19 +332,38 @@ export async function runIsolation(sizes: IsolationSizes, log: Log): Promise<Iso
       startProbe(),
     ]);
     const ctx: PhaseContext = { probe, ollamaUrl: ollama.url, dir, log };
-    const result: IsolationResult = { sizes, phases: [], import: null, replay: null, rebuild: null, fresh: null };
+    const result: IsolationResult = {
+      sizes,
+      phases: [],
+      failures: {},
+      import: null,
+      replay: null,
+      rebuild: null,
+      fresh: null,
+    };
+    // A phase that fails (a gateway out of memory, say) is reported; the next ones still run.
+    const attempt = async <T>(
+      name: IsolationPhaseName,
+      work: (url: string, watch: GatewayWatch) => Promise<T>,
+    ): Promise<T | null> => {
+      try {
+        const { phase, detail } = await runPhase(name, ctx, work);
+        result.phases.push(phase);
+        return detail;
+      } catch (error) {
+        result.failures[name] = (error as Error).message.split('\n')[0] ?? String(error);
+        log(`isolation: ${name} FAILED — ${result.failures[name]}`);
+        return null;
+      }
+    };
 
-    const idle = await runPhase('idle', ctx, () => sleep(sizes.idleMs));
-    result.phases.push(idle.phase);
-
-    const imported = await runPhase('import', ctx, (url) => importThenStats(url, sizes));
-    result.phases.push(imported.phase);
-    result.import = imported.detail;
+    await attempt('idle', () => sleep(sizes.idleMs));
+    result.import = await attempt('import', (url) => importThenStats(url, sizes));
 
     log(`isolation: writing a spool of ${sizes.spoolRecords.toLocaleString('en-US')} records`);
     writeSpool(join(dir, 'replay.spool.jsonl'), sizes.spoolRecords);
     // The gateway replays a spool it finds at start-up: done once it holds nothing and wrote it all.
-    const replay = await runPhase('replay', ctx, (_, watch) =>
+    await attempt('replay', (_, watch) =>
       waitFor(
         'spool replay',
         () => {
@@ -332,8 +373,7 @@ export async function runIsolation(sizes: IsolationSizes, log: Log): Promise<Iso
         200,
       ),
     );
-    result.phases.push(replay.phase);
-    result.replay = { records: sizes.spoolRecords };
+    if (!('replay' in result.failures)) result.replay = { records: sizes.spoolRecords };
 
     const rebuildPath = join(dir, 'rebuild.sqlite');
     log(`isolation: filling ${sizes.rebuildRecords.toLocaleString('en-US')} records and marking every period dirty`);
@@ -345,16 +385,11 @@ export async function runIsolation(sizes: IsolationSizes, log: Log): Promise<Iso
     });
     await markAllPeriods(`sqlite:${rebuildPath}`);
     // The gateway's rollup timer builds at start-up, step after step, until nothing is dirty.
-    const rebuild = await runPhase('rebuild', ctx, () =>
-      waitFor('rollup rebuild', () => pendingRollupPeriods(rebuildPath) === 0, 2_000),
-    );
-    result.phases.push(rebuild.phase);
-    result.rebuild = { records: sizes.rebuildRecords, fillRate };
+    await attempt('rebuild', () => waitFor('rollup rebuild', () => pendingRollupPeriods(rebuildPath) === 0, 2_000));
+    if (!('rebuild' in result.failures)) result.rebuild = { records: sizes.rebuildRecords, fillRate };
     rmSync(rebuildPath, { force: true });
 
-    const fresh = await runPhase('fresh-import', ctx, (url) => freshImport(url, sizes));
-    result.phases.push(fresh.phase);
-    result.fresh = fresh.detail;
+    result.fresh = await attempt('fresh-import', (url) => freshImport(url, sizes));
     return result;
   } finally {
     await Promise.all([ollama?.stop(), probe?.close()]);

@@ -172,9 +172,13 @@ export function processMemory(pid: number): ProcessMemory {
   return { rss: kib('VmRSS'), hwm: kib('VmHWM'), anon: kib('RssAnon') };
 }
 
-/** CPU time (user + system) a process has used so far, ms, from `/proc/<pid>/stat` (10 ms resolution). */
-export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * CPU time (user + system) a process has used so far, ms, from `/proc/<pid>/stat` (10 ms
+ * resolution); with `tid`, that of one of its threads (`/proc/<pid>/task/<tid>/stat`; a
+ * process's main thread has tid = pid).
+ */
+export function processCpuMs(pid: number, tid?: number): number {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   // Fields after the parenthesized command name; utime and stime are the 14th and 15th overall.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
