@@ -36,7 +36,7 @@ function whatLimits(phase: IsolationPhase, idle: IsolationPhase): string {
   const busier = phase.proxyThreadCores > idle.proxyThreadCores * 1.5 + 0.05;
   if (busier)
     return `The proxy thread worked more than when idle — ${cores}: work of this phase ran on it${phase.name.includes('import') ? ' (the /ingest bodies are parsed and validated there, by design)' : ''}${stalled ? `, and stalled it for up to ${ms(eventLoop.max)} ms` : ''}.`;
-  return `The proxy thread did no more work than when idle — ${cores}: ${stalled ? `its event loop still waited up to ${ms(eventLoop.max)} ms, ` : ''}time spent waiting for a core, which the storage thread, the stand-in, the probe, the bench and any other work on the machine share (2 cores; see the load average under Machine).`;
+  return `The proxy thread did no more work than when idle — ${cores}: its delays${stalled ? ` (up to ${ms(eventLoop.max)} ms)` : ''} are time spent waiting for a core, which the storage thread, the stand-in, the probe, the bench's load generator and any other work on the machine share (2 cores; see the load average under Machine).`;
 }
 
 function phaseDetail(result: IsolationResult, name: IsolationPhaseName): string {

@@ -2,7 +2,7 @@
  * `pnpm bench` entry: runs the benchmark sections, prints a table per section and the
  * targets, and writes RESULTS.md.
  *
- *   tsx src/run.ts                 default sizes (~25 min on 2 cores, most of it filling 10M records and building their rollups), writes bench/RESULTS.md
+ *   tsx src/run.ts                 default sizes (~40–55 min on 2 cores, most of it filling 10M records and building their rollups, in stats and isolation), writes bench/RESULTS.md
  *   tsx src/run.ts --quick         small sizes (a smoke run), prints only
  *   tsx src/run.ts --full          longer rounds and PostgreSQL 1M in the stats section, writes RESULTS.md
  *   tsx src/run.ts --only=ttfb,memory   some sections (prints only, unless --out is given)
