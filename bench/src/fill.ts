@@ -6,7 +6,7 @@
  * than the app's write path. PostgreSQL: the store's own batched inserts.
  */
 import { createRequire } from 'node:module';
-import type { RequestMetric } from '@ollama-perf/core';
+import { HOUR_MS, type RequestMetric } from '@ollama-perf/core';
 import { openStore } from '../../apps/api/src/storage/open-node.ts';
 import { REQUEST_METRIC_COLUMNS } from '../../apps/api/src/storage/schema.ts';
 import { type HistoryOptions, syntheticHistory } from './records.js';
@@ -15,6 +15,7 @@ import { type HistoryOptions, syntheticHistory } from './records.js';
 // it is loaded from apps/api, the package that owns it).
 interface SqliteStatement {
   run(...params: unknown[]): unknown;
+  get(...params: unknown[]): unknown;
 }
 interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
@@ -22,16 +23,17 @@ interface SqliteDatabase {
   transaction(fn: () => void): () => void;
   close(): void;
 }
-type SqliteConstructor = new (path: string) => SqliteDatabase;
+type SqliteConstructor = new (path: string, options?: { readonly?: boolean }) => SqliteDatabase;
 
 const ROWS_PER_STATEMENT = 200; // × 25 columns = 5,000 bound parameters (SQLite allows 32,766)
 const ROWS_PER_TRANSACTION = 50_000;
 const COLUMN_NAMES = REQUEST_METRIC_COLUMNS.map((c) => c.name);
+const DAY_MS = 24 * HOUR_MS;
 
-function openSqlite(path: string): SqliteDatabase {
+function openSqlite(path: string, readonly = false): SqliteDatabase {
   const require = createRequire(new URL('../../apps/api/package.json', import.meta.url));
   const Database = require('better-sqlite3') as SqliteConstructor;
-  return new Database(path);
+  return new Database(path, { readonly });
 }
 
 function pushRow(values: unknown[], record: RequestMetric): void {
@@ -129,6 +131,35 @@ export async function fillPostgres(
     return options.total / ((performance.now() - started) / 1000);
   } finally {
     await store.close();
+  }
+}
+
+/** Marks every hour and day of the database at `url` as changed, for the gateway's rollup timer to rebuild. */
+export async function markAllPeriods(url: string): Promise<void> {
+  const store = await openStore(url);
+  try {
+    await store.rollups.markAll();
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Closed hours and days of the SQLite database at `path` whose rollups are out of date (read
+ * on a read-only connection of its own, beside the gateway that builds them).
+ */
+export function pendingRollupPeriods(path: string, now = Date.now()): number {
+  const db = openSqlite(path, true);
+  try {
+    const row = db
+      .prepare(
+        `SELECT count(*) AS n FROM rollup_periods WHERE built_version <> version
+           AND ((grain = 'hour' AND start <= ?) OR (grain = 'day' AND start <= ?))`,
+      )
+      .get(now - HOUR_MS, now - DAY_MS) as { n: number };
+    return row.n;
+  } finally {
+    db.close();
   }
 }
 

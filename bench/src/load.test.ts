@@ -62,6 +62,12 @@ describe('runLoad', () => {
     expect(run.elapsedMs).toBeLessThan(1000);
   });
 
+  it('stops once told to', async () => {
+    let sent = 0;
+    const run = await runLoad({ url: `${url}/x`, body: () => `${sent++}`, until: () => sent >= 5 });
+    expect(run.requests).toBe(5);
+  });
+
   it('counts an unexpected status as an error', async () => {
     const run = await runLoad({ url: `${url}/missing`, maxRequests: 3 });
     expect(run).toMatchObject({ requests: 0, errors: 3, firstError: 'status 404' });
@@ -69,7 +75,7 @@ describe('runLoad', () => {
 
   it('refuses anything but 127.0.0.1 and an unbounded run', async () => {
     await expect(runLoad({ url: 'http://example.com/', maxRequests: 1 })).rejects.toThrow(/127\.0\.0\.1/);
-    await expect(runLoad({ url: `${url}/x` })).rejects.toThrow(/maxRequests or durationMs/);
+    await expect(runLoad({ url: `${url}/x` })).rejects.toThrow(/maxRequests, durationMs or until/);
   });
 
   it('timedRequest returns the body', async () => {

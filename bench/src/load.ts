@@ -1,7 +1,7 @@
 /**
  * A small HTTP load generator on node:http (no autocannon): `concurrency` workers share a
  * keep-alive Agent and each sends its next request as soon as the previous one ended, until
- * a request count or a deadline is reached. Every request's latency (start → last byte) and
+ * a request count, a deadline or a stop condition is reached. Every request's latency (start → last byte) and
  * time to first byte (start → first body byte) is kept, so percentiles are exact. It talks to
  * 127.0.0.1 only: the benchmarks never leave the machine.
  */
@@ -22,8 +22,10 @@ export interface LoadOptions {
   concurrency?: number;
   /** Stop after this many requests (counting from the first). Default: no limit. */
   maxRequests?: number;
-  /** Stop starting new requests after this long, ms. Default: no limit (then `maxRequests` is required). */
+  /** Stop starting new requests after this long, ms. Default: no limit (then `maxRequests` or `until` is required). */
   durationMs?: number;
+  /** Stop starting new requests once this returns true (checked before each request). */
+  until?: () => boolean;
   /** Requests sent (and not measured) before the measured ones, on the same connections. Default 0. */
   warmupRequests?: number;
   /** Longest a single request may take before it is counted as an error, ms. Default 120000. */
@@ -135,8 +137,8 @@ function once(
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const target = assertLoopback(options.url);
-  if (options.maxRequests === undefined && options.durationMs === undefined)
-    throw new Error('runLoad needs maxRequests or durationMs');
+  if (options.maxRequests === undefined && options.durationMs === undefined && options.until === undefined)
+    throw new Error('runLoad needs maxRequests, durationMs or until');
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
   try {
@@ -211,7 +213,8 @@ async function phase(
   const deadline = durationMs === undefined ? Number.POSITIVE_INFINITY : t0 + durationMs;
   // A fixed body is encoded once, not per request.
   const fixed = typeof options.body === 'function' ? null : bodyAt(options.body, 0);
-  const more = () => (maxRequests === undefined || started < maxRequests) && performance.now() < deadline;
+  const more = () =>
+    (maxRequests === undefined || started < maxRequests) && performance.now() < deadline && options.until?.() !== true;
 
   async function worker(): Promise<void> {
     while (more()) {

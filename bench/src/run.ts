@@ -2,7 +2,7 @@
  * `pnpm bench` entry: runs the benchmark sections, prints a table per section and the
  * targets, and writes RESULTS.md.
  *
- *   tsx src/run.ts                 default sizes (~25 min on 2 cores, most of it filling 10M records and building their rollups), writes bench/RESULTS.md
+ *   tsx src/run.ts                 default sizes (~40–55 min on 2 cores, most of it filling 10M records and building their rollups, in stats and isolation), writes bench/RESULTS.md
  *   tsx src/run.ts --quick         small sizes (a smoke run), prints only
  *   tsx src/run.ts --full          longer rounds and PostgreSQL 1M in the stats section, writes RESULTS.md
  *   tsx src/run.ts --only=ttfb,memory   some sections (prints only, unless --out is given)
@@ -72,7 +72,7 @@ function parseCli(argv: string[]): { mode: Mode; sections: SectionName[]; out: s
   });
   if (values.help === true) {
     console.log(
-      'Usage: tsx src/run.ts [--quick | --full] [--only=overhead,ttfb,memory,ingest,stats] [--out=PATH] [--render=results.json]',
+      'Usage: tsx src/run.ts [--quick | --full] [--only=overhead,ttfb,memory,ingest,stats,isolation] [--out=PATH] [--render=results.json]',
     );
     process.exit(0);
   }

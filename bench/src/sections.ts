@@ -4,14 +4,15 @@
  */
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { INGEST_SIZES, type IngestResult, runIngest } from './ingest.js';
+import { ISOLATION_SIZES, type IsolationResult, runIsolation } from './isolation.js';
 import { MEMORY_SIZES, type MemoryResult, runMemory } from './memory.js';
 import type { Log, Mode } from './mode.js';
 import { OVERHEAD_SIZES, type OverheadResult, runOverhead } from './overhead.js';
 import { runStats, STATS_SIZES, type StatsResult } from './stats.js';
 import { runTtfb, TTFB_SIZES, type TtfbResult } from './ttfb.js';
 
-/** Section names, in run order (stats last: at 1M records it is the longest). */
-export const SECTION_NAMES = ['overhead', 'ttfb', 'memory', 'ingest', 'stats'] as const;
+/** Section names, in run order (stats and isolation last: they fill millions of records). */
+export const SECTION_NAMES = ['overhead', 'ttfb', 'memory', 'ingest', 'stats', 'isolation'] as const;
 /** One of {@link SECTION_NAMES}. */
 export type SectionName = (typeof SECTION_NAMES)[number];
 
@@ -22,6 +23,7 @@ export interface SectionResults {
   memory: MemoryResult;
   ingest: IngestResult;
   stats: StatsResult;
+  isolation: IsolationResult;
 }
 
 /** The machine a run was made on. */
@@ -89,6 +91,7 @@ export async function runSection<S extends SectionName>(name: S, mode: Mode, log
     memory: () => runMemory(MEMORY_SIZES[mode], log),
     ingest: () => runIngest(INGEST_SIZES[mode], log),
     stats: () => runStats(STATS_SIZES[mode], log),
+    isolation: () => runIsolation(ISOLATION_SIZES[mode], log),
   };
   return runners[name]() as Promise<SectionResults[S]>;
 }

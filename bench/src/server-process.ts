@@ -47,7 +47,29 @@ function tsxLoader(): string {
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 }
 
-function waitExit(child: ChildProcess, timeoutMs: number): Promise<void> {
+/**
+ * Forks a TypeScript module (through tsx's loader) as a tracked child with an IPC channel;
+ * the last 4,000 characters of its output are kept for error messages.
+ */
+export function forkTs(script: string, args: string[]): { child: ChildProcess; output(): string } {
+  const child = fork(script, args, {
+    execArgv: ['--import', tsxLoader()],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Structured clone: NaN (a figure that could not be measured) survives the trip.
+    serialization: 'advanced',
+  });
+  track(child);
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { child, output: () => output };
+}
+
+/** Resolves once `child` has exited; SIGKILL after `timeoutMs`. */
+export function waitExit(child: ChildProcess, timeoutMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
@@ -68,28 +90,17 @@ function waitExit(child: ChildProcess, timeoutMs: number): Promise<void> {
  * try { … } finally { await ollama.stop(); }
  */
 export function spawnServer(spec: ServerSpec, startTimeoutMs = 60_000): Promise<ServerProcess> {
-  const child = fork(HOST_SCRIPT, [JSON.stringify(spec)], {
-    execArgv: ['--import', tsxLoader()],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    serialization: 'json',
-  });
-  track(child);
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const { child, output } = forkTs(HOST_SCRIPT, [JSON.stringify(spec)]);
 
   const pending: Array<(info: ServerInfo) => void> = [];
   return new Promise<ServerProcess>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${spec.kind} server did not start within ${startTimeoutMs} ms: ${output}`));
+      reject(new Error(`${spec.kind} server did not start within ${startTimeoutMs} ms: ${output()}`));
     }, startTimeoutMs);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${spec.kind} server exited (${code ?? signal}) before it was ready: ${output}`));
+      reject(new Error(`${spec.kind} server exited (${code ?? signal}) before it was ready: ${output()}`));
     });
     child.on('message', (message: { type: string; url?: string; info?: ServerInfo }) => {
       if (message.type === 'info' && message.info !== undefined) pending.shift()?.(message.info);
@@ -149,19 +160,25 @@ export interface ProcessMemory {
   rss: number;
   /** Peak RSS since start or since {@link resetPeakRss}. */
   hwm: number;
+  /** Anonymous memory of the RSS (heaps, malloc), without mapped files. */
+  anon: number;
 }
 
-/** Reads VmRSS and VmHWM of a process (Linux). */
+/** Reads VmRSS, VmHWM and RssAnon of a process (Linux). */
 export function processMemory(pid: number): ProcessMemory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string) =>
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
-  return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+  return { rss: kib('VmRSS'), hwm: kib('VmHWM'), anon: kib('RssAnon') };
 }
 
-/** CPU time (user + system) a process has used so far, ms, from `/proc/<pid>/stat` (10 ms resolution). */
-export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * CPU time (user + system) a process has used so far, ms, from `/proc/<pid>/stat` (10 ms
+ * resolution); with `tid`, that of one of its threads (`/proc/<pid>/task/<tid>/stat`; a
+ * process's main thread has tid = pid).
+ */
+export function processCpuMs(pid: number, tid?: number): number {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   // Fields after the parenthesized command name; utime and stime are the 14th and 15th overall.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);

@@ -221,7 +221,8 @@ export function exactCollector(): {
   };
 }
 
-async function timeRoute(
+/** Times `runs` GET requests of `url` one after the other (fresh connection each); resolves with the timings and the last body. */
+export async function timeRoute(
   url: string,
   runs: number,
   timeoutMs: number,

@@ -4,29 +4,13 @@
  * met / not met, and — when not met — what the figures say limits it.
  */
 import { count, mb, ms, ratio, signedMs } from './format.js';
+import { isolationChecks } from './isolation-targets.js';
 import { cellOf, type ScenarioName } from './overhead.js';
 import type { BenchResults } from './sections.js';
 import { type AccuracyCheck, STATS_MODEL, type StatsMeasurement } from './stats.js';
+import { notMeasured, type TargetCheck, verdict } from './target-check.js';
 
-/** Outcome of one target. */
-export type TargetStatus = 'met' | 'not met' | 'not met (inferred)' | 'not measured';
-
-/** One target, checked. */
-export interface TargetCheck {
-  target: string;
-  goal: string;
-  measured: string;
-  baseline: string;
-  status: TargetStatus;
-  /** What limits it, or how it was measured. */
-  note: string;
-}
-
-const verdict = (ok: boolean): TargetStatus => (ok ? 'met' : 'not met');
-
-function notMeasured(target: string, goal: string, why: string): TargetCheck {
-  return { target, goal, measured: '—', baseline: '—', status: 'not measured', note: why };
-}
+export type { TargetCheck, TargetStatus } from './target-check.js';
 
 function ingestNote(
   results: BenchResults,
@@ -251,6 +235,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   }
 
   checks.push(...statsChecks(stats?.measurements ?? []));
+  checks.push(...isolationChecks(results.sections.isolation));
 
   return checks;
 }
