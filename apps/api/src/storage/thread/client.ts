@@ -49,7 +49,15 @@ export interface StorageThread extends GatewayStore {
   stop(): Promise<void>;
 }
 
-const EMPTY_STATS: StoreSinkStats = { backlog: 0, spooled: 0, written: 0, dropped: 0, lastError: null };
+const EMPTY_STATS: StoreSinkStats = {
+  backlog: 0,
+  spooled: 0,
+  written: 0,
+  dropped: 0,
+  rejected: 0,
+  lastError: null,
+  degraded: null,
+};
 
 /**
  * The worker's entry: the built `worker.js` beside this file, or — running from TypeScript
@@ -125,7 +133,7 @@ export async function startStorageThread(options: StorageThreadOptions): Promise
           const call = calls.get(message.id);
           calls.delete(message.id);
           if (message.type === 'result') call?.resolve(message.value);
-          else call?.reject(new Error(message.message));
+          else call?.reject(Object.assign(new Error(message.message), { code: message.code }));
           return;
         }
         case 'stats':

@@ -40,7 +40,7 @@ export type FromStorage =
   | { type: 'ready'; backend: string }
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; value: unknown }
-  | { type: 'error'; id: number; message: string }
+  | { type: 'error'; id: number; message: string; code?: string | undefined }
   | { type: 'stats'; stats: StoreSinkStats }
   | { type: 'log'; message: string }
   | { type: 'stopped'; stats: StoreSinkStats };
