@@ -54,6 +54,12 @@ export interface StoreSink extends MetricSink {
   flush(): Promise<void>;
   close(): Promise<void>;
   stats(): StoreSinkStats;
+  /**
+   * Records taken by `write` that have left memory since the sink was made — written, spooled
+   * or dropped (counted); in the order written. The storage thread reports it so that its
+   * client knows which posted records a crash of the thread would lose.
+   */
+  settled(): number;
 }
 
 /**
@@ -78,6 +84,7 @@ export function storeSink(store: MetricStore, options: StoreSinkOptions = {}): S
     failures: 0,
     // Set while the spool cannot be written (records are dropped): why.
     spoolError: null as string | null,
+    settled: 0,
   };
   const notice = options.onNotice ?? (() => {});
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -114,6 +121,7 @@ export function storeSink(store: MetricStore, options: StoreSinkOptions = {}): S
   /** Moves records to the spool; when it cannot take them (a full disk), they are dropped and counted. */
   function keep(records: RequestMetric[]): void {
     if (records.length === 0) return;
+    state.settled += records.length;
     try {
       state.dropped += spool.append(records);
       if (state.spoolError !== null) notice('the spool takes records again');
@@ -162,6 +170,7 @@ export function storeSink(store: MetricStore, options: StoreSinkOptions = {}): S
         return;
       }
       queue.splice(0, batch.length);
+      state.settled += batch.length;
       succeeded(batch.length);
     }
   }
@@ -185,7 +194,11 @@ export function storeSink(store: MetricStore, options: StoreSinkOptions = {}): S
   return {
     write(records) {
       queue.push(...records);
-      if (queue.length > maxBacklog) state.dropped += queue.splice(0, queue.length - maxBacklog).length;
+      if (queue.length > maxBacklog) {
+        const dropped = queue.splice(0, queue.length - maxBacklog).length;
+        state.dropped += dropped;
+        state.settled += dropped;
+      }
       if (queue.length >= batchSize && state.failures === 0) void drain();
       else schedule(flushIntervalMs);
     },
@@ -212,5 +225,6 @@ export function storeSink(store: MetricStore, options: StoreSinkOptions = {}): S
       lastError: state.lastError,
       degraded: degraded(),
     }),
+    settled: () => state.settled,
   };
 }

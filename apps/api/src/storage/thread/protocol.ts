@@ -41,6 +41,7 @@ export type FromStorage =
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; message: string; code?: string | undefined }
-  | { type: 'stats'; stats: StoreSinkStats }
+  /** `settled`: records posted to this thread that it has written, spooled or dropped so far. */
+  | { type: 'stats'; stats: StoreSinkStats; settled: number }
   | { type: 'log'; message: string }
   | { type: 'stopped'; stats: StoreSinkStats };

@@ -51,7 +51,10 @@ if (store !== null) {
           }),
         )
       : null;
-  const statsTimer = setInterval(() => send({ type: 'stats', stats: sink.stats() }), data.statsIntervalMs);
+  const statsTimer = setInterval(
+    () => send({ type: 'stats', stats: sink.stats(), settled: sink.settled() }),
+    data.statsIntervalMs,
+  );
 
   const answer = async (id: number, run: () => Promise<unknown>) => {
     try {
