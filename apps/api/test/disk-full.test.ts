@@ -5,9 +5,10 @@
  * so once per episode; /ingest answers 507; once space is freed, writes resume without a restart.
  */
 import { type StandIn, startStandInOllama } from '@ollama-perf/testkit';
-import { fixtureRecords } from '@ollama-perf/testkit/records';
+import { fixtureRecords, record } from '@ollama-perf/testkit/records';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileSpool } from '../src/sink/file-spool.js';
 import { type GatewayProcess, startGatewayProcess } from './support/gateway-process.js';
 import { waitUntil } from './support/in-process-gateway.js';
 import { mountTinyDisk, type TinyDisk } from './support/tiny-disk.js';
@@ -100,5 +101,25 @@ describe('a full disk', () => {
     expect((await ingest(fixtureRecords(3))).status).toBe(200);
     expect(linesMatching(/storage writes resumed/)).toHaveLength(1);
     expect(gateway.child.exitCode).toBeNull();
+  });
+
+  it('an append the disk cut short: the lines it wrote count, its cut line is closed before the next record', () => {
+    const spool = fileSpool(`${disk.path}/cut.spool.jsonl`);
+    const batch = Array.from({ length: 100 }, (_, i) => record({ id: `cut-${String(i).padStart(3, '0')}` }));
+    disk.fill();
+    disk.freeSome(8192);
+    expect(() => spool.append(batch)).toThrow(/ENOSPC/);
+    const written = spool.size();
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(batch.length);
+    disk.free();
+    const last = record({ id: 'after-the-disk-was-freed' });
+    spool.append([last]);
+    expect(spool.size()).toBe(written + 2); // the cut line is a line too (kept aside on replay)
+    const page = spool.peek(1000);
+    expect(page.map((r) => r.id)).toEqual([...batch.slice(0, written).map((r) => r.id), last.id]);
+    spool.advance();
+    expect(spool.rejected()).toBe(1);
+    expect(spool.size()).toBe(0);
   });
 });

@@ -96,16 +96,39 @@ export function fileSpool(
   const offsetFile = `${file}.offset`;
   const rejectedFile = `${file}.rejected.jsonl`;
   mkdirSync(dirname(file), { recursive: true });
-  // An append cut by a crash left no line end: close that line, or the next record joins it.
-  if (!endsWithNewline(file)) appendFileSync(file, '\n');
   let offset = readOffset();
   let count = 0;
-  readFrom(file, offset, (block) => {
-    for (const byte of block) if (byte === 0x0a) count++;
-    return true;
-  });
+  countFrom(offset);
+  // An append cut by a crash or a full disk left no line end: that line is closed before the
+  // next record is written, or the record would join it (now, or at the next append if the
+  // disk is full now).
+  let unterminated = !endsWithNewline(file);
+  if (unterminated) {
+    try {
+      appendFileSync(file, '\n');
+      unterminated = false;
+      count++;
+    } catch {}
+  }
   let rejected = countLines(rejectedFile);
   let peeked = { bytes: 0, lines: 0, rejects: [] as string[] };
+
+  function countFrom(position: number): void {
+    readFrom(file, position, (block) => {
+      for (const byte of block) if (byte === 0x0a) count++;
+      return true;
+    });
+  }
+
+  /** After an append that failed part way: counts the lines it did write, notes a cut last line. */
+  function settleFailedAppend(sizeBefore: number): void {
+    try {
+      countFrom(sizeBefore);
+      unterminated = !endsWithNewline(file);
+    } catch {
+      unterminated = true;
+    }
+  }
 
   function readOffset(): number {
     if (!existsSync(offsetFile)) return 0;
@@ -126,8 +149,16 @@ export function fileSpool(
       const room = Math.max(0, maxRecords - count);
       const kept = records.slice(0, room);
       if (kept.length > 0) {
-        appendFileSync(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8');
-        count += kept.length;
+        const sizeBefore = sizeOf(file);
+        const text = kept.map((r) => `${JSON.stringify(r)}\n`).join('');
+        try {
+          appendFileSync(file, unterminated ? `\n${text}` : text, 'utf8');
+        } catch (error) {
+          settleFailedAppend(sizeBefore);
+          throw error;
+        }
+        count += kept.length + (unterminated ? 1 : 0);
+        unterminated = false;
       }
       return records.length - kept.length;
     },

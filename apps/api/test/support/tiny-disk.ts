@@ -4,7 +4,7 @@
  * Mounting needs root (CI and this project's machines run tests as root).
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +15,8 @@ export interface TinyDisk {
   fill(): void;
   /** Removes the filler file: there is room again. */
   free(): void;
+  /** Frees only `bytes` of the filler: room for part of a write. */
+  freeSome(bytes: number): void;
   unmount(): void;
 }
 
@@ -43,6 +45,9 @@ export function mountTinyDisk(size: string): TinyDisk {
     },
     free() {
       rmSync(filler, { force: true });
+    },
+    freeSome(bytes) {
+      truncateSync(filler, Math.max(0, statSync(filler).size - bytes));
     },
     unmount() {
       execFileSync('umount', ['-l', path], { stdio: 'pipe' });
