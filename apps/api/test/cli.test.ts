@@ -51,6 +51,9 @@ async function seededDatabase(records: RequestMetric[]): Promise<string> {
   return db;
 }
 
+// The last line of an import that skipped lines which should have been records (exit code 1).
+const SKIPPED = (n: number) => `${n} line(s) that should be records were skipped (reasons above)\n`;
+
 async function cli(args: string[], env: Record<string, string> = {}) {
   return runCli(args, { ...ENV, ...env });
 }
@@ -174,10 +177,10 @@ describe('import of an Ollama server log', () => {
     first = await cli(['import', '--tz', 'Europe/Berlin', '--db', db, GIN_LOG]);
   });
 
-  it('reports what it imported and skipped, and why', () => {
-    expect(first.code).toBe(0);
+  it('reports what it imported and skipped, and why; the two unreadable request lines make it exit 1', () => {
+    expect(first.code).toBe(1);
     expect(first.output).toBe(
-      `${GIN_LOG} (Ollama server log, times without offset in Europe/Berlin): imported 10, duplicates 0, skipped 15: 8 other log output, 5 not an inference route, 2 unparseable (lines 18, 27)\n`,
+      `${GIN_LOG} (Ollama server log, times without offset in Europe/Berlin): imported 10, duplicates 0, skipped 15: 8 other log output, 5 not an inference route, 2 unparseable (lines 18, 27)\n${SKIPPED(2)}`,
     );
   });
 
@@ -212,7 +215,7 @@ describe('import of an Ollama server log', () => {
 
   it('imports nothing new the second time', async () => {
     const second = await cli(['import', '--tz', 'Europe/Berlin', '--db', db, GIN_LOG]);
-    expect(second.code).toBe(0);
+    expect(second.code).toBe(1);
     expect(second.output).toContain(': imported 0, duplicates 10, skipped 15: ');
     expect(await storedRecords(db)).toHaveLength(10);
   });
@@ -238,9 +241,9 @@ describe('import of a Python performance.jsonl', () => {
   it('maps each line onto a record; failures get their type from the message', async () => {
     const db = freshDatabase();
     const { code, output } = await cli(['import', '--tz', 'Europe/Berlin', '--db', db, PYTHON_LOG]);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(output).toBe(
-      `${PYTHON_LOG} (Python performance.jsonl, times without offset in Europe/Berlin): imported 6, duplicates 0, skipped 2: 1 unknown operation (line 9: "pull"), 1 unparseable (line 8)\n`,
+      `${PYTHON_LOG} (Python performance.jsonl, times without offset in Europe/Berlin): imported 6, duplicates 0, skipped 2: 1 unknown operation (line 9: "pull"), 1 unparseable (line 8)\n${SKIPPED(2)}`,
     );
     const common = {
       project: null,
@@ -384,10 +387,35 @@ describe('import of our own JSONL', () => {
     writeFileSync(file, `${lines.join('\r\n')}\r\n\r\n`);
     const db = freshDatabase();
     const { code, output } = await cli(['import', '--db', db, file]);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(output).toBe(
-      `${file} (ollama-perf JSONL): imported 5, duplicates 0, skipped 2: 1 invalid record (line 5: ts: Invalid input: expected number, received string), 1 unparseable (line 3)\n`,
+      `${file} (ollama-perf JSONL): imported 5, duplicates 0, skipped 2: 1 invalid record (line 5: ts: Invalid input: expected number, received string), 1 unparseable (line 3)\n${SKIPPED(2)}`,
     );
+    expect(await storedRecords(db)).toEqual(records);
+  });
+
+  it('imports an export of the first release (no concurrency, switched_from) and exits 0', async () => {
+    const records = fixtureRecords(10);
+    const file = join(dir, 'first-release.jsonl');
+    const older = records.map(({ concurrency: _c, switched_from: _s, ...rest }) => JSON.stringify(rest));
+    writeFileSync(file, `${older.join('\n')}\n`);
+    const db = freshDatabase();
+    expect(await cli(['import', '--db', db, file])).toEqual({
+      code: 0,
+      output: `${file} (ollama-perf JSONL): imported 10, duplicates 0, skipped 0\n`,
+    });
+    expect(await storedRecords(db)).toEqual(records.map((r) => ({ ...r, concurrency: null, switched_from: null })));
+  });
+
+  it("imports a newer version's export, naming the fields it dropped", async () => {
+    const records = fixtureRecords(3);
+    const file = join(dir, 'newer.jsonl');
+    writeFileSync(file, records.map((r) => `${JSON.stringify({ ...r, gpu_name: 'x', output_chunks: 3 })}\n`).join(''));
+    const db = freshDatabase();
+    expect(await cli(['import', '--db', db, file])).toEqual({
+      code: 0,
+      output: `${file} (ollama-perf JSONL): imported 3, duplicates 0, skipped 0; ignored fields of a newer version: gpu_name, output_chunks\n`,
+    });
     expect(await storedRecords(db)).toEqual(records);
   });
 

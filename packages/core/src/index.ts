@@ -37,6 +37,9 @@ export { canonicalEndpoint, operationForPath } from './operation.js';
 
 // Statistics: R-7 percentiles and stat objects.
 export { ascending, EMPTY_STAT, percentile, type Stat, statOf, statOfSorted } from './percentile.js';
+// Records from outside, of any version: missing later fields read as null, unknown ones are named.
+export { type RecordIssue, type RecordReading, readRequestMetric } from './read-record.js';
+export { FIELDS_SINCE, RECORD_SCHEMA_VERSION } from './record-version.js';
 export { buildRequestMetric, type RequestObservation, UNKNOWN_MODEL } from './request-metric.js';
 export { ResponseObserver } from './response-observer.js';
 // The record: one per inference request, field for field as DESIGN.md.

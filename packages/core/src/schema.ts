@@ -44,8 +44,9 @@ const nullableMs = nonNegative.nullable();
 const nullableCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).nullable();
 
 /**
- * zod schema of one {@link RequestMetric}. Unknown keys are rejected so a typo in an
- * ingested field is an error, not a silently dropped value.
+ * zod schema of one {@link RequestMetric}, exactly as this version writes it (strict: every
+ * field, no other key). To read records from outside — any version, a newer producer's extra
+ * fields — use `readRequestMetric()` (read-record.ts), which names what it ignores.
  */
 export const requestMetricSchema = z.strictObject({
   id: text().min(1).max(128),

@@ -32,6 +32,11 @@ Loads request records into the database from:
   - JSONL of ollama-perf records (export --format jsonl, the middleware's jsonlFileSink)
   - logs/performance.jsonl of Python tools (total_latency_ms, load_time_ms, …)
 The format is detected per file from its first lines. Importing a file again adds nothing.
+Records written by older versions of ollama-perf are read (fields added since are left
+empty); fields of newer versions are dropped and named.
+
+Exit code: 0 when every line that should be a record was imported (or was there already);
+1 when such a line was skipped (counted per reason) or a file could not be read.
 
 Options:
   --tz ZONE          zone of times written without an offset (GIN lines, naive Python
@@ -85,6 +90,8 @@ export interface FileOutcome {
   imported: number;
   duplicates: number;
   skipped: SkipTally;
+  /** Fields of a newer version dropped from its records, each named once. */
+  ignored: Set<string>;
 }
 
 function parserFor(format: ImportFormat, settings: ImportSettings): LineParser {
@@ -123,6 +130,7 @@ export async function importFile(
     imported: 0,
     duplicates: 0,
     skipped: new SkipTally(),
+    ignored: new Set(),
   };
   let parse = settings.format === undefined ? null : parserFor(settings.format, settings);
   let batch: RequestMetric[] = [];
@@ -146,6 +154,7 @@ export async function importFile(
     const parsed = parser(line);
     if ('record' in parsed) {
       batch.push(parsed.record);
+      for (const field of parsed.ignored ?? []) outcome.ignored.add(field);
       if (batch.length >= IMPORT_BATCH_SIZE) await flush();
     } else outcome.skipped.add(parsed, lineNumber);
   };
@@ -193,7 +202,9 @@ function describeOutcome(path: string, outcome: FileOutcome, settings: ImportSet
   const format = outcome.format;
   const kind = format === null ? 'empty' : FORMAT_NAMES[format];
   const zone = format === 'gin' || format === 'python' ? `, times without offset in ${settings.timeZone.name}` : '';
-  return `${path} (${kind}${zone}): imported ${outcome.imported}, duplicates ${outcome.duplicates}, ${outcome.skipped.describe()}`;
+  const ignored =
+    outcome.ignored.size === 0 ? '' : `; ignored fields of a newer version: ${[...outcome.ignored].join(', ')}`;
+  return `${path} (${kind}${zone}): imported ${outcome.imported}, duplicates ${outcome.duplicates}, ${outcome.skipped.describe()}${ignored}`;
 }
 
 function settingsOf(
@@ -254,7 +265,9 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
       `total: imported ${total.imported}, duplicates ${total.duplicates}, ${total.skipped.describe()}${total.failed > 0 ? `, ${total.failed} file(s) not read` : ''}\n`,
     );
   }
-  return total.failed > 0 ? 1 : 0;
+  if (total.skipped.malformed > 0)
+    io.stderr.write(`${total.skipped.malformed} line(s) that should be records were skipped (reasons above)\n`);
+  return total.failed > 0 || total.skipped.malformed > 0 ? 1 : 0;
 }
 
 function messageOf(error: unknown): string {

@@ -3,7 +3,7 @@
  * tally of skipped lines that `import` prints at the end ("skipped 3: 2 not an inference
  * route, 1 unparseable (line 17)").
  */
-import { type RequestMetric, requestMetricSchema } from '@ollama-perf/core';
+import { type RequestMetric, readRequestMetric } from '@ollama-perf/core';
 
 /** Why a line was skipped; `malformed` lines are listed by number, expected ones only counted. */
 export interface SkippedLine {
@@ -13,8 +13,8 @@ export interface SkippedLine {
   detail?: string;
 }
 
-/** One line's outcome. */
-export type ParsedLine = { record: RequestMetric } | SkippedLine;
+/** One line's outcome: a record (with the fields of a newer version it dropped, if any), or a skip. */
+export type ParsedLine = { record: RequestMetric; ignored?: string[] } | SkippedLine;
 
 /** Parses one non-empty line of a file. */
 export type LineParser = (line: string) => ParsedLine;
@@ -29,11 +29,16 @@ export function malformed(reason: string, detail?: string): SkippedLine {
   return detail === undefined ? { skip: reason, malformed: true } : { skip: reason, malformed: true, detail };
 }
 
-/** Validates a built record at the edge; a record the schema refuses becomes an "invalid record" skip. */
+/**
+ * Validates a record at the edge, written by any version (core's `readRequestMetric`: later
+ * fields may be missing, unknown ones are dropped); a record it refuses becomes an
+ * "invalid record" skip.
+ */
 export function validated(candidate: unknown): ParsedLine {
-  const result = requestMetricSchema.safeParse(candidate);
-  if (result.success) return { record: result.data };
-  const issue = result.error.issues[0];
+  const result = readRequestMetric(candidate);
+  if (result.success)
+    return result.ignored.length === 0 ? { record: result.record } : { record: result.record, ignored: result.ignored };
+  const issue = result.issues[0];
   return malformed(
     'invalid record',
     issue === undefined ? undefined : `${issue.path.join('.') || 'record'}: ${issue.message}`,
@@ -54,10 +59,12 @@ const LINES_SHOWN = 5;
 export class SkipTally {
   private readonly reasons = new Map<string, Reason>();
   private total = 0;
+  private malformedTotal = 0;
 
   /** Records that line `lineNumber` (1-based) was skipped. */
   add(skipped: SkippedLine, lineNumber: number): void {
     this.total++;
+    if (skipped.malformed) this.malformedTotal++;
     let reason = this.reasons.get(skipped.skip);
     if (reason === undefined) {
       reason = { count: 0, malformed: skipped.malformed, lines: [], detail: skipped.detail };
@@ -75,11 +82,17 @@ export class SkipTally {
       else mine.count += reason.count;
     }
     this.total += other.total;
+    this.malformedTotal += other.malformedTotal;
   }
 
   /** Lines skipped. */
   get count(): number {
     return this.total;
+  }
+
+  /** Lines skipped that should have been records (what makes `import` exit non-zero). */
+  get malformed(): number {
+    return this.malformedTotal;
   }
 
   /** Skipped count per reason. */

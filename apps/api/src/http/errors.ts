@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isDiskFull } from '../storage/disk-full.js';
 import { StorageBusyError } from '../storage/gateway-store.js';
 
 /** Stable error codes clients can branch on. */
@@ -16,6 +17,7 @@ export type ApiErrorCode =
   | 'upstream_unreachable'
   | 'upstream_timeout'
   | 'storage_busy'
+  | 'insufficient_storage'
   | 'internal';
 
 /** The JSON body of an API error. */
@@ -65,6 +67,15 @@ export function onApiError(error: Error, c: Context): Response {
   if (error instanceof StorageBusyError) {
     c.header('Retry-After', String(error.retryAfterSeconds));
     return errorResponse(c, 503, 'storage_busy', error.message);
+  }
+  if (isDiskFull(error)) {
+    // The gateway and its other routes go on; the client learns why this write was refused.
+    return errorResponse(
+      c,
+      507,
+      'insufficient_storage',
+      'the disk is full: records cannot be stored until space is freed; retry later',
+    );
   }
   console.error(`[ollama-perf] ${c.req.method} ${c.req.path} failed: ${error.message}`);
   return errorResponse(c, 500, 'internal', 'internal error');

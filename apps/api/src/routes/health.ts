@@ -1,7 +1,9 @@
 /**
  * `GET /healthz`: 200 while the gateway itself works, with whether Ollama answers and how
- * storage is doing (backlog of unwritten records, drops). Ollama being down is reported,
- * not failed on: the gateway still serves stats and answers clients with 502s.
+ * storage is doing (backlog of unwritten records, drops, spooled lines kept aside). Ollama
+ * being down is reported, not failed on: the gateway still serves stats and answers clients
+ * with 502s. Storage that fails (writes refused, a full disk, the storage thread restarting)
+ * makes `status` "degraded", with the reason.
  */
 import { Hono } from 'hono';
 import type { GatewayStore } from '../storage/gateway-store.js';
@@ -12,6 +14,8 @@ export type SinkHealth = () => {
   dropped: number;
   written?: number;
   lastError?: string | null;
+  /** Why storage is degraded, or null. */
+  degraded?: string | null;
   /** Calls waiting on the storage thread (Node). */
   queue_depth?: number;
 };
@@ -31,8 +35,13 @@ export function healthRoutes(deps: {
   return new Hono().get('/', async (c) => {
     const [ollama, database] = await Promise.all([probeOllama(doFetch, deps.ollamaUrl), probeDatabase(deps.store)]);
     const sink = deps.sinkHealth?.() ?? { backlog: 0, dropped: 0 };
+    const reasons = [
+      sink.degraded ?? null,
+      database.reachable ? null : `the database does not answer: ${database.error}`,
+    ].filter((reason) => reason !== null);
     return c.json({
-      status: 'ok',
+      status: reasons.length === 0 ? 'ok' : 'degraded',
+      ...(reasons.length === 0 ? {} : { reason: reasons.join('; ') }),
       ollama: { url: deps.ollamaUrl, ...ollama },
       storage: { backend: deps.store.backend.name, reachable: database.reachable, error: database.error, ...sink },
       ...(deps.eventLoop === undefined ? {} : { proxy: { event_loop_delay_ms: deps.eventLoop() } }),

@@ -1,47 +1,33 @@
 /**
  * `POST /ingest`: one record or an array of records, validated as a whole — one bad
- * record rejects the batch and nothing is written. Duplicate ids are ignored.
+ * record rejects the batch and nothing is written. Duplicate ids are ignored. Records of
+ * older versions are upgraded and fields of newer ones ignored, named in `ignored_fields`
+ * (see docs/compatibility.md).
  */
-
-import { zValidator } from '@hono/zod-validator';
-import { type RequestMetric, requestMetricSchema } from '@ollama-perf/core';
-import { schemaPredicate } from '@ollama-perf/core/rollup';
+import { RECORD_SCHEMA_VERSION } from '@ollama-perf/core';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import { validator } from 'hono/validator';
 import type { GatewayStore } from '../storage/gateway-store.js';
+import { readIngestBody } from './ingest-body.js';
 import { validationHook } from './validation.js';
 
-/** Records accepted per request. */
-export const MAX_INGEST_RECORDS = 10_000;
+export { MAX_INGEST_RECORDS } from './ingest-body.js';
 
-// One record is read as a batch of one, so every issue has the same path shape: [index, field].
-const ingestBodySchema = z.preprocess(
-  (body) => (Array.isArray(body) ? body : [body]),
-  z.array(requestMetricSchema).min(1).max(MAX_INGEST_RECORDS),
-);
-
-const isRequestMetric = schemaPredicate(requestMetricSchema);
-
-/**
- * Checks a batch with the predicate compiled from the schema (a fraction of zod's time per
- * record); zod runs only when that refuses, to say what is wrong — the same answer either way.
- */
-const INGEST_VALIDATION = {
-  validationFunction: (schema: typeof ingestBodySchema, value: unknown) => {
-    const batch = Array.isArray(value) ? value : [value];
-    if (batch.length >= 1 && batch.length <= MAX_INGEST_RECORDS && batch.every(isRequestMetric))
-      return { success: true as const, data: batch as RequestMetric[] };
-    return schema.safeParse(value);
-  },
-};
+const refuse = validationHook('records');
 
 /** The ingest route over `store`. */
 export function ingestRoutes(store: GatewayStore): Hono {
   return new Hono().post(
     '/',
-    zValidator('json', ingestBodySchema, validationHook('records'), INGEST_VALIDATION),
+    validator('json', (body, c) => {
+      const read = readIngestBody(body);
+      if (read.success) return read;
+      return refuse({ success: false, error: { issues: read.issues } }, c) as Response;
+    }),
     async (c) => {
-      return c.json(await store.insert(c.req.valid('json')), 200);
+      const { records, ignored } = c.req.valid('json');
+      const result = await store.insert(records);
+      return c.json({ ...result, schema_version: RECORD_SCHEMA_VERSION, ignored_fields: ignored }, 200);
     },
   );
 }

@@ -4,7 +4,8 @@
  * answers: each page written moves the spool's read position past it, so a replay that
  * fails halfway resumes where it stopped instead of starting over (and a long spool is never
  * read whole again on every retry). Replays are harmless anyway: inserts skip known ids.
- * Bounded: past `maxRecords` the newest are refused and counted as dropped.
+ * Bounded: past `maxRecords` the newest are refused and counted as dropped. A held line
+ * that is no record is kept aside and counted, never dropped unread.
  */
 import type { RequestMetric } from '@ollama-perf/core';
 
@@ -21,6 +22,10 @@ export interface Spool {
   advance(): void;
   /** Records held and not yet replayed. */
   size(): number;
+  /** Held lines that turned out not to be records, kept aside instead of replayed (on disk: ever). */
+  rejected(): number;
+  /** Where those lines are kept, when on disk. */
+  readonly rejectedPath?: string;
 }
 
 /** A spool in memory: lost with the process (for runtimes without a disk). */
@@ -43,5 +48,7 @@ export function memorySpool(maxRecords = 100_000): Spool {
       peeked = 0;
     },
     size: () => held.length,
+    // Records held in memory were valid when appended and stay so.
+    rejected: () => 0,
   };
 }

@@ -4,7 +4,15 @@
  * into a fresh app whose API_TOKEN is {@link SUITE_TOKEN}. Expected answers are core's
  * `summarize()` over the same records, compared exactly.
  */
-import { byPromptTokens, hourly, NO_PROJECT, type RequestMetric, type StatsFilter, summarize } from '@ollama-perf/core';
+import {
+  byPromptTokens,
+  hourly,
+  NO_PROJECT,
+  RECORD_SCHEMA_VERSION,
+  type RequestMetric,
+  type StatsFilter,
+  summarize,
+} from '@ollama-perf/core';
 import { FIXTURE_START, fixtureRecords } from '@ollama-perf/testkit/records';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -15,6 +23,8 @@ export { SUITE_TOKEN };
 type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
 
 const HOUR = 3_600_000;
+// What every /ingest answer says besides its counts when no field was ignored.
+const CURRENT = { schema_version: RECORD_SCHEMA_VERSION, ignored_fields: [] };
 
 /** Registers the suite; `connect` is called once, in `beforeAll`. */
 export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | Fetch): void {
@@ -40,7 +50,12 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
       raw = await connect();
       const res = await api('/ingest', { method: 'POST', body: JSON.stringify(records) });
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ received: records.length, inserted: records.length, duplicates: 0 });
+      expect(await res.json()).toEqual({
+        received: records.length,
+        inserted: records.length,
+        duplicates: 0,
+        ...CURRENT,
+      });
     });
 
     it('GET /stats equals summarize() of the records, to the number', async () => {
@@ -138,7 +153,7 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
     it('ignores records it already has (idempotent ingest)', async () => {
       const before = await requestsNow();
       const res = await api('/ingest', { method: 'POST', body: JSON.stringify(records.slice(0, 30)) });
-      expect(await res.json()).toEqual({ received: 30, inserted: 0, duplicates: 30 });
+      expect(await res.json()).toEqual({ received: 30, inserted: 0, duplicates: 30, ...CURRENT });
       expect(await requestsNow()).toBe(before);
     });
 
@@ -146,7 +161,36 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
       const before = await requestsNow();
       const one: RequestMetric = { ...(records[0] as RequestMetric), id: `single-${backend}` };
       const res = await api('/ingest', { method: 'POST', body: JSON.stringify(one) });
-      expect(await res.json()).toEqual({ received: 1, inserted: 1, duplicates: 0 });
+      expect(await res.json()).toEqual({ received: 1, inserted: 1, duplicates: 0, ...CURRENT });
+      expect(await requestsNow()).toBe(before + 1);
+    });
+
+    it('takes records of the first release (no concurrency, switched_from) beside current ones', async () => {
+      const before = await requestsNow();
+      const {
+        concurrency: _c,
+        switched_from: _s,
+        ...older
+      } = { ...(records[5] as RequestMetric), id: `v1-${backend}` };
+      const current = { ...(records[6] as RequestMetric), id: `v2-${backend}` };
+      const res = await api('/ingest', { method: 'POST', body: JSON.stringify([older, current]) });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ received: 2, inserted: 2, duplicates: 0, ...CURRENT });
+      expect(await requestsNow()).toBe(before + 2);
+    });
+
+    it("ignores a newer producer's fields, names them, and stores the record without them", async () => {
+      const before = await requestsNow();
+      const newer = { ...(records[3] as RequestMetric), id: `newer-${backend}`, prompt: 'secret', gpu: { vram: 1 } };
+      const res = await api('/ingest', { method: 'POST', body: JSON.stringify(newer) });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        received: 1,
+        inserted: 1,
+        duplicates: 0,
+        schema_version: RECORD_SCHEMA_VERSION,
+        ignored_fields: ['gpu', 'prompt'],
+      });
       expect(await requestsNow()).toBe(before + 1);
     });
 
@@ -158,7 +202,10 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
           { ...records[2], id: 'new-bad', latency_ms: -5 },
         ]),
       ],
-      ['a record with an unknown field', JSON.stringify({ ...records[3], id: 'new-extra', prompt: 'secret' })],
+      [
+        'an unknown field beside a bound broken',
+        JSON.stringify({ ...records[3], id: 'new-extra', x: 1, status: 1000 }),
+      ],
       ['malformed JSON', '{"id": "x", '],
       ['a number', '42'],
       ['an empty object', '{}'],

@@ -8,7 +8,7 @@ import { listenOnPort } from '@ollama-perf/testkit';
 import type { AppDeps } from '../../src/app.js';
 import { gatewayListener } from '../../src/proxy/node-listener.js';
 import { fileSpool } from '../../src/sink/file-spool.js';
-import { type StoreSink, storeSink } from '../../src/sink/store-sink.js';
+import { type StoreSink, type StoreSinkOptions, storeSink } from '../../src/sink/store-sink.js';
 import type { MetricStore } from '../../src/storage/store.js';
 
 /** A served in-process gateway. */
@@ -24,8 +24,9 @@ export async function serveGateway(
   ollamaUrl: string,
   spoolPath: string,
   extra: Partial<AppDeps> = {},
+  sinkOptions: StoreSinkOptions = {},
 ): Promise<InProcessGateway> {
-  const sink = storeSink(store, { spool: fileSpool(spoolPath), maxRetryDelayMs: 200 });
+  const sink = storeSink(store, { spool: fileSpool(spoolPath), maxRetryDelayMs: 200, ...sinkOptions });
   const gateway = gatewayListener({ store, sink, ollamaUrl, sinkHealth: () => sink.stats(), ...extra });
   const served = await listenOnPort(gateway.listener);
   return {

@@ -22,6 +22,8 @@ let url: string;
 const received: Received[] = [];
 /** Status of the next answers, first to last; 200 once empty. */
 const answers: number[] = [];
+/** Bodies of the next answers, first to last; `{ status }` once empty. */
+const bodies: unknown[] = [];
 
 beforeAll(async () => {
   const app = new Hono();
@@ -34,7 +36,7 @@ beforeAll(async () => {
       at: performance.now(),
     });
     const status = answers.shift() ?? 200;
-    return c.json({ status }, status as 200);
+    return c.json(bodies.shift() ?? { status }, status as 200);
   });
   server = await serveOnPort(app);
   url = `${server.url}/ingest`;
@@ -45,6 +47,7 @@ afterAll(async () => {
 beforeEach(() => {
   received.length = 0;
   answers.length = 0;
+  bodies.length = 0;
 });
 
 let sequence = 0;
@@ -117,6 +120,27 @@ describe('httpSink', () => {
     expect(third - second).toBeGreaterThanOrEqual(79);
     expect(sink.stats()).toEqual({ sent: 4, dropped: 0, queued: 0 });
     expect(failures).toEqual([]);
+  });
+
+  it('tells once per field what an older API stored the records without, and sends nothing twice', async () => {
+    const told: string[] = [];
+    const sink = httpSink({ url, batchSize: 2, onError: (e) => told.push((e as Error).message) });
+    const older = (fields: string[]) => ({
+      received: 2,
+      inserted: 2,
+      duplicates: 0,
+      schema_version: 2,
+      ignored_fields: fields,
+    });
+    bodies.push(older(['gpu_name']), older(['gpu_name']), older(['gpu_name', 'output_chunks']));
+    sink.write(records(6));
+    await sink.flush();
+    expect(received).toHaveLength(3);
+    expect(sink.stats()).toEqual({ sent: 6, dropped: 0, queued: 0 });
+    expect(told).toEqual([
+      'the API (record version 2) stored the records without field(s) gpu_name: upgrade it to keep them',
+      'the API (record version 2) stored the records without field(s) output_chunks: upgrade it to keep them',
+    ]);
   });
 
   it('does not retry a 400: the batch is dropped and reported', async () => {

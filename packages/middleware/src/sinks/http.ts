@@ -1,7 +1,9 @@
 /**
  * An HTTP sink: batches records and POSTs them to an ollama-perf API's `/ingest`. Edge-safe
  * (fetch and timers only). The queue is bounded; failed batches are retried with
- * exponential backoff; ids make retries idempotent (the API ignores duplicates).
+ * exponential backoff; ids make retries idempotent (the API ignores duplicates). A gateway
+ * of an older record version stores what it knows and names the fields it ignored; the sink
+ * tells `onError` once per field, so the loss is seen (docs/compatibility.md).
  */
 import type { RequestMetric } from '@ollama-perf/core';
 import type { MetricErrorHandler, MetricSink } from '../sink.js';
@@ -23,7 +25,10 @@ export interface HttpSinkOptions {
   maxAttempts?: number;
   /** First retry delay, ms; doubles each attempt. Default 200. */
   retryDelayMs?: number;
-  /** Called when a batch is dropped or records overflow. Default: one console line. */
+  /**
+   * Called when a batch is dropped, records overflow, or the API ignored fields it does not
+   * know (once per field). Default: one console line.
+   */
   onError?: MetricErrorHandler;
   /** The fetch to use. Default: global `fetch`. */
   fetch?: typeof fetch;
@@ -60,24 +65,44 @@ export function httpSink(options: HttpSinkOptions): HttpSink {
   let dropped = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let sending: Promise<void> = Promise.resolve();
+  const ignoredFields = new Set<string>();
+
+  /** Tells, once per field, what an older gateway ignored of the records it stored. */
+  async function noteIgnored(res: Response, batch: RequestMetric[]): Promise<void> {
+    const answer = (await res.json().catch(() => null)) as {
+      ignored_fields?: unknown;
+      schema_version?: unknown;
+    } | null;
+    const fields = Array.isArray(answer?.ignored_fields) ? answer.ignored_fields.map(String) : [];
+    const fresh = fields.filter((field) => !ignoredFields.has(field));
+    if (fresh.length === 0) return;
+    for (const field of fresh) ignoredFields.add(field);
+    const version = typeof answer?.schema_version === 'number' ? ` (record version ${answer.schema_version})` : '';
+    onError(
+      new Error(`the API${version} stored the records without field(s) ${fresh.join(', ')}: upgrade it to keep them`),
+      batch[0],
+    );
+  }
 
   async function post(batch: RequestMetric[]): Promise<void> {
     let problem = '';
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 2)));
-      let status: number;
+      let res: Response;
       try {
-        const res = await doFetch(options.url, { method: 'POST', headers, body: JSON.stringify(batch) });
-        status = res.status;
-        await res.body?.cancel();
+        res = await doFetch(options.url, { method: 'POST', headers, body: JSON.stringify(batch) });
       } catch (error) {
         problem = error instanceof Error ? error.message : String(error);
         continue;
       }
+      const status = res.status;
       if (status >= 200 && status < 300) {
         sent += batch.length;
+        // Stored already: whatever reading the answer does, the batch is not sent again.
+        await noteIgnored(res, batch).catch(() => undefined);
         return;
       }
+      await res.body?.cancel().catch(() => undefined);
       problem = `ingest answered ${status}`;
       // A 4xx other than 408/429 will not get better by retrying.
       if (status < 500 && status !== 408 && status !== 429) break;

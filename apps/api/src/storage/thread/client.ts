@@ -4,18 +4,24 @@
  * the delivery figures the storage thread last pushed. Nothing here waits for the database
  * on behalf of a proxied request; `/ingest` past the bound on queued calls gets a
  * {@link StorageBusyError} (503 + `Retry-After`) instead of a longer queue.
+ *
+ * Should the storage thread die (an uncaught error, `process.exit`, out of memory), the calls
+ * it had not answered fail with a StorageBusyError, the records it held only in memory — posted
+ * and not yet settled, or carried by those calls — go to the spool, one line is logged, and a
+ * new thread starts (waiting longer each time when it keeps dying); it replays the spool.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { RequestMetric, StatsFilter, Summary } from '@ollama-perf/core';
 import type { MetricSink } from '@ollama-perf/middleware';
 import type { MetricsState } from '../../metrics/state.js';
 import type { ResidencyEvent } from '../../residency/residency.js';
+import { fileSpool } from '../../sink/file-spool.js';
 import type { StoreSinkStats } from '../../sink/store-sink.js';
+import { writeFailureReason } from '../disk-full.js';
 import { type GatewayStore, type InsertResult, StorageBusyError } from '../gateway-store.js';
 import { EXACT_UP_TO } from '../store.js';
-import type { FromStorage, StorageThreadData, StoreMethod, ToStorage } from './protocol.js';
+import { connectStorageThread, type StorageConnection } from './connection.js';
+import type { StorageThreadData, StoreMethod } from './protocol.js';
+import { UnsettledRecords } from './unsettled.js';
 
 /** Options of {@link startStorageThread}: where the database and spool are, and the thread's limits. */
 export interface StorageThreadOptions extends Pick<StorageThreadData, 'databaseUrl' | 'spoolPath' | 'openerModule'> {
@@ -31,8 +37,22 @@ export interface StorageThreadOptions extends Pick<StorageThreadData, 'databaseU
   statsIntervalMs?: number;
   /** Windows of at most this many records are summarized exactly (`MetricStore.exactUpTo`). Default 10000. */
   statsExactUpTo?: number | undefined;
+  /** Wait before starting a storage thread that died, ms; doubled for each death in a row. Default 500. */
+  restartDelayMs?: number;
+  /** Longest such wait, ms. Default 30000. */
+  maxRestartDelayMs?: number;
+  /** Records kept on this side while no storage thread runs; beyond, the oldest are dropped. Default 100000. */
+  maxWaitingRecords?: number;
   /** Told each line the storage thread logs. Default: console.error. */
   onLog?: (message: string) => void;
+}
+
+/** What /healthz reports of the storage thread. */
+export interface StorageThreadHealth extends StoreSinkStats {
+  /** Calls sent to the storage thread and not answered yet. */
+  queue_depth: number;
+  /** Times the storage thread died and was started again. */
+  restarts: number;
 }
 
 /** The storage thread, as the gateway uses it. */
@@ -43,36 +63,24 @@ export interface StorageThread extends GatewayStore {
   sinkStats(): StoreSinkStats;
   /** Calls sent to the storage thread and not answered yet. */
   queueDepth(): number;
-  /** The delivery figures and the queue depth, as /healthz reports them. */
-  health(): StoreSinkStats & { queue_depth: number };
+  /** The delivery figures, the queue depth and the restarts, as /healthz reports them. */
+  health(): StorageThreadHealth;
   /** Posts what is pending, lets the storage thread flush and close its database, and ends it. */
   stop(): Promise<void>;
 }
 
-/** The storage thread's young generation, MB. */
-const YOUNG_GENERATION_MB = 12;
+const EMPTY_STATS: StoreSinkStats = {
+  backlog: 0,
+  spooled: 0,
+  written: 0,
+  dropped: 0,
+  rejected: 0,
+  lastError: null,
+  degraded: null,
+};
 
-const EMPTY_STATS: StoreSinkStats = { backlog: 0, spooled: 0, written: 0, dropped: 0, lastError: null };
-
-/**
- * The worker's entry: the built `worker.js` beside this file, or — running from TypeScript
- * sources (tests, benchmarks) — a bootstrap that registers tsx in the new thread first
- * (a worker does not inherit its parent's module loader).
- */
-function workerEntry(): URL {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new URL('./worker.js', here);
-  const require = createRequire(here);
-  const tsxPackage = require.resolve('tsx/package.json');
-  const manifest = require(tsxPackage) as { exports: Record<string, { import?: { default?: string } }> };
-  const api = manifest.exports['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs';
-  const register = new URL(api, pathToFileURL(tsxPackage)).href;
-  const worker = new URL('./worker.ts', here).href;
-  const bootstrap = `import { register } from ${JSON.stringify(register)};
-register();
-await import(${JSON.stringify(worker)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
-}
+// A thread that ran this long before dying is not "dying again": the restart wait starts over.
+const STABLE_MS = 60_000;
 
 /**
  * Starts the storage thread and resolves once its database is open; rejects with the
@@ -94,93 +102,128 @@ export async function startStorageThread(options: StorageThreadOptions): Promise
   const maxQueuedCalls = options.maxQueuedCalls ?? 16;
   const batchSize = options.batchSize ?? 256;
   const batchDelayMs = options.batchDelayMs ?? 10;
+  const restartDelayMs = options.restartDelayMs ?? 500;
+  const maxRestartDelayMs = options.maxRestartDelayMs ?? 30_000;
+  const maxWaitingRecords = options.maxWaitingRecords ?? 100_000;
   const log = options.onLog ?? ((message: string) => console.error(`[ollama-perf] ${message}`));
-  const worker = new Worker(workerEntry(), {
-    workerData: data,
-    execArgv: [],
-    // V8's default young generation (3 × 16 MB semi-spaces) fills with each batch's short-lived
-    // garbage before a scavenge; 12 MB holds the gateway's RSS under load 30 MB lower (bench: isolation).
-    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-  });
 
-  const calls = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  let nextId = 1;
+  const unsettled = new UnsettledRecords();
   let stats = EMPTY_STATS;
+  // Figures of threads that died: their counters start over in the next one.
+  const before = { written: 0, dropped: 0 };
   let batch: RequestMetric[] = [];
   let batchTimer: ReturnType<typeof setTimeout> | undefined;
-  let exited: Error | null = null;
-  let onStopped: (() => void) | undefined;
+  let restartTimer: ReturnType<typeof setTimeout> | undefined;
+  let restarting: Promise<void> | null = null;
+  let down: string | null = null;
+  let restarts = 0;
+  let deathsInARow = 0;
+  let upSince = Date.now();
+  let stopped = false;
 
-  const post = (message: ToStorage) => worker.postMessage(message);
-  const postBatch = () => {
+  const busy = (reason: string) =>
+    new StorageBusyError(`the storage thread stopped (${reason}) and is restarting; retry in a second`, 1);
+
+  const events = {
+    onStats(pushed: StoreSinkStats, settled: number) {
+      stats = pushed;
+      unsettled.settledUpTo(settled);
+    },
+    onLog: log,
+    onCrash: (reason: string, inFlight: RequestMetric[]) => crashed(reason, inFlight),
+  };
+  let connection: StorageConnection | null = await connectStorageThread(data, events, busy);
+  const backend = connection.backend;
+
+  /** Appends records to the spool from this thread (no storage thread runs to do it). */
+  function spoolHere(records: RequestMetric[]): void {
+    if (records.length === 0) return;
+    try {
+      before.dropped += fileSpool(data.spoolPath).append(records);
+    } catch (error) {
+      before.dropped += records.length;
+      log(`cannot spool ${records.length} record(s) the storage thread held, dropped: ${writeFailureReason(error)}`);
+    }
+  }
+
+  function crashed(reason: string, inFlight: RequestMetric[]): void {
+    connection = null;
+    before.written += stats.written;
+    before.dropped += stats.dropped;
+    stats = { ...EMPTY_STATS, rejected: stats.rejected };
+    const held = [...unsettled.takeAll(), ...inFlight];
+    spoolHere(held);
+    restarts++;
+    if (Date.now() - upSince > STABLE_MS) deathsInARow = 0;
+    deathsInARow++;
+    const delay = Math.min(maxRestartDelayMs, restartDelayMs * 2 ** (deathsInARow - 1));
+    down = `the storage thread stopped unexpectedly (${reason}); restarting`;
+    log(`${down} in ${delay} ms; the ${held.length} record(s) it held are in the spool`);
+    scheduleRestart(delay);
+  }
+
+  function scheduleRestart(delayMs: number): void {
+    if (stopped) return;
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      restarting = restart().finally(() => {
+        restarting = null;
+      });
+    }, delayMs);
+  }
+
+  async function restart(): Promise<void> {
+    try {
+      const started = await connectStorageThread(data, events, busy);
+      if (stopped) {
+        await started.stop();
+        return;
+      }
+      connection = started;
+      upSince = Date.now();
+      down = null;
+      log(`the storage thread runs again (restart ${restarts})`);
+      postBatch();
+    } catch (error) {
+      deathsInARow++;
+      const delay = Math.min(maxRestartDelayMs, restartDelayMs * 2 ** (deathsInARow - 1));
+      down = `the storage thread cannot start (${writeFailureReason(error)}); retrying`;
+      log(`${down} in ${delay} ms`);
+      scheduleRestart(delay);
+    }
+  }
+
+  function postBatch(): void {
     if (batchTimer !== undefined) clearTimeout(batchTimer);
     batchTimer = undefined;
-    if (batch.length === 0 || exited !== null) return;
-    post({ type: 'records', records: batch });
+    if (batch.length === 0 || connection === null) return;
+    connection.post({ type: 'records', records: batch });
+    unsettled.add(batch);
     batch = [];
-  };
+  }
 
-  const backend = await new Promise<string>((resolve, reject) => {
-    worker.on('message', (message: FromStorage) => {
-      switch (message.type) {
-        case 'ready':
-          resolve(message.backend);
-          return;
-        case 'failed':
-          reject(new Error(message.message));
-          return;
-        case 'result':
-        case 'error': {
-          const call = calls.get(message.id);
-          calls.delete(message.id);
-          if (message.type === 'result') call?.resolve(message.value);
-          else call?.reject(new Error(message.message));
-          return;
-        }
-        case 'stats':
-          stats = message.stats;
-          return;
-        case 'log':
-          log(message.message);
-          return;
-        case 'stopped':
-          stats = message.stats;
-          onStopped?.();
-          return;
-      }
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      exited = new Error(`the storage thread stopped (exit code ${code})`);
-      reject(exited);
-      for (const call of calls.values()) call.reject(exited);
-      calls.clear();
-      onStopped?.();
-    });
-  }).catch(async (error: unknown) => {
-    await worker.terminate();
-    throw error;
+  // What the storage thread pushed last (and threads before it), plus what waits on this side.
+  const sinkStats = (): StoreSinkStats => ({
+    ...stats,
+    backlog: stats.backlog + batch.length,
+    written: before.written + stats.written,
+    dropped: before.dropped + stats.dropped,
+    degraded: down ?? stats.degraded,
   });
-  // An error after start-up (a crash in a native module, say) is told, not thrown at the proxy.
-  worker.on('error', (error) => log(`the storage thread failed: ${error.message}`));
-
-  // What the storage thread pushed last, plus the records still waiting on this side.
-  const sinkStats = (): StoreSinkStats => ({ ...stats, backlog: stats.backlog + batch.length });
 
   function call<T>(method: StoreMethod, args: unknown[]): Promise<T> {
-    if (exited !== null) return Promise.reject(exited);
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      calls.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      post({ type: 'call', id, method, args });
-    });
+    if (connection === null) return Promise.reject(busy(down ?? 'stopped'));
+    return connection.call<T>(method, args);
   }
+  const queueDepth = () => connection?.pending() ?? 0;
 
   return {
     backend: { name: backend },
     insert(records: RequestMetric[]): Promise<InsertResult> {
-      if (calls.size >= maxQueuedCalls) {
-        return Promise.reject(new StorageBusyError(`storage has ${calls.size} requests queued; retry in a second`, 1));
+      if (queueDepth() >= maxQueuedCalls) {
+        return Promise.reject(
+          new StorageBusyError(`storage has ${queueDepth()} requests queued; retry in a second`, 1),
+        );
       }
       return call('insert', [records]);
     },
@@ -194,22 +237,29 @@ export async function startStorageThread(options: StorageThreadOptions): Promise
     sink: {
       write(records) {
         batch.push(...records);
+        // While no thread runs, records wait here, bounded: the oldest go first, counted.
+        if (batch.length > maxWaitingRecords)
+          before.dropped += batch.splice(0, batch.length - maxWaitingRecords).length;
         if (batch.length >= batchSize) postBatch();
         else batchTimer ??= setTimeout(postBatch, batchDelayMs);
       },
     },
     sinkStats,
-    queueDepth: () => calls.size,
-    health: () => ({ ...sinkStats(), queue_depth: calls.size }),
+    queueDepth,
+    health: () => ({ ...sinkStats(), queue_depth: queueDepth(), restarts }),
     async stop() {
+      stopped = true;
+      if (restartTimer !== undefined) clearTimeout(restartTimer);
+      await restarting;
       postBatch();
-      if (exited !== null) return;
-      const stopped = new Promise<void>((resolve) => {
-        onStopped = resolve;
-      });
-      post({ type: 'stop' });
-      await stopped;
-      await worker.terminate();
+      if (connection === null) {
+        // No thread to flush them: what waits here is kept for the next start.
+        spoolHere(batch.splice(0));
+        return;
+      }
+      const last = await connection.stop();
+      if (last !== null) stats = last;
+      connection = null;
     },
   };
 }

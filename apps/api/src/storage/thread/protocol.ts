@@ -40,7 +40,8 @@ export type FromStorage =
   | { type: 'ready'; backend: string }
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; value: unknown }
-  | { type: 'error'; id: number; message: string }
-  | { type: 'stats'; stats: StoreSinkStats }
+  | { type: 'error'; id: number; message: string; code?: string | undefined }
+  /** `settled`: records posted to this thread that it has written, spooled or dropped so far. */
+  | { type: 'stats'; stats: StoreSinkStats; settled: number }
   | { type: 'log'; message: string }
   | { type: 'stopped'; stats: StoreSinkStats };

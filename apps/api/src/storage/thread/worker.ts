@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileSpool } from '../../sink/file-spool.js';
 import { storeSink } from '../../sink/store-sink.js';
+import { errorCodeOf, writeFailureReason } from '../disk-full.js';
 import { startRollupTimer } from '../rollup-timer.js';
 import type { MetricStore } from '../store.js';
 import type { FromStorage, StorageThreadData, ToStorage } from './protocol.js';
@@ -35,7 +36,11 @@ if (store !== null) {
   const sink = storeSink(store, {
     spool: fileSpool(data.spoolPath),
     onError: (error) =>
-      send({ type: 'log', message: `storage write failed, records kept for retry: ${messageOf(error)}` }),
+      send({
+        type: 'log',
+        message: `storage writes fail, records are spooled until they work again: ${writeFailureReason(error)}`,
+      }),
+    onNotice: (message) => send({ type: 'log', message }),
   });
   const rollups =
     data.rollupIntervalMs > 0
@@ -46,13 +51,17 @@ if (store !== null) {
           }),
         )
       : null;
-  const statsTimer = setInterval(() => send({ type: 'stats', stats: sink.stats() }), data.statsIntervalMs);
+  const statsTimer = setInterval(
+    () => send({ type: 'stats', stats: sink.stats(), settled: sink.settled() }),
+    data.statsIntervalMs,
+  );
 
   const answer = async (id: number, run: () => Promise<unknown>) => {
     try {
       send({ type: 'result', id, value: await run() });
     } catch (error) {
-      send({ type: 'error', id, message: messageOf(error) });
+      // The code crosses the thread too: a full disk answers /ingest 507, not 500.
+      send({ type: 'error', id, message: messageOf(error), code: errorCodeOf(error) });
     }
   };
 
