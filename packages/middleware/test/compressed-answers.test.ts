@@ -1,13 +1,17 @@
 /**
- * Compressed answers through a Hono app with ollamaMetrics() that passes Ollama's answer on
- * as it came (a compressing proxy in front of Ollama): the client gets the compressed bytes
- * unchanged, the record carries Ollama's figures read from a decompressed copy
- * (DecompressionStream), and a corrupt body is delivered and recorded as an error.
+ * Compressed answers (a compressing proxy in front of Ollama) through a Hono app with
+ * ollamaMetrics() that passes Ollama's answer on as it came (DecompressionStream), and
+ * through Express + http-proxy-middleware (zlib, br included): the client gets the
+ * compressed bytes unchanged, the record Ollama's figures; a corrupt body is delivered and
+ * recorded as an error.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import {
+  BROTLI_CASE,
+  COMPRESSED_CASES,
   describeCompressedAnswers,
+  listenOnPort,
   type ServedApp,
   type StandIn,
   serveOnPort,
@@ -16,10 +20,13 @@ import {
 import { Hono } from 'hono';
 import { afterAll, beforeAll } from 'vitest';
 import { memorySink, type OllamaMetricsOptions, ollamaMetrics } from '../src/index.js';
+import { expressProxyApp } from './express-proxy.js';
 
 let ollama: StandIn;
 let proxy: ServedApp;
+let express: ServedApp;
 const sink = memorySink();
+const expressSink = memorySink();
 
 /** A Hono app that forwards with node:http, which (unlike fetch) leaves the answer compressed. */
 function passThroughApp(upstream: string, options: OllamaMetricsOptions): Hono {
@@ -49,9 +56,11 @@ function passThroughApp(upstream: string, options: OllamaMetricsOptions): Hono {
 beforeAll(async () => {
   ollama = await startStandInOllama({ coldLoadNs: 0 });
   proxy = await serveOnPort(passThroughApp(ollama.url, { sink }));
+  express = await listenOnPort(expressProxyApp(ollama.url, { sink: expressSink }));
 });
 afterAll(async () => {
   await proxy.close();
+  await express.close();
   await ollama.close();
 });
 describeCompressedAnswers('ollamaMetrics(), compressed answers', () => ({
@@ -59,3 +68,8 @@ describeCompressedAnswers('ollamaMetrics(), compressed answers', () => ({
   ollama,
   records: sink.records,
 }));
+describeCompressedAnswers(
+  'Express + http-proxy-middleware, compressed answers',
+  () => ({ url: express.url, ollama, records: expressSink.records }),
+  [...COMPRESSED_CASES, BROTLI_CASE],
+);
