@@ -10,7 +10,8 @@ import { type ContentCoding, contentCodingOf, startsEncoded } from './content-co
 /** Where the (decompressed) body and its end go: usually a `RequestCapture`. */
 export interface DecodedBodyObserver {
   chunk(bytes: Uint8Array): void;
-  end(outcome: CaptureEnd): void;
+  /** May return the promise of the record's delivery (Workers keep it alive through `waitUntil`). */
+  end(outcome: CaptureEnd): void | Promise<void>;
 }
 
 /** A streaming decompressor: output goes to the callback it was made with. */
@@ -28,7 +29,7 @@ export type InflaterFactory = (coding: ContentCoding, output: (bytes: Uint8Array
 /**
  * Wraps `target` for a body sent with `Content-Encoding: header`: without one it is `target`
  * itself; otherwise chunks are decompressed on their way to it, and `end` waits for the
- * decompressor. An encoding nobody here can undo leaves the body unread (`unread` in the
+ * decompressor (its promise settles after `target.end`'s, and never rejects). An encoding nobody here can undo leaves the body unread (`unread` in the
  * outcome), a corrupt one ends with `undecodable`.
  *
  * @example
@@ -41,7 +42,7 @@ export function decodingObserver(
 ): DecodedBodyObserver {
   const coding = contentCodingOf(header);
   if (coding === null) return target;
-  const unread = (outcome: CaptureEnd) => target.end({ ...outcome, unread: `Content-Encoding: ${header}` });
+  const unread = async (outcome: CaptureEnd) => target.end({ ...outcome, unread: `Content-Encoding: ${header}` });
   if (coding === 'unsupported') return { chunk() {}, end: unread };
 
   // Undecided until two bytes show whether the body really is compressed (see startsEncoded).
@@ -65,7 +66,7 @@ export function decodingObserver(
       head = null;
       start(first);
     },
-    end(outcome) {
+    async end(outcome) {
       if (ended) return;
       ended = true;
       if (state === 'undecided' && head !== null) start(head); // a one-byte body
@@ -76,10 +77,11 @@ export function decodingObserver(
         inflater.abort();
         return target.end(outcome);
       }
-      inflater.end().then(
-        () => target.end(outcome),
-        (error: unknown) => target.end({ ...outcome, undecodable: error }),
-      );
+      let undecodable: unknown;
+      await inflater.end().catch((error: unknown) => {
+        undecodable = error ?? new Error('corrupt data');
+      });
+      return target.end(undecodable === undefined ? outcome : { ...outcome, undecodable });
     },
   };
 }

@@ -99,11 +99,11 @@ export function ollamaMetrics(options: ExpressOllamaMetricsOptions) {
       return end.apply(this, args);
     } as End;
 
-    res.once('finish', () => body.end({}));
+    res.once('finish', () => void body.end({}));
     res.once('close', () => {
       if (!res.writableFinished) {
         respond();
-        body.end({ aborted: true });
+        void body.end({ aborted: true });
       }
     });
     next();

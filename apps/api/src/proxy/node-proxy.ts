@@ -256,7 +256,7 @@ function pipeAnswer(
   res.once('close', () => {
     clearTimeout(idle);
     // The client left: the capture records that itself; this frees a decompressor.
-    if (!ended && !res.writableFinished) capture?.end({ aborted: true });
+    if (!ended && !res.writableFinished) void capture?.end({ aborted: true });
   });
   answer.on('data', (chunk: Buffer) => {
     idle.refresh();
@@ -293,7 +293,7 @@ function observeChunk(capture: DecodedBodyObserver, chunk: Buffer): void {
 }
 
 function finishCapture(capture: DecodedBodyObserver, end: CaptureEnd | undefined): void {
-  capture.end(end ?? {});
+  void capture.end(end ?? {});
 }
 
 /** Resolves `found` with the `model` of a request body, read off the chunks as they are piped upstream. */
