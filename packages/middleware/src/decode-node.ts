@@ -33,6 +33,5 @@ export function nodeInflater(coding: ContentCoding, output: (bytes: Uint8Array) 
       if (failure === undefined && !zlib.destroyed) zlib.end();
       return settled;
     },
-    abort: () => void zlib.destroy(),
   };
 }

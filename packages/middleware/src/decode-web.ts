@@ -40,9 +40,5 @@ export function webInflater(coding: ContentCoding, output: (bytes: Uint8Array) =
       writer.close().catch(ignore);
       return drained;
     },
-    abort() {
-      writer.abort().catch(ignore);
-      reader.cancel().catch(ignore);
-    },
   };
 }

@@ -17,10 +17,8 @@ export interface DecodedBodyObserver {
 /** A streaming decompressor: output goes to the callback it was made with. */
 export interface Inflater {
   write(bytes: Uint8Array): void;
-  /** No more input: resolves once all output is delivered, rejects if the data was corrupt. */
+  /** No more input: resolves once all output is delivered, rejects if the data was corrupt or cut. */
   end(): Promise<void>;
-  /** Drops everything (the client went away). */
-  abort(): void;
 }
 
 /** Makes a decompressor for `coding`, or `null` when this runtime has none for it. */
@@ -29,8 +27,8 @@ export type InflaterFactory = (coding: ContentCoding, output: (bytes: Uint8Array
 /**
  * Wraps `target` for a body sent with `Content-Encoding: header`: without one it is `target`
  * itself; otherwise chunks are decompressed on their way to it, and `end` waits for the
- * decompressor (its promise settles after `target.end`'s, and never rejects). An encoding nobody here can undo leaves the body unread (`unread` in the
- * outcome), a corrupt one ends with `undecodable`.
+ * decompressor (its promise settles after `target.end`'s). An encoding nobody here can undo
+ * leaves the body unread (`unread` in the outcome), a corrupt one ends with `undecodable`.
  *
  * @example
  * const observer = decodingObserver(res.headers.get('content-encoding'), capture, webInflater);
@@ -60,6 +58,7 @@ export function decodingObserver(
   return {
     chunk(bytes) {
       if (state !== 'undecided') return pass(bytes);
+      if (head === null && bytes.length >= 2) return start(bytes);
       head = head === null ? bytes.slice() : concat(head, bytes);
       if (head.length < 2) return;
       const first = head;
@@ -72,16 +71,14 @@ export function decodingObserver(
       if (state === 'undecided' && head !== null) start(head); // a one-byte body
       if (state === 'undecided' || state === 'plain') return target.end(outcome);
       if (state === 'unread') return unread(outcome);
-      const inflater = state;
-      if (outcome.aborted) {
-        inflater.abort();
-        return target.end(outcome);
-      }
+      // Also when the client left: what it received may hold the final message (it may have
+      // left because it read it), so the bytes already here are decompressed before the end.
       let undecodable: unknown;
-      await inflater.end().catch((error: unknown) => {
+      await state.end().catch((error: unknown) => {
         undecodable = error ?? new Error('corrupt data');
       });
-      return target.end(undecodable === undefined ? outcome : { ...outcome, undecodable });
+      const cut = outcome.aborted === true || outcome.error !== undefined; // a cut body ends mid-member
+      return target.end(undecodable === undefined || cut ? outcome : { ...outcome, undecodable });
     },
   };
 }

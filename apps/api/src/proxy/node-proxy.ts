@@ -179,7 +179,9 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
         clientGone = true;
         clearTimeout(firstByte);
         outgoing.destroy();
-        if (!answered) capture?.respond(499, null);
+        // Once answered, pipeAnswer ends the capture: after the bytes the client got are read.
+        if (answered) return;
+        capture?.respond(499, null);
         void capture?.finish({ aborted: true });
       });
 
@@ -225,8 +227,8 @@ function observerOf(capture: RequestCapture): DecodedBodyObserver {
 
 /**
  * Pipes Ollama's answer to the client with backpressure, showing each chunk to the capture
- * (through its decompressor, if any) after it is handed on. The idle timer runs only while the client is ready for more, so a
- * slow reader is never taken for a silent Ollama.
+ * (through its decompressor, if any) after it is handed on. The idle timer runs only while the
+ * client is ready for more, so a slow reader is never taken for a silent Ollama.
  */
 function pipeAnswer(
   answer: IncomingMessage,
@@ -255,8 +257,10 @@ function pipeAnswer(
 
   res.once('close', () => {
     clearTimeout(idle);
-    // The client left: the capture records that itself; this frees a decompressor.
-    if (!ended && !res.writableFinished) void capture?.end({ aborted: true });
+    // The client left: recorded after the chunks it got (queued below) are observed.
+    if (ended || res.writableFinished) return;
+    ended = true;
+    if (capture !== null) process.nextTick(finishCapture, capture, { aborted: true });
   });
   answer.on('data', (chunk: Buffer) => {
     idle.refresh();
