@@ -20,7 +20,7 @@ import {
   summarySchema,
 } from '@ollama-perf/core';
 import { memorySink, ollamaMetrics } from '@ollama-perf/middleware';
-import { cutAt, type ServedApp, serveOnPort } from '@ollama-perf/testkit';
+import { cutAt, rawRequest, type ServedApp, serveOnPort } from '@ollama-perf/testkit';
 import { fixtureRecords } from '@ollama-perf/testkit/records';
 import fc from 'fast-check';
 import { Hono } from 'hono';
@@ -29,7 +29,6 @@ import { createApp } from '../src/app.js';
 import { type StoreSink, storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { rawRequest } from './support/http.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-fuzz-'));
 // Nothing listens there: a reserved path that leaked to the proxy would come back as a 502.

@@ -11,6 +11,7 @@ import {
   expectRecord,
   type IdleClosingUpstream,
   type IdleClosingUpstreamOptions,
+  rawRequest,
   startIdleClosingUpstream,
   startStandInOllama,
 } from '@ollama-perf/testkit';
@@ -18,7 +19,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../src/app.js';
 import { openStore } from '../src/storage/open-node.js';
 import { DATA_PATHS, type DataPath, serveBothDataPaths } from './support/both-data-paths.js';
-import { rawRequest } from './support/http.js';
 import { waitUntil } from './support/in-process-gateway.js';
 
 const CHAT = JSON.stringify({ model: 'llama3.2', messages: [{ role: 'user', content: 'hi' }], stream: false });

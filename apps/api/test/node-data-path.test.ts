@@ -16,13 +16,12 @@ import {
 import type { AddressInfo } from 'node:net';
 import { requestMetricSchema } from '@ollama-perf/core';
 import { memorySink } from '@ollama-perf/middleware';
-import { cutAt, listenOnPort } from '@ollama-perf/testkit';
+import { cutAt, listenOnPort, rawRequest } from '@ollama-perf/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GatewayListenerOptions, gatewayListener } from '../src/proxy/node-listener.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { rawRequest } from './support/http.js';
 
 /** What the scripted upstream answers next, and what it saw. */
 interface Script {

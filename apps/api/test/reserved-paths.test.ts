@@ -7,12 +7,11 @@
  * records the headers it received.
  */
 import { memorySink } from '@ollama-perf/middleware';
-import { type StandIn, startStandInOllama } from '@ollama-perf/testkit';
+import { rawRequest, type StandIn, startStandInOllama } from '@ollama-perf/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
 import { type BothDataPaths, DATA_PATHS, serveBothDataPaths } from './support/both-data-paths.js';
-import { rawRequest } from './support/http.js';
 
 const TOKEN = 'gateway-secret';
 const AUTHORIZED = { authorization: `Bearer ${TOKEN}` };

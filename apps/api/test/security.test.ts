@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NAME_MAX, type RequestMetric } from '@ollama-perf/core';
-import { type ServedApp, type StandIn, serveOnPort, startStandInOllama } from '@ollama-perf/testkit';
+import { rawRequest, type ServedApp, type StandIn, serveOnPort, startStandInOllama } from '@ollama-perf/testkit';
 import { fixtureRecords } from '@ollama-perf/testkit/records';
 import SqliteDatabase from 'better-sqlite3';
 import fc from 'fast-check';
@@ -26,7 +26,6 @@ import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
 import { startEchoOllama } from './support/echo-ollama.js';
 import { type GatewayProcess, runCli, startGatewayProcess } from './support/gateway-process.js';
-import { rawRequest } from './support/http.js';
 import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-security-'));

@@ -1,8 +1,9 @@
 /**
  * The Node gateway's data path (`node-proxy.ts`) records a stream whose final message passed
- * to the client as a success, even when the client leaves before Ollama ends its chunked
- * body (Python's `openai` SDK after `data: [DONE]`); a client that leaves before the final
- * message is still `client_aborted`. The same cases through the middleware: its own tests.
+ * to the client as a success (gzip-compressed too), even when the client leaves before Ollama
+ * ends its chunked body (Python's `openai` SDK after `data: [DONE]`); a client that leaves
+ * before the final message is still `client_aborted`. The same cases through the middleware:
+ * its own tests.
  */
 import { memorySink } from '@ollama-perf/middleware';
 import {
@@ -11,6 +12,7 @@ import {
   FINISHED_STREAM_RECORD,
   listenOnPort,
   postAndLeave,
+  postAndLeaveGzip,
   type StandIn,
   startStandInOllama,
 } from '@ollama-perf/testkit';
@@ -56,6 +58,11 @@ describe('the Node data path, a client leaving early', () => {
   it.each(FINAL_MESSAGE_CASES)('records a stream whose final message passed as a success ($what)', async (final) => {
     const left = await postAndLeave(url + final.path, JSON.stringify(final.body), final.marker);
     expect(left.status).toBe(200);
+    expectRecord(await oneRecord(), FINISHED_STREAM_RECORD);
+  });
+
+  it.each(FINAL_MESSAGE_CASES)('the same for a gzip stream ($what)', async (final) => {
+    expect((await postAndLeaveGzip(ollama, url, final)).status).toBe(200);
     expectRecord(await oneRecord(), FINISHED_STREAM_RECORD);
   });
 

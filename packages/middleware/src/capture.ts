@@ -45,6 +45,13 @@ export interface CaptureEnd {
   aborted?: boolean;
   /** Reading the upstream body failed (it was cut, reset, timed out). */
   error?: unknown;
+  /** The body was compressed and would not decompress: the decompressor's error. */
+  undecodable?: unknown;
+  /**
+   * The body was compressed in a way this runtime cannot undo (the header that said so):
+   * it was not read, and the record holds only what the status and timing show.
+   */
+  unread?: string;
 }
 
 // After the first content, only lines that may carry the final figures or an error are parsed.
@@ -251,6 +258,13 @@ export class RequestCapture {
       const type = errorTypeOfThrown(end.error) === 'upstream_timeout' ? 'upstream_timeout' : 'stream_error';
       return { type, message: `the response body broke off: ${messageOfThrown(end.error)}` };
     }
+    if (end.undecodable !== undefined) {
+      return {
+        type: 'stream_error',
+        message: `the compressed response body could not be decompressed: ${messageOfThrown(end.undecodable)}`,
+      };
+    }
+    if (end.unread !== undefined) return undefined;
     if (this.format !== 'json' && !observer.sawEnd && !this.sawDoneMarker) {
       return { type: 'stream_error', message: 'the stream ended before its final message' };
     }

@@ -12,6 +12,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { operationForPath } from '@ollama-perf/core';
 import { CaptureContext, type CaptureOptions, DEFAULT_PROJECT_HEADER } from './capture.js';
+import { nodeInflater } from './decode-node.js';
+import { type DecodedBodyObserver, decodingObserver } from './decoding-observer.js';
 
 /** Options of the Express {@link ollamaMetrics}. */
 export interface ExpressOllamaMetricsOptions extends CaptureOptions {
@@ -60,22 +62,27 @@ export function ollamaMetrics(options: ExpressOllamaMetricsOptions) {
       requestModel: typeof bodyModel === 'string' ? bodyModel : null,
     });
 
+    const direct: DecodedBodyObserver = {
+      chunk: (bytes) => capture.chunk(bytes),
+      end: (outcome) => void capture.finish(outcome),
+    };
+    // A compressed body (http-proxy-middleware passes Ollama's as it came) is read from a decompressed copy.
+    let body = direct;
     let responded = false;
     const respond = () => {
       if (responded) return;
       responded = true;
       const type = res.getHeader('content-type');
       capture.respond(res.statusCode, Array.isArray(type) ? type[0] : type === undefined ? null : String(type));
+      body = decodingObserver(headerText(res.getHeader('content-encoding')), direct, nodeInflater);
     };
     const observe = (chunk: unknown, encoding: unknown) => {
       if (typeof chunk === 'string') {
-        capture.chunk(
-          typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8'
-            ? Buffer.from(chunk, encoding as BufferEncoding)
-            : chunk,
-        );
+        const binary = typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8';
+        if (binary || body !== direct) body.chunk(Buffer.from(chunk, binary ? (encoding as BufferEncoding) : 'utf8'));
+        else capture.chunk(chunk);
       } else if (chunk instanceof Uint8Array) {
-        capture.chunk(chunk);
+        body.chunk(chunk);
       }
     };
 
@@ -92,11 +99,11 @@ export function ollamaMetrics(options: ExpressOllamaMetricsOptions) {
       return end.apply(this, args);
     } as End;
 
-    res.once('finish', () => void capture.finish());
+    res.once('finish', () => void body.end({}));
     res.once('close', () => {
       if (!res.writableFinished) {
         respond();
-        void capture.finish({ aborted: true });
+        void body.end({ aborted: true });
       }
     });
     next();
@@ -115,6 +122,10 @@ export function abortUpstreamOnClose(proxyReq: { destroy(): void }, _req: Incomi
   res.once('close', () => {
     if (!res.writableFinished) proxyReq.destroy();
   });
+}
+
+function headerText(value: number | string | string[] | undefined): string | null {
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : String(value);
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

@@ -12,6 +12,14 @@ export {
   DEFAULT_PROJECT_HEADER,
   RequestCapture,
 } from './capture.js';
+export { type ContentCoding, contentCodingOf } from './content-coding.js';
+export { webInflater } from './decode-web.js';
+export {
+  type DecodedBodyObserver,
+  decodingObserver,
+  type Inflater,
+  type InflaterFactory,
+} from './decoding-observer.js';
 export { type BodyObserver, observeBody } from './observe-body.js';
 export { type OllamaMetricsOptions, ollamaMetrics } from './ollama-metrics.js';
 export { type ModelScanner, modelOfRequest, modelScanner } from './request-model.js';

@@ -1,2 +1,3 @@
-/** `@ollama-perf/middleware/node` — sinks that need Node: the JSONL file sink. */
+/** `@ollama-perf/middleware/node` — what needs Node: the JSONL file sink, zlib decompression. */
+export { nodeInflater } from './decode-node.js';
 export { type JsonlFileSinkOptions, jsonlFileSink } from './sinks/jsonl-file.js';

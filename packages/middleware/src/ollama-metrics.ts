@@ -5,7 +5,9 @@
  */
 import { operationForPath } from '@ollama-perf/core';
 import type { Context, MiddlewareHandler } from 'hono';
-import { CaptureContext, type CaptureOptions, DEFAULT_PROJECT_HEADER } from './capture.js';
+import { CaptureContext, type CaptureEnd, type CaptureOptions, DEFAULT_PROJECT_HEADER } from './capture.js';
+import { webInflater } from './decode-web.js';
+import { decodingObserver } from './decoding-observer.js';
 import { observeBody } from './observe-body.js';
 import { modelOfRequest } from './request-model.js';
 
@@ -63,13 +65,15 @@ export function ollamaMetrics(options: OllamaMetricsOptions): MiddlewareHandler 
       if (res.body === null) {
         keepAlive(c, capture.finish());
       } else {
-        c.res = new Response(
-          observeBody(res.body, {
-            chunk: (bytes) => capture.chunk(bytes),
-            end: (outcome) => keepAlive(c, capture.finish(outcome)),
-          }),
-          res,
+        // A compressed body goes out as it came; the capture reads a decompressed copy.
+        const observer = decodingObserver(
+          res.headers.get('content-encoding'),
+          { chunk: (bytes) => capture.chunk(bytes), end: (outcome) => capture.finish(outcome) },
+          webInflater,
         );
+        // Kept alive from the body's end, not from the record's: by then the request may be over.
+        const end = (outcome: CaptureEnd) => keepAlive(c, Promise.resolve(observer.end(outcome)));
+        c.res = new Response(observeBody(res.body, { chunk: (bytes) => observer.chunk(bytes), end }), res);
       }
     }
   };

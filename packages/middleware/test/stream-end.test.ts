@@ -12,6 +12,7 @@ import {
   FINISHED_STREAM_RECORD,
   listenOnPort,
   postAndLeave,
+  postAndLeaveGzip,
   type ServedApp,
   type StandIn,
   serveOnPort,
@@ -62,5 +63,14 @@ describe.each(['Hono middleware', 'Express adapter'])('through the %s', (way) =>
     );
     expect(left.text).not.toContain('"done":true');
     expectRecord(await oneRecord(), { model: 'slow', success: false, error_type: 'client_aborted' });
+  });
+});
+
+// Express passes Ollama's gzip bytes on (the Hono app here proxies with fetch, which decodes them).
+describe('through the Express adapter, a gzip stream', () => {
+  it.each(FINAL_MESSAGE_CASES)('records a stream whose final message passed as a success ($what)', async (final) => {
+    const url = servers.find(([name]) => name === 'Express adapter')?.[1].url as string;
+    expect((await postAndLeaveGzip(ollama, url, final)).status).toBe(200);
+    expectRecord(await oneRecord(), FINISHED_STREAM_RECORD);
   });
 });

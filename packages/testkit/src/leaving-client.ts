@@ -4,6 +4,8 @@
  * destroys the socket without waiting for the body to end.
  */
 import { request as httpRequest } from 'node:http';
+import { createGunzip } from 'node:zlib';
+import type { StandIn } from './stand-in-ollama.js';
 
 /** What {@link postAndLeave} read before it left. */
 export interface LeftResponse {
@@ -14,24 +16,28 @@ export interface LeftResponse {
 
 /**
  * POSTs `body` to `url` and destroys the connection as soon as the body read so far
- * contains `marker`. Rejects when the answer ends before the marker is seen.
+ * contains `marker`. Rejects when the answer ends before the marker is seen. With `gzip`,
+ * it accepts a gzip answer and looks for the marker in what it decompressed so far.
  *
  * @example
  * await postAndLeave(`${gateway}/v1/chat/completions`, JSON.stringify(chat), 'data: [DONE]');
  */
-export function postAndLeave(url: string, body: string, marker: string): Promise<LeftResponse> {
+export function postAndLeave(url: string, body: string, marker: string, gzip = false): Promise<LeftResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } });
+    const headers = { 'content-type': 'application/json', ...(gzip ? { 'accept-encoding': 'gzip' } : {}) };
+    const req = httpRequest(url, { method: 'POST', agent: false, headers });
     req.on('response', (res) => {
       let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
+      const decoded = gzip && res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+      decoded.setEncoding('utf8');
+      decoded.on('error', () => undefined);
+      decoded.on('data', (chunk: string) => {
         text += chunk;
         if (!text.includes(marker)) return;
         req.destroy();
         resolve({ status: res.statusCode ?? 0, text });
       });
-      res.on('end', () => reject(new Error(`the answer ended before ${JSON.stringify(marker)}: ${text}`)));
+      decoded.on('end', () => reject(new Error(`the answer ended before ${JSON.stringify(marker)}: ${text}`)));
       // Leaving mid-body makes the response emit `aborted` errors: they are the point.
       res.on('error', () => undefined);
     });
@@ -70,6 +76,16 @@ export const FINAL_MESSAGE_CASES: readonly FinalMessageCase[] = [
     marker: '"done":true',
   },
 ];
+
+/** {@link postAndLeave} on `final`, with `ollama` sending it gzip-compressed (and plain again after). */
+export async function postAndLeaveGzip(ollama: StandIn, base: string, final: FinalMessageCase): Promise<LeftResponse> {
+  ollama.configure({ compression: 'gzip' });
+  try {
+    return await postAndLeave(base + final.path, JSON.stringify(final.body), final.marker, true);
+  } finally {
+    ollama.configure({ compression: 'none' });
+  }
+}
 
 /** What the record of a {@link FINAL_MESSAGE_CASES} stream from the stand-in says, however the client left. */
 export const FINISHED_STREAM_RECORD = {

@@ -8,10 +8,12 @@
  * Special models: `busy` (503), `broken` (500), `midstream-error` (error line after two
  * tokens), `cutoff` (socket closed after two tokens), `slow` (a long, paced stream),
  * `hang` (never answers), `stall` (two tokens, then silence).
- * Models not listed in `models` get Ollama's 404.
+ * Models not listed in `models` get Ollama's 404. With `compression`, successful answers
+ * come compressed, as from Ollama behind a compressing proxy.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { compress, contentEncodingOf, type StandInCompression } from './compression.js';
 import {
   answerTimings,
   embedBody,
@@ -52,6 +54,8 @@ export interface StandInOptions {
   /** `size` and `size_vram` of every loaded model, bytes. Default 3.8 GB in VRAM, nothing in RAM. */
   modelSize?: number;
   modelVram?: number;
+  /** Compression of successful inference answers (not of `slow` or `stall` streams). Default `none`. */
+  compression?: StandInCompression;
 }
 
 /** One request the stand-in received. */
@@ -68,6 +72,8 @@ export interface StandInRequest {
   bytesSent: number;
   /** Resolves when the answer ended or the connection closed. */
   ended: Promise<void>;
+  /** The compressed body sent, when `compression` applied to this answer. */
+  sentBody: Buffer | null;
 }
 
 /** A running stand-in. */
@@ -106,6 +112,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     maxLoadedModels: Number.POSITIVE_INFINITY,
     modelSize: 3_800_000_000,
     modelVram: 3_800_000_000,
+    compression: 'none',
     ...options,
   };
   const loaded = new Set<string>();
@@ -128,6 +135,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
         model: null,
         closedEarly: false,
         bytesSent: 0,
+        sentBody: null,
         ended: new Promise((resolve) => (finish = resolve)),
       };
       requests.push(entry);
@@ -193,12 +201,23 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     // Native routes stream unless told not to; /v1 routes only when asked.
     const stream = openAi ? body.stream === true : body.stream !== false;
     const inputs = Array.isArray(body.input) ? body.input.length : 1;
+    const answerWith = (type: string, text: string) => {
+      const encoding = contentEncodingOf(settings.compression);
+      if (encoding === null) return send(res, 200, type, text);
+      entry.sentBody = compress(settings.compression, Buffer.from(text));
+      res.writeHead(200, {
+        'Content-Type': type,
+        'Content-Encoding': encoding,
+        'Content-Length': entry.sentBody.length,
+      });
+      res.end(entry.sentBody);
+    };
 
     switch (entry.path) {
       case '/api/generate':
       case '/api/chat': {
         const lines = nativeLines(model, entry.path === '/api/chat', tokens, timings, stream);
-        if (!stream) return send(res, 200, 'application/json; charset=utf-8', lines[0] as string);
+        if (!stream) return answerWith('application/json; charset=utf-8', lines[0] as string);
         return streamLines(
           res,
           entry,
@@ -208,13 +227,13 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
         );
       }
       case '/api/embed':
-        return send(res, 200, 'application/json; charset=utf-8', embedBody(model, inputs, timings));
+        return answerWith('application/json; charset=utf-8', embedBody(model, inputs, timings));
       case '/api/embeddings':
-        return send(res, 200, 'application/json; charset=utf-8', embeddingsBody());
+        return answerWith('application/json; charset=utf-8', embeddingsBody());
       case '/v1/chat/completions':
       case '/v1/completions': {
         const chat = entry.path === '/v1/chat/completions';
-        if (!stream) return send(res, 200, 'application/json', openAiBody(model, chat, tokens, timings));
+        if (!stream) return answerWith('application/json', openAiBody(model, chat, tokens, timings));
         const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
         const events = openAiStreamEvents(model, chat, tokens, timings, includeUsage);
         return streamLines(
@@ -226,7 +245,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
         );
       }
       case '/v1/embeddings':
-        return send(res, 200, 'application/json', openAiEmbeddingsBody(model, inputs, timings));
+        return answerWith('application/json', openAiEmbeddingsBody(model, inputs, timings));
       default:
         return send(res, 404, 'text/plain', '404 page not found');
     }
@@ -266,7 +285,11 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
       entry.bytesSent += chunk.length;
       await writeChunk(res, chunk);
     };
-    res.writeHead(200, { 'Content-Type': type });
+    const encoding = model === 'slow' || model === 'stall' ? null : contentEncodingOf(settings.compression);
+    res.writeHead(
+      200,
+      encoding === null ? { 'Content-Type': type } : { 'Content-Type': type, 'Content-Encoding': encoding },
+    );
     if (model === 'midstream-error') lines = [...lines.slice(0, 2), errorLine];
     if (model === 'cutoff') lines = lines.slice(0, 2);
     if (model === 'stall') {
@@ -282,7 +305,8 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
       }
       return void res.end();
     }
-    const bytes = Buffer.from(lines.join(''));
+    let bytes: Buffer = Buffer.from(lines.join(''));
+    if (encoding !== null) bytes = entry.sentBody = compress(settings.compression, bytes);
     const maxChunks = settings.maxChunks > 0 ? settings.maxChunks : lines.length * 3;
     const pieces = cutRandomly(bytes, seededRandom(seed++), maxChunks);
     for (const [i, piece] of pieces.entries()) {

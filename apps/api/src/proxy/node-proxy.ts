@@ -20,10 +20,14 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { operationForPath } from '@ollama-perf/core';
 import {
   type CaptureContext,
+  type CaptureEnd,
   DEFAULT_PROJECT_HEADER,
+  type DecodedBodyObserver,
+  decodingObserver,
   modelScanner,
   type RequestCapture,
 } from '@ollama-perf/middleware';
+import { nodeInflater } from '@ollama-perf/middleware/node';
 import { presentsToken } from '../http/gateway-token.js';
 import {
   HOP_BY_HOP,
@@ -131,7 +135,12 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
           return;
         }
         capture?.respond(status, contentType);
-        pipeAnswer(answer, res, capture, timeouts, (error) => outgoing.destroy(error));
+        // A compressed answer goes out as it came; the capture reads a decompressed copy.
+        const observer =
+          capture === null
+            ? null
+            : decodingObserver(answer.headers['content-encoding'], observerOf(capture), nodeInflater);
+        pipeAnswer(answer, res, observer, timeouts, (error) => outgoing.destroy(error));
       };
 
       // One attempt on the pool; a second on a fresh connection only after losing the keep-alive race.
@@ -170,7 +179,9 @@ export function nodeProxy(options: NodeProxyOptions): NodeProxy {
         clientGone = true;
         clearTimeout(firstByte);
         outgoing.destroy();
-        if (!answered) capture?.respond(499, null);
+        // Once answered, pipeAnswer ends the capture: after the bytes the client got are read.
+        if (answered) return;
+        capture?.respond(499, null);
         void capture?.finish({ aborted: true });
       });
 
@@ -209,15 +220,20 @@ function answerFailure(res: ServerResponse, capture: RequestCapture | null, fail
   void capture?.finish();
 }
 
+/** The capture as a body observer: chunks in, the end out. */
+function observerOf(capture: RequestCapture): DecodedBodyObserver {
+  return { chunk: (bytes) => capture.chunk(bytes), end: (outcome) => void capture.finish(outcome) };
+}
+
 /**
  * Pipes Ollama's answer to the client with backpressure, showing each chunk to the capture
- * after it is handed on. The idle timer runs only while the client is ready for more, so a
- * slow reader is never taken for a silent Ollama.
+ * (through its decompressor, if any) after it is handed on. The idle timer runs only while the
+ * client is ready for more, so a slow reader is never taken for a silent Ollama.
  */
 function pipeAnswer(
   answer: IncomingMessage,
   res: ServerResponse,
-  capture: RequestCapture | null,
+  capture: DecodedBodyObserver | null,
   timeouts: UpstreamTimeouts,
   abort: (error: Error) => void,
 ): void {
@@ -239,7 +255,13 @@ function pipeAnswer(
     res.destroy();
   }, timeouts.idleMs);
 
-  res.once('close', () => clearTimeout(idle));
+  res.once('close', () => {
+    clearTimeout(idle);
+    // The client left: recorded after the chunks it got (queued below) are observed.
+    if (ended || res.writableFinished) return;
+    ended = true;
+    if (capture !== null) process.nextTick(finishCapture, capture, { aborted: true });
+  });
   answer.on('data', (chunk: Buffer) => {
     idle.refresh();
     if (!res.write(chunk)) {
@@ -270,12 +292,12 @@ function pipeAnswer(
   });
 }
 
-function observeChunk(capture: RequestCapture, chunk: Buffer): void {
+function observeChunk(capture: DecodedBodyObserver, chunk: Buffer): void {
   capture.chunk(chunk);
 }
 
-function finishCapture(capture: RequestCapture, end: { error: unknown } | undefined): void {
-  void capture.finish(end);
+function finishCapture(capture: DecodedBodyObserver, end: CaptureEnd | undefined): void {
+  void capture.end(end ?? {});
 }
 
 /** Resolves `found` with the `model` of a request body, read off the chunks as they are piped upstream. */

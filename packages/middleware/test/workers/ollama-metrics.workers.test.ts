@@ -1,6 +1,7 @@
 /**
  * The Hono middleware inside workerd: a streamed NDJSON answer passes unchanged, and the
- * record is written through `executionCtx.waitUntil` — after the response, not before.
+ * record is written through `executionCtx.waitUntil` — after the response, not before; a
+ * gzip answer passes still compressed and is measured from a DecompressionStream copy.
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { expectRecord } from '@ollama-perf/testkit/records';
@@ -28,7 +29,35 @@ function appWith(sink: Parameters<typeof ollamaMetrics>[0]['sink']) {
   return app;
 }
 
+async function gzipped(text: string): Promise<Uint8Array> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 describe('ollamaMetrics in workerd', () => {
+  it('passes a gzip stream through compressed and records its figures', async () => {
+    const gz = await gzipped(LINES.join(''));
+    const records: unknown[] = [];
+    const app = new Hono();
+    app.use(ollamaMetrics({ sink: { write: async (batch) => void records.push(...batch) } }));
+    app.post('/api/chat', () => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < gz.length; i += 29) controller.enqueue(gz.slice(i, i + 29));
+          controller.close();
+        },
+      });
+      return new Response(body, { headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' } });
+    });
+    const ctx = createExecutionContext();
+    const res = await app.request('/api/chat', { method: 'POST', body: '{"model":"llama3.2"}' }, {}, ctx);
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(gz);
+    await waitOnExecutionContext(ctx);
+    expect(records).toHaveLength(1);
+    expectRecord(records[0], { model: 'llama3.2', success: true, eval_count: 5, tokens_per_second: 50 });
+  });
+
   it('passes the stream through unchanged and records via waitUntil', async () => {
     const records: unknown[] = [];
     let release!: () => void;

@@ -1,8 +1,8 @@
 /**
  * Raw HTTP for tests: sends requests with `node:http` where fetch cannot — a fresh
  * connection per request (a refused upload closes its socket), Latin-1 header bytes, a body
- * of a known framing (Content-Length or chunked). Serving on a port: `serveOnPort` in
- * @ollama-perf/testkit.
+ * of a known framing (Content-Length or chunked), a compressed answer read as it came
+ * (fetch would decompress it). Serving on a port: `serve-on-port.ts`.
  */
 import { request as httpRequest } from 'node:http';
 
