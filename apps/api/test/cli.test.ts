@@ -5,7 +5,7 @@
  * server logs, Python performance.jsonl, our own JSONL), `export` (CSV, JSONL), `report`
  * (text, --json, --url) and `--help` of every command.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -377,6 +377,78 @@ describe('import of a Python performance.jsonl', () => {
   });
 });
 
+describe("import of the Python snippet's performance.jsonl (no timestamp, no operation)", () => {
+  // Written as the snippet's json.dumps writes it: ", " and ": " separators, no timestamp.
+  const dumps = (fields: Record<string, unknown>) =>
+    `{${Object.entries(fields)
+      .map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+      .join(', ')}}`;
+  const cold = {
+    model: 'qwen2.5vl:7b',
+    load_duration_ms: 4151.2,
+    prompt_eval_duration_ms: 210.5,
+    eval_duration_ms: 3021.7,
+    tokens_per_second: 41.3,
+    prompt_tokens: 812,
+    generated_tokens: 125,
+  };
+  const warm = {
+    ...cold,
+    load_duration_ms: 12.5,
+    prompt_eval_duration_ms: 40,
+    eval_duration_ms: 2000,
+    generated_tokens: 80,
+  };
+  const MODIFIED = Date.parse('2026-11-30T08:00:00.000Z');
+  const file = join(dir, 'performance.jsonl');
+  writeFileSync(file, `${[dumps(cold), dumps(warm), dumps({ ...warm, request_id: 'r-17' })].join('\n')}\n`);
+  utimesSync(file, MODIFIED / 1000, MODIFIED / 1000);
+  const summary = (imported: number, duplicates: number) =>
+    `${file} (performance.jsonl without timestamps): imported ${imported}, duplicates ${duplicates}, skipped 0; keys not used: request_id; 3 line(s) had no timestamp: stamped with the file's modification time 2026-11-30T08:00:00.000Z (+1 ms per line, in file order); latency = load + prompt eval + eval\n`;
+
+  it('is recognized without --format, maps every key, and imports once', async () => {
+    const db = freshDatabase();
+    const first = await cli(['import', '--db', db, file]);
+    expect(first).toEqual({ code: 0, output: summary(3, 0) });
+    const records = await storedRecords(db);
+    expect(records.map((r) => r.ts)).toEqual([MODIFIED, MODIFIED + 1, MODIFIED + 2]);
+    expect(records[0]).toMatchObject({
+      model: 'qwen2.5vl:7b',
+      operation: 'generate',
+      success: true,
+      latency_ms: 4151.2 + 210.5 + 3021.7,
+      load_duration_ms: 4151.2,
+      prompt_eval_duration_ms: 210.5,
+      eval_duration_ms: 3021.7,
+      prompt_eval_count: 812,
+      eval_count: 125,
+      tokens_per_second: 41.3,
+      cold_start: true,
+    });
+    expect(records.map((r) => r.cold_start)).toEqual([true, false, false]);
+
+    const again = await cli(['import', '--db', db, file]);
+    expect(again).toEqual({ code: 0, output: summary(0, 3) });
+    expect(await storedRecords(db)).toHaveLength(3);
+  });
+
+  it('can be chosen with --format perf-jsonl, and --cold-start-ms applies', async () => {
+    const db = freshDatabase();
+    const { code, output } = await cli([
+      'import',
+      '--db',
+      db,
+      '--format',
+      'perf-jsonl',
+      '--cold-start-ms',
+      '5000',
+      file,
+    ]);
+    expect({ code, output }).toEqual({ code: 0, output: summary(3, 0) });
+    expect((await storedRecords(db)).map((r) => r.cold_start)).toEqual([false, false, false]);
+  });
+});
+
 describe('import of our own JSONL', () => {
   it('skips and counts malformed lines, never stopping, and imports the rest', async () => {
     const records = fixtureRecords(5);
@@ -426,7 +498,7 @@ describe('import of our own JSONL', () => {
     const { code, output } = await cli(['import', '--db', db, csv, join(dir, 'missing.log'), GIN_LOG]);
     expect(code).toBe(1);
     expect(output).toContain(
-      `${csv}: cannot tell the format from the first 2 lines (pass --format gin|jsonl|python)\n`,
+      `${csv}: cannot tell the format from the first 2 lines (pass --format gin|jsonl|python|perf-jsonl)\n`,
     );
     expect(output).toContain(`${join(dir, 'missing.log')}: no such file\n`);
     expect(output).toContain(

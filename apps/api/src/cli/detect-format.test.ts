@@ -16,6 +16,8 @@ describe('detectFormat', () => {
     [['', '{"id":"a","ts":1,"model":"m","operation":"chat","latency_ms":3}'], 'jsonl'],
     [['{"timestamp": 1762355730.25, "operation": "chat"}'], 'python'],
     [['{"total_latency_ms": 12}'], 'python'],
+    [['{"model": "qwen2.5vl:7b", "load_duration_ms": 4151.2, "prompt_eval_duration_ms": 210.5}'], 'perf-jsonl'],
+    [['{"model": "m", "eval_duration_ms": 3021.7, "generated_tokens": 125}'], 'perf-jsonl'],
     [['time=2025-11-05T16:14:21.123+01:00 level=INFO source=routes.go:1 msg="server config"'], 'gin'],
     [['2024/05/01 12:00:00 routes.go:1008: INFO server config env="map[]"'], 'gin'],
     [['Nov 05 16:14:34 gpu ollama[12]: time=2025-11-05T16:14:34.000+01:00 level=INFO source=x.go:1 msg=x'], 'gin'],

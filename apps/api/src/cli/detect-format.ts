@@ -1,12 +1,12 @@
 /**
  * Which kind of file `import` was given, from its first non-empty lines: an Ollama server
- * log (GIN request lines among Ollama's other output), JSONL of ollama-perf records, or
- * the `performance.jsonl` of Python tools.
+ * log (GIN request lines among Ollama's other output), JSONL of ollama-perf records, the
+ * `performance.jsonl` of Python tools, or the performance.jsonl of the Python snippet.
  */
 import { stripAnsi } from './parse-gin-log.js';
 
 /** The file kinds `import` reads. */
-export const IMPORT_FORMATS = ['gin', 'jsonl', 'python'] as const;
+export const IMPORT_FORMATS = ['gin', 'jsonl', 'python', 'perf-jsonl'] as const;
 /** One of {@link IMPORT_FORMATS}. */
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
@@ -21,12 +21,16 @@ const OLLAMA_LOG = [
   /\[GIN(?:-debug)?\] /,
 ];
 
+// The Python snippet's performance.jsonl: Ollama's durations in ms, no total latency.
+const PERF_JSONL_DURATIONS = ['load_duration_ms', 'prompt_eval_duration_ms', 'eval_duration_ms'];
+
 /**
  * The format of a file from its first lines (at most {@link DETECTION_LINES} non-empty
  * ones are looked at), or `null` when none of them tells.
  *
  * @example
  * detectFormat(['{"timestamp":"2025-11-05T16:14:34","total_latency_ms":812.5,…}']) // 'python'
+ * detectFormat(['{"model": "qwen2.5vl:7b", "load_duration_ms": 4151.2, …}'])       // 'perf-jsonl'
  */
 export function detectFormat(lines: readonly string[]): ImportFormat | null {
   let seen = 0;
@@ -39,6 +43,7 @@ export function detectFormat(lines: readonly string[]): ImportFormat | null {
       if (keys === null) continue;
       if (keys.has('id') && keys.has('latency_ms') && keys.has('ts')) return 'jsonl';
       if (keys.has('total_latency_ms') || (keys.has('timestamp') && keys.has('operation'))) return 'python';
+      if (PERF_JSONL_DURATIONS.some((key) => keys.has(key))) return 'perf-jsonl';
       continue;
     }
     if (OLLAMA_LOG.some((pattern) => pattern.test(line))) return 'gin';

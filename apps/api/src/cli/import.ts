@@ -1,6 +1,6 @@
 /**
  * `ollama-perf import FILE…`: loads Ollama server logs (GIN request lines), JSONL of
- * ollama-perf records and the `performance.jsonl` of Python tools into the database.
+ * ollama-perf records and the `performance.jsonl` files of Python tools into the database.
  * Each file is read line by line and inserted in batches, so memory stays flat for any
  * size; ids derive from the source lines, so importing a file again adds nothing; a line
  * that cannot be read is counted and reported, never fatal.
@@ -8,7 +8,7 @@
 
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DEFAULT_COLD_START_MS, type RequestMetric } from '@ollama-perf/core';
@@ -18,8 +18,9 @@ import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';
 import { DETECTION_LINES, detectFormat, IMPORT_FORMATS, type ImportFormat } from './detect-format.js';
 import { ginLogParser } from './parse-gin-log.js';
 import { parseMetricJsonlLine } from './parse-metric-jsonl.js';
+import { perfJsonlParser } from './parse-perf-jsonl.js';
 import { pythonJsonlParser } from './parse-python-jsonl.js';
-import { type LineParser, SkipTally } from './parsed-line.js';
+import { type NumberedLineParser, SkipTally } from './parsed-line.js';
 import { createProgressBar, NO_PROGRESS } from './progress.js';
 import { parseTimeZone, type TimeZone } from './time-zone.js';
 
@@ -31,9 +32,11 @@ Loads request records into the database from:
     no model or timings: records get the route, status and latency, model "unknown".
   - JSONL of ollama-perf records (export --format jsonl, the middleware's jsonlFileSink)
   - logs/performance.jsonl of Python tools (total_latency_ms, load_time_ms, …)
+  - logs/performance.jsonl of the Python snippet (model, load_duration_ms, …, no timestamp):
+    lines without a timestamp get the file's modification time
 The format is detected per file from its first lines. Importing a file again adds nothing.
 Records written by older versions of ollama-perf are read (fields added since are left
-empty); fields of newer versions are dropped and named.
+empty); fields of newer versions are dropped and named, as are keys a format does not use.
 
 Exit code: 0 when every line that should be a record was imported (or was there already);
 1 when such a line was skipped (counted per reason) or a file could not be read.
@@ -41,7 +44,7 @@ Exit code: 0 when every line that should be a record was imported (or was there 
 Options:
   --tz ZONE          zone of times written without an offset (GIN lines, naive Python
                      timestamps): an IANA name such as Europe/Berlin, or +02:00 (default UTC)
-  --format F         gin, jsonl or python: skip detection
+  --format F         gin, jsonl, python or perf-jsonl: skip detection
   --cold-start-ms N  Python logs: a load at least this long is a cold start (default COLD_START_MS, else ${DEFAULT_COLD_START_MS})
 ${DB_HELP}
   --help             show this help
@@ -64,6 +67,7 @@ const FORMAT_NAMES: Readonly<Record<ImportFormat, string>> = {
   gin: 'Ollama server log',
   jsonl: 'ollama-perf JSONL',
   python: 'Python performance.jsonl',
+  'perf-jsonl': 'performance.jsonl without timestamps',
 };
 
 /** How `import` reads files (from its flags). */
@@ -92,14 +96,28 @@ export interface FileOutcome {
   skipped: SkipTally;
   /** Fields of a newer version dropped from its records, each named once. */
   ignored: Set<string>;
+  /** Source keys the format does not use, each named once. */
+  unused: Set<string>;
+  /** Records stamped with the file's modification time, their lines having no timestamp. */
+  undated: number;
+  /** The file's modification time (epoch ms). */
+  modifiedMs: number;
 }
 
-function parserFor(format: ImportFormat, settings: ImportSettings): LineParser {
+// What a parser may need to know of the file besides its lines.
+interface FileFacts {
+  path: string;
+  modifiedMs: number;
+}
+
+function parserFor(format: ImportFormat, settings: ImportSettings, file: FileFacts): NumberedLineParser {
   switch (format) {
     case 'gin':
       return ginLogParser({ timeZone: settings.timeZone });
     case 'python':
       return pythonJsonlParser({ timeZone: settings.timeZone, coldStartMs: settings.coldStartMs });
+    case 'perf-jsonl':
+      return perfJsonlParser({ timeZone: settings.timeZone, coldStartMs: settings.coldStartMs, ...file });
     case 'jsonl':
       return parseMetricJsonlLine;
   }
@@ -116,7 +134,7 @@ export async function importFile(
   settings: ImportSettings,
   io: CliIo,
 ): Promise<FileOutcome> {
-  const { size } = await stat(path).catch((error: unknown) => {
+  const { size, mtimeMs } = await stat(path).catch((error: unknown) => {
     throw new UnreadableFileError(messageOf(error));
   });
   const input = createReadStream(path, { encoding: 'utf8' });
@@ -131,8 +149,12 @@ export async function importFile(
     duplicates: 0,
     skipped: new SkipTally(),
     ignored: new Set(),
+    unused: new Set(),
+    undated: 0,
+    modifiedMs: mtimeMs,
   };
-  let parse = settings.format === undefined ? null : parserFor(settings.format, settings);
+  const file: FileFacts = { path: resolve(path), modifiedMs: mtimeMs };
+  let parse = settings.format === undefined ? null : parserFor(settings.format, settings, file);
   let batch: RequestMetric[] = [];
   // Lines read before the format is known; at most DETECTION_LINES.
   const pending: Array<[number, string]> = [];
@@ -149,12 +171,14 @@ export async function importFile(
     outcome.duplicates += result.duplicates;
     batch = [];
   };
-  const handle = async (parser: LineParser, lineNumber: number, line: string) => {
+  const handle = async (parser: NumberedLineParser, lineNumber: number, line: string) => {
     if (line.trim() === '') return;
-    const parsed = parser(line);
+    const parsed = parser(line, lineNumber);
     if ('record' in parsed) {
       batch.push(parsed.record);
       for (const field of parsed.ignored ?? []) outcome.ignored.add(field);
+      for (const key of parsed.unused ?? []) outcome.unused.add(key);
+      if (parsed.undated === true) outcome.undated++;
       if (batch.length >= IMPORT_BATCH_SIZE) await flush();
     } else outcome.skipped.add(parsed, lineNumber);
   };
@@ -178,7 +202,7 @@ export async function importFile(
         continue;
       }
       outcome.format = format;
-      parse = parserFor(format, settings);
+      parse = parserFor(format, settings, file);
       for (const [n, text] of pending.splice(0)) await handle(parse, n, text);
     }
     if (parse === null && pending.length > 0) {
@@ -204,7 +228,13 @@ function describeOutcome(path: string, outcome: FileOutcome, settings: ImportSet
   const zone = format === 'gin' || format === 'python' ? `, times without offset in ${settings.timeZone.name}` : '';
   const ignored =
     outcome.ignored.size === 0 ? '' : `; ignored fields of a newer version: ${[...outcome.ignored].join(', ')}`;
-  return `${path} (${kind}${zone}): imported ${outcome.imported}, duplicates ${outcome.duplicates}, ${outcome.skipped.describe()}${ignored}`;
+  const unused = outcome.unused.size === 0 ? '' : `; keys not used: ${[...outcome.unused].join(', ')}`;
+  const undated =
+    outcome.undated === 0
+      ? ''
+      : `; ${outcome.undated} line(s) had no timestamp: stamped with the file's modification time ${new Date(outcome.modifiedMs).toISOString()} (+1 ms per line, in file order)`;
+  const latency = format === 'perf-jsonl' ? '; latency = load + prompt eval + eval' : '';
+  return `${path} (${kind}${zone}): imported ${outcome.imported}, duplicates ${outcome.duplicates}, ${outcome.skipped.describe()}${ignored}${unused}${undated}${latency}`;
 }
 
 function settingsOf(

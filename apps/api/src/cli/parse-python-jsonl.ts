@@ -6,7 +6,8 @@
  * "not measured" there, as they do in Ollama's own `omitempty` answers.
  */
 import { type ErrorType, type Operation, truncateMessage, UNKNOWN_MODEL } from '@ollama-perf/core';
-import { type LineParser, malformed, type ParsedLine, validated } from './parsed-line.js';
+import { count, positive, rate } from './numeric-fields.js';
+import { jsonObjectOf, type LineParser, malformed, type ParsedLine, validated } from './parsed-line.js';
 import { importedRecordId } from './record-id.js';
 import type { TimeZone } from './time-zone.js';
 
@@ -18,7 +19,8 @@ export interface PythonJsonlOptions {
   coldStartMs: number;
 }
 
-const ENDPOINTS: Readonly<Record<Operation, string>> = {
+/** The endpoint each operation is served on. */
+export const ENDPOINTS: Readonly<Record<Operation, string>> = {
   generate: '/api/generate',
   chat: '/api/chat',
   embed: '/api/embed',
@@ -111,20 +113,6 @@ const STATUS_OF: Readonly<Record<ErrorType, number>> = {
   not_found: 404,
 };
 
-function positive(value: unknown): number | null {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
-}
-
-function count(value: unknown): number | null {
-  const n = positive(value);
-  return n === null ? null : Math.round(n);
-}
-
-function rate(given: unknown, tokens: number | null, ms: number | null): number | null {
-  return positive(given) ?? (tokens !== null && ms !== null ? tokens / (ms / 1000) : null);
-}
-
 function isTrue(value: unknown): boolean {
   return value === true || value === 1 || (typeof value === 'string' && /^(true|1|yes)$/i.test(value));
 }
@@ -136,15 +124,9 @@ function isTrue(value: unknown): boolean {
  */
 export function pythonJsonlParser(options: PythonJsonlOptions): LineParser {
   return function parsePythonLine(line: string): ParsedLine {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      return malformed('unparseable');
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-      return malformed('unparseable', 'not a JSON object');
-    const entry = value as Record<string, unknown>;
+    const json = jsonObjectOf(line);
+    if ('skip' in json) return json;
+    const { entry } = json;
     const operation = normalizeOperation(String(entry.operation ?? ''));
     if (operation === null) return malformed('unknown operation', `"${String(entry.operation ?? '')}"`);
     const ts = pythonTimestamp(entry.timestamp, options.timeZone);

@@ -13,11 +13,20 @@ export interface SkippedLine {
   detail?: string;
 }
 
-/** One line's outcome: a record (with the fields of a newer version it dropped, if any), or a skip. */
-export type ParsedLine = { record: RequestMetric; ignored?: string[] } | SkippedLine;
+/**
+ * One line's outcome: a record, or a skip. A record may come with the fields of a newer
+ * version it dropped (`ignored`), the source keys it did not use (`unused`), and whether
+ * its time is a stand-in because the line had none (`undated`).
+ */
+export type ParsedLine =
+  | { record: RequestMetric; ignored?: string[]; unused?: string[]; undated?: boolean }
+  | SkippedLine;
 
 /** Parses one non-empty line of a file. */
 export type LineParser = (line: string) => ParsedLine;
+
+/** A {@link LineParser} that is also given the line's 1-based number (any parser can be used as one). */
+export type NumberedLineParser = (line: string, lineNumber: number) => ParsedLine;
 
 /** Skips of lines that are fine but not requests we keep (other routes, other log output). */
 export function expectedSkip(reason: string): SkippedLine {
@@ -27,6 +36,22 @@ export function expectedSkip(reason: string): SkippedLine {
 /** Skips of lines that should have been records but could not be read. */
 export function malformed(reason: string, detail?: string): SkippedLine {
   return detail === undefined ? { skip: reason, malformed: true } : { skip: reason, malformed: true, detail };
+}
+
+/**
+ * The JSON object a line holds (as `entry`), or an `unparseable` skip (with "not a JSON
+ * object" when it is JSON of another kind).
+ */
+export function jsonObjectOf(line: string): { entry: Record<string, unknown> } | SkippedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return malformed('unparseable');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return malformed('unparseable', 'not a JSON object');
+  return { entry: value as Record<string, unknown> };
 }
 
 /**
