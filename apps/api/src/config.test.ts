@@ -13,6 +13,8 @@ describe('resolveConfig', () => {
       coldStartMs: 500,
       projectHeader: 'X-Project-Name',
       spoolPath: undefined,
+      perfLog: undefined,
+      perfLogMaxMb: 100,
       firstByteTimeoutMs: 600_000,
       idleTimeoutMs: 300_000,
       residencyIntervalMs: 10_000,

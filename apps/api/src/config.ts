@@ -97,6 +97,22 @@ export const SETTINGS = [
     parse: z.string().min(1).optional(),
   }),
   setting({
+    key: 'perfLog',
+    env: 'PERF_LOG',
+    flag: 'perf-log',
+    fallback: undefined,
+    help: 'also append every record to this file as a JSON line, as export --format jsonl writes it (default: off)',
+    parse: z.string().min(1).optional(),
+  }),
+  setting({
+    key: 'perfLogMaxMb',
+    env: 'PERF_LOG_MAX_MB',
+    flag: 'perf-log-max-mb',
+    fallback: '100',
+    help: 'rotate the perf log past this many MB (2^20 bytes; fractions allowed), keeping 3 older files (.1 … .3)',
+    parse: z.coerce.number().finite().positive(),
+  }),
+  setting({
     key: 'firstByteTimeoutMs',
     env: 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS',
     flag: 'first-byte-timeout-ms',

@@ -53,6 +53,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     spoolPath: config.spoolPath ?? defaultSpoolPath(config.databaseUrl),
     rollupIntervalMs: config.rollupIntervalMs,
     statsExactUpTo: config.statsExactUpTo,
+    perfLog:
+      config.perfLog === undefined ? undefined : { path: config.perfLog, maxBytes: config.perfLogMaxMb * 2 ** 20 },
     openerModule: options.storageOpener,
   }).catch((error: unknown) => {
     throw new Error(`cannot open the database (${describeDatabase(config.databaseUrl)}): ${(error as Error).message}`);

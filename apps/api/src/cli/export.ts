@@ -8,6 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { REQUEST_METRIC_FIELDS, type RequestMetric } from '@ollama-perf/core';
+import { jsonlLine } from '../sink/jsonl-line.js';
 import { type CliIo, type OutputStream, UsageError, usageErrors, writeAll } from './command.js';
 import { csvRow } from './csv.js';
 import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';
@@ -39,13 +40,6 @@ const OPTIONS = {
   db: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
-
-/** One record as a JSONL line, fields in schema order. */
-export function jsonlLine(record: RequestMetric): string {
-  const ordered: Record<string, unknown> = {};
-  for (const field of REQUEST_METRIC_FIELDS) ordered[field] = record[field];
-  return `${JSON.stringify(ordered)}\n`;
-}
 
 /** One record as a CSV row, fields in schema order. */
 export function csvLine(record: RequestMetric): string {

@@ -24,7 +24,8 @@ import type { StorageThreadData, StoreMethod } from './protocol.js';
 import { UnsettledRecords } from './unsettled.js';
 
 /** Options of {@link startStorageThread}: where the database and spool are, and the thread's limits. */
-export interface StorageThreadOptions extends Pick<StorageThreadData, 'databaseUrl' | 'spoolPath' | 'openerModule'> {
+export interface StorageThreadOptions
+  extends Pick<StorageThreadData, 'databaseUrl' | 'spoolPath' | 'perfLog' | 'openerModule'> {
   /** How often to fold finished periods into rollups, ms (0: never). Default 60000. */
   rollupIntervalMs?: number;
   /** Calls queued on the storage thread past which `insert` is refused as busy. Default 16. */
@@ -97,6 +98,7 @@ export async function startStorageThread(options: StorageThreadOptions): Promise
     rollupIntervalMs: options.rollupIntervalMs ?? 60_000,
     statsIntervalMs: options.statsIntervalMs ?? 250,
     statsExactUpTo: options.statsExactUpTo ?? EXACT_UP_TO,
+    perfLog: options.perfLog,
     openerModule: options.openerModule,
   };
   const maxQueuedCalls = options.maxQueuedCalls ?? 16;

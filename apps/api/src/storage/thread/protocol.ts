@@ -22,6 +22,8 @@ export interface StorageThreadData {
   statsIntervalMs: number;
   /** Windows of at most this many records are summarized exactly (`MetricStore.exactUpTo`). */
   statsExactUpTo: number;
+  /** Where every posted record is also appended as a JSON line (`PERF_LOG`), and its size limit. */
+  perfLog?: { path: string; maxBytes: number } | undefined;
   /**
    * A module whose `openStore(url)` replaces the default opener (a store wrapped to measure
    * or to misbehave, in tests). Default: `../open-node.js`.

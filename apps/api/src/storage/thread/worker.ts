@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileSpool } from '../../sink/file-spool.js';
+import { perfLog } from '../../sink/perf-log.js';
 import { storeSink } from '../../sink/store-sink.js';
 import { errorCodeOf, writeFailureReason } from '../disk-full.js';
 import { startRollupTimer } from '../rollup-timer.js';
@@ -42,6 +43,13 @@ if (store !== null) {
       }),
     onNotice: (message) => send({ type: 'log', message }),
   });
+  const log =
+    data.perfLog === undefined
+      ? null
+      : perfLog(data.perfLog.path, {
+          maxBytes: data.perfLog.maxBytes,
+          onError: (message) => send({ type: 'log', message }),
+        });
   const rollups =
     data.rollupIntervalMs > 0
       ? startRollupTimer(store, data.rollupIntervalMs, (error) =>
@@ -69,6 +77,7 @@ if (store !== null) {
     switch (message.type) {
       case 'records':
         sink.write(message.records);
+        log?.write(message.records);
         return;
       case 'call': {
         const method = store[message.method] as (...args: unknown[]) => Promise<unknown>;
@@ -85,6 +94,7 @@ if (store !== null) {
           clearInterval(statsTimer);
           await rollups?.stop();
           await sink.close();
+          await log?.close();
           await store.close();
           send({ type: 'stopped', stats: sink.stats() });
           port.close();
