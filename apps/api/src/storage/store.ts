@@ -37,7 +37,7 @@ import type { GatewayStore, InsertResult } from './gateway-store.js';
 import { Rollups } from './rollups/index.js';
 import { byId, fromRow } from './rows.js';
 import type { Database } from './schema.js';
-import type { ScriptRunner } from './transaction-script.js';
+import { kyselyScriptRunner, type ScriptRunner, statementsChanging } from './transaction-script.js';
 
 export type { InsertResult } from './gateway-store.js';
 
@@ -102,11 +102,7 @@ export class MetricStore implements GatewayStore {
   /** Runs statements all or none: the connection's batch, or one transaction. Resolves with the rows each changed. */
   async runAtomically(queries: CompiledQuery[]): Promise<number[]> {
     if (this.batch !== undefined) return this.batch(queries);
-    return this.db.transaction().execute(async (trx) => {
-      const changed: number[] = [];
-      for (const query of queries) changed.push(Number((await trx.executeQuery(query)).numAffectedRows ?? 0));
-      return changed;
-    });
+    return kyselyScriptRunner(this.db as Kysely<unknown>)(statementsChanging(queries));
   }
 
   /**

@@ -31,6 +31,13 @@ export function driveScript<T>(script: TransactionScript<T>, run: (query: Compil
   return step.value;
 }
 
+/** The script that runs `queries` in order and returns the rows each changed: a plain atomic batch. */
+export function* statementsChanging(queries: readonly CompiledQuery[]): TransactionScript<number[]> {
+  const changed: number[] = [];
+  for (const query of queries) changed.push((yield query).changes);
+  return changed;
+}
+
 /** A {@link ScriptRunner} over a Kysely transaction (PostgreSQL, or any database Kysely drives). */
 export function kyselyScriptRunner(db: Kysely<unknown>): ScriptRunner {
   return (script) =>
