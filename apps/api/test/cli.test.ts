@@ -252,6 +252,8 @@ describe('import of a Python performance.jsonl', () => {
       done_reason: null,
       concurrency: null,
       switched_from: null,
+      output_chunks: null,
+      decode_ms: null,
       stream: false,
     };
     const ok = { ...common, status: 200, success: true, error_type: null, error_message: null };
@@ -469,24 +471,28 @@ describe('import of our own JSONL', () => {
   it('imports an export of the first release (no concurrency, switched_from) and exits 0', async () => {
     const records = fixtureRecords(10);
     const file = join(dir, 'first-release.jsonl');
-    const older = records.map(({ concurrency: _c, switched_from: _s, ...rest }) => JSON.stringify(rest));
+    const older = records.map(({ concurrency: _c, switched_from: _s, output_chunks: _o, decode_ms: _d, ...rest }) =>
+      JSON.stringify(rest),
+    );
     writeFileSync(file, `${older.join('\n')}\n`);
     const db = freshDatabase();
     expect(await cli(['import', '--db', db, file])).toEqual({
       code: 0,
       output: `${file} (ollama-perf JSONL): imported 10, duplicates 0, skipped 0\n`,
     });
-    expect(await storedRecords(db)).toEqual(records.map((r) => ({ ...r, concurrency: null, switched_from: null })));
+    expect(await storedRecords(db)).toEqual(
+      records.map((r) => ({ ...r, concurrency: null, switched_from: null, output_chunks: null, decode_ms: null })),
+    );
   });
 
   it("imports a newer version's export, naming the fields it dropped", async () => {
     const records = fixtureRecords(3);
     const file = join(dir, 'newer.jsonl');
-    writeFileSync(file, records.map((r) => `${JSON.stringify({ ...r, gpu_name: 'x', output_chunks: 3 })}\n`).join(''));
+    writeFileSync(file, records.map((r) => `${JSON.stringify({ ...r, gpu_name: 'x', gpu_clock_mhz: 3 })}\n`).join(''));
     const db = freshDatabase();
     expect(await cli(['import', '--db', db, file])).toEqual({
       code: 0,
-      output: `${file} (ollama-perf JSONL): imported 3, duplicates 0, skipped 0; ignored fields of a newer version: gpu_name, output_chunks\n`,
+      output: `${file} (ollama-perf JSONL): imported 3, duplicates 0, skipped 0; ignored fields of a newer version: gpu_name, gpu_clock_mhz\n`,
     });
     expect(await storedRecords(db)).toEqual(records);
   });

@@ -32,6 +32,8 @@ describe('@ollama-perf/core from a workspace package', () => {
       done_reason: null,
       concurrency: null,
       switched_from: null,
+      output_chunks: null,
+      decode_ms: null,
     });
     expect(summarize([metric]).latency_ms.p99).toBe(42);
   });

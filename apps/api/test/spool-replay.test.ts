@@ -20,7 +20,13 @@ const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-spool-replay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A record line as the first release wrote it: without the fields added since. */
-const firstRelease = ({ concurrency: _c, switched_from: _s, ...rest }: RequestMetric) => JSON.stringify(rest);
+const firstRelease = ({
+  concurrency: _c,
+  switched_from: _s,
+  output_chunks: _o,
+  decode_ms: _d,
+  ...rest
+}: RequestMetric) => JSON.stringify(rest);
 
 /** 30 spooled lines: 13 current, 10 of the first release, 5 out of bounds, 2 not JSON records. */
 function spoolThirtyLines(path: string): { current: RequestMetric[]; older: RequestMetric[]; bad: string[] } {
@@ -49,7 +55,7 @@ describe('spool replay', () => {
       const stored = await store.records();
       expect(stored.map((r) => r.id).sort()).toEqual([...current, ...older].map((r) => r.id).sort());
       expect(stored.filter((r) => older.some((o) => o.id === r.id))).toEqual(
-        older.map((r) => ({ ...r, concurrency: null, switched_from: null })),
+        older.map((r) => ({ ...r, concurrency: null, switched_from: null, output_chunks: null, decode_ms: null })),
       );
       expect(readFileSync(`${spoolPath}.rejected.jsonl`, 'utf8')).toBe(bad.map((line) => `${line}\n`).join(''));
       expect(notices).toEqual([

@@ -86,6 +86,8 @@ const arbitraryRecord = fc.record({
   tokens_per_second: nullable(measure),
   eval_count: nullable(count),
   concurrency: nullable(fc.integer({ min: 1, max: 1_000_000 })),
+  output_chunks: nullable(count),
+  decode_ms: nullable(measure),
 });
 
 let run = 0;

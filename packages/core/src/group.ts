@@ -3,6 +3,7 @@
  * counts, token sums, errors by type and a stat object per measure. Every breakdown is
  * computed by the same {@link GroupAccumulator}, so they always agree.
  */
+import { ratePerSecond } from './ollama-timings.js';
 import { type Stat, statOf } from './percentile.js';
 import type { RequestMetric } from './schema.js';
 import { type GroupSummary, STAT_FIELDS, type StatField } from './summary-schema.js';
@@ -16,9 +17,40 @@ export function statValueOf(record: RequestMetric, field: StatField): number | n
       return record.cold_start === true && record.switched_from !== null ? record.load_duration_ms : null;
     case 'warm_load_ms':
       return record.cold_start === false ? record.load_duration_ms : null;
+    case 'observed_tokens_per_second':
+      return observedTokensPerSecond(record);
+    case 'itl_ms':
+      return interTokenLatencyMs(record);
     default:
       return record[field];
   }
+}
+
+/**
+ * The pace the data path saw: content chunks after the first per second of decode
+ * (`(output_chunks − 1) / (decode_ms / 1000)`); `null` below two chunks or without a decode time.
+ * A chunk is about a token for Ollama's streams, so this stands beside `tokens_per_second`.
+ *
+ * @example
+ * observedTokensPerSecond({ ...record, output_chunks: 11, decode_ms: 500 }) // 20
+ */
+export function observedTokensPerSecond(record: RequestMetric): number | null {
+  const gaps = gapsOf(record);
+  return gaps === null ? null : ratePerSecond(gaps, record.decode_ms);
+}
+
+/** The mean gap between content chunks, ms (`decode_ms / (output_chunks − 1)`); `null` as above. */
+export function interTokenLatencyMs(record: RequestMetric): number | null {
+  const gaps = gapsOf(record);
+  return gaps === null ? null : (record.decode_ms as number) / gaps;
+}
+
+function gapsOf(record: RequestMetric): number | null {
+  const chunks = record.output_chunks;
+  const decode = record.decode_ms;
+  // Records of an older version lack both fields (undefined when read unchecked).
+  if (chunks == null || decode == null || chunks < 2 || !(decode > 0)) return null;
+  return chunks - 1;
 }
 
 /**

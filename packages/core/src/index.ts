@@ -18,7 +18,7 @@ export { errorMessageOf, errorTypeForStatus, truncateMessage } from './error-typ
 // Summaries of records: the answers of /stats and /stats/:model.
 // The stats API's shapes: Summary JSON schemas and query strings.
 export { matchesFilter, NO_PROJECT, parseTimeBound, type StatsFilter, statsQuerySchema } from './filter.js';
-export { statValueOf } from './group.js';
+export { interTokenLatencyMs, observedTokensPerSecond, statValueOf } from './group.js';
 
 // Reading response bodies: NDJSON and SSE streams in any chunking, and what they say.
 export { MAX_LINE_CHARS } from './line-splitter.js';
@@ -41,7 +41,7 @@ export { ascending, EMPTY_STAT, percentile, type Stat, statOf, statOfSorted } fr
 export { type RecordIssue, type RecordReading, readRequestMetric } from './read-record.js';
 export { FIELDS_SINCE, RECORD_SCHEMA_VERSION } from './record-version.js';
 export { buildRequestMetric, type RequestObservation, UNKNOWN_MODEL } from './request-metric.js';
-export { ResponseObserver } from './response-observer.js';
+export { mayCarryContent, ResponseObserver, type StreamTiming } from './response-observer.js';
 // The record: one per inference request, field for field as DESIGN.md.
 export {
   ERROR_MESSAGE_MAX,

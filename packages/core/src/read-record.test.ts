@@ -7,7 +7,13 @@ import { arbitraryRecord, record } from './test-support/records.js';
 
 /** A record as the first release wrote it: without the fields added since. */
 function firstReleaseRecord(): Record<string, unknown> {
-  const { concurrency: _c, switched_from: _s, ...older } = record({ id: 'v1' });
+  const { concurrency: _c, switched_from: _s, output_chunks: _o, decode_ms: _d, ...older } = record({ id: 'v1' });
+  return older;
+}
+
+/** A record as version 2 wrote it: without the stream timing of version 3. */
+function version2Record(): Record<string, unknown> {
+  const { output_chunks: _o, decode_ms: _d, ...older } = record({ id: 'v2', concurrency: 3 });
   return older;
 }
 
@@ -21,8 +27,17 @@ describe('readRequestMetric', () => {
     });
   });
 
+  it('reads a record of version 2, its stream timing as null', () => {
+    expect(readRequestMetric(version2Record())).toEqual({
+      success: true,
+      record: record({ id: 'v2', concurrency: 3, output_chunks: null, decode_ms: null }),
+      ignored: [],
+    });
+  });
+
   it('names the fields added after the first release, all nullable, and no others', () => {
-    expect(Object.keys(FIELDS_SINCE).sort()).toEqual(['concurrency', 'switched_from']);
+    expect(Object.keys(FIELDS_SINCE).sort()).toEqual(['concurrency', 'decode_ms', 'output_chunks', 'switched_from']);
+    expect(RECORD_SCHEMA_VERSION).toBe(3);
     for (const since of Object.values(FIELDS_SINCE)) expect(since).toBeLessThanOrEqual(RECORD_SCHEMA_VERSION);
     for (const field of Object.keys(FIELDS_SINCE)) expect(REQUEST_METRIC_FIELDS).toContain(field);
   });
@@ -53,6 +68,8 @@ describe('readRequestMetric', () => {
   it.each([
     ['a bound broken', { latency_ms: -1 }, 'latency_ms'],
     ['a later field out of bounds', { concurrency: 0 }, 'concurrency'],
+    ['a fractional chunk count', { output_chunks: 2.5 }, 'output_chunks'],
+    ['a negative decode time', { decode_ms: -1 }, 'decode_ms'],
     ['a wrong type beside an unknown field', { status: '200', future_field: 1 }, 'status'],
   ])('refuses %s and names the field', (_, overrides, field) => {
     const read = readRequestMetric({ ...firstReleaseRecord(), ...overrides });

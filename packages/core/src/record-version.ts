@@ -9,7 +9,7 @@ import type { RequestMetric } from './schema.js';
  * The version of the record this build writes. Version 1 is the first release; a version
  * goes up with each release that adds a field (fields are added, never renamed or removed).
  */
-export const RECORD_SCHEMA_VERSION = 2;
+export const RECORD_SCHEMA_VERSION = 3;
 
 /**
  * The version that brought each field added after the first release. Such a field is
@@ -21,4 +21,7 @@ export const FIELDS_SINCE: Readonly<Partial<Record<keyof RequestMetric, number>>
   // commit of this repository already had both, the release before it did not.
   concurrency: 2,
   switched_from: 2,
+  // Stream timing as the data path saw it (#16 item 4).
+  output_chunks: 3,
+  decode_ms: 3,
 };

@@ -6,6 +6,7 @@
 import { errorTypeForStatus, truncateMessage } from './error-type.js';
 import { EMPTY_TIMINGS, type OllamaTimings } from './ollama-timings.js';
 import { canonicalEndpoint } from './operation.js';
+import type { StreamTiming } from './response-observer.js';
 import { type ErrorType, NAME_MAX, type Operation, type RequestMetric } from './schema.js';
 
 /** Model name recorded when neither request nor response named one. */
@@ -37,6 +38,8 @@ export interface RequestObservation {
   error?: { type?: ErrorType | undefined; message?: string | null | undefined } | undefined;
   concurrency?: number | null | undefined;
   switched_from?: string | null | undefined;
+  /** Content chunks and their spread as the data path saw them (streams only; absent: null). */
+  stream_timing?: StreamTiming | null | undefined;
 }
 
 /**
@@ -70,6 +73,8 @@ export function buildRequestMetric(observation: RequestObservation): RequestMetr
     done_reason: timings.done_reason === null ? null : storable(timings.done_reason),
     concurrency: observation.concurrency ?? null,
     switched_from: observation.switched_from ?? null,
+    output_chunks: observation.stream_timing?.output_chunks ?? null,
+    decode_ms: observation.stream_timing?.decode_ms ?? null,
   };
 }
 

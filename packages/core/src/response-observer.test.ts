@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ResponseObserver } from './response-observer.js';
+import { carriesContent, mayCarryContent, ResponseObserver } from './response-observer.js';
 import { createSseReader } from './stream-readers.js';
 import { utf8 } from './test-support/bytes.js';
 import {
@@ -182,5 +183,68 @@ describe('ResponseObserver#sawEnd', () => {
     ['response.completed', [{ type: 'response.completed', response: {} }], true],
   ])('%s → %s', (_, values, expected) => {
     expect(observeAll(...values).observer.sawEnd).toBe(expected);
+  });
+});
+
+describe('ResponseObserver#streamTiming', () => {
+  it('counts content objects and spans the first to the last of them, by the time each was seen', () => {
+    const observer = new ResponseObserver();
+    const seen: Array<[unknown, number]> = [
+      [{ model: 'm', message: { role: 'assistant', content: '' }, done: false }, 5],
+      [JSON.parse(CHAT_CHUNK), 10],
+      [{ model: 'm', message: { role: 'assistant', content: '', thinking: 'hm' }, done: false }, 30],
+      [{ model: 'm', message: { role: 'assistant', content: '', tool_calls: [{ function: { name: 'f' } }] } }, 45],
+      [JSON.parse(CHAT_FINAL), 60],
+    ];
+    for (const [value, at] of seen) observer.observe(value, at);
+    expect(observer.streamTiming()).toEqual({ output_chunks: 3, decode_ms: 35 });
+  });
+
+  it('counts SSE deltas without usage, and gives no decode time without content', () => {
+    const observer = new ResponseObserver();
+    for (const [i, item] of createSseReader().push(utf8(OPENAI_SSE_STREAM)).entries()) {
+      if (item.kind === 'json') observer.observe(item.value, i * 7);
+    }
+    expect(observer.streamTiming()).toEqual({ output_chunks: 1, decode_ms: 0 });
+    expect(new ResponseObserver().streamTiming()).toEqual({ output_chunks: 0, decode_ms: null });
+  });
+});
+
+describe('mayCarryContent', () => {
+  const content = fc.oneof(
+    fc.string({ minLength: 1 }).map((text) => ({ response: text })),
+    fc.string().map((text) => ({ response: text, thinking: text })),
+    fc.string().map((text) => ({ message: { role: 'assistant', content: text } })),
+    fc.string().map((text) => ({ message: { content: '', thinking: text } })),
+    fc.array(fc.jsonValue(), { maxLength: 2 }).map((calls) => ({ message: { content: '', tool_calls: calls } })),
+    fc.string().map((text) => ({ choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })),
+    fc.string().map((text) => ({ choices: [{ delta: { reasoning: text } }] })),
+    fc.string().map((text) => ({ choices: [{ delta: { reasoning_content: text } }] })),
+    fc.array(fc.jsonValue(), { maxLength: 2 }).map((calls) => ({ choices: [{ delta: { tool_calls: calls } }] })),
+    fc.string().map((text) => ({ choices: [{ text }] })),
+    fc.string().map((text) => ({ type: 'response.output_text.delta', delta: text })),
+    fc.string().map((text) => ({ type: 'content_block_delta', delta: { type: 'text_delta', text } })),
+    fc.string().map((text) => ({ type: 'content_block_delta', delta: { partial_json: text } })),
+  );
+
+  it('is true of every line that carries content, compact or spaced', () => {
+    fc.assert(
+      fc.property(content, fc.constantFrom(undefined, 1), (value, indent) => {
+        const text = JSON.stringify({ model: 'llama3.2', ...value }, null, indent);
+        if (carriesContent(JSON.parse(text))) expect(mayCarryContent(text)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each([
+    CHAT_FINAL,
+    GENERATE_FINAL,
+    '{"model":"m","response":"","done":false}',
+    '{"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}',
+    '{"message":{"role":"assistant","content":"","tool_calls":[]}}',
+  ])('is false of a line without content: %s', (text) => {
+    expect(carriesContent(JSON.parse(text))).toBe(false);
+    expect(mayCarryContent(text)).toBe(false);
   });
 });

@@ -15,6 +15,14 @@ import {
 } from './ollama-timings.js';
 import { type ErrorType, errorTypeSchema } from './schema.js';
 
+/** The data path's own view of a stream's pace (record fields `output_chunks`, `decode_ms`). */
+export interface StreamTiming {
+  /** Objects that carried generated content (text, thinking or tool calls). */
+  output_chunks: number;
+  /** Time from the first to the last of them, ms; `null` when there was none. */
+  decode_ms: number | null;
+}
+
 type Json = Record<string, unknown>;
 
 /**
@@ -23,8 +31,9 @@ type Json = Record<string, unknown>;
  *
  * @example
  * const observer = new ResponseObserver();
- * for (const line of lines) if (observer.observe(line)) ttft = now();
+ * for (const line of lines) if (observer.observe(line, now())) ttft = now();
  * observer.timings({ coldStartMs: 500 });
+ * observer.streamTiming(); // { output_chunks: 12, decode_ms: 230.5 }
  */
 export class ResponseObserver {
   /** The model the response names (the last one seen), if any. */
@@ -47,12 +56,16 @@ export class ResponseObserver {
    */
   sawEnd = false;
   private readonly counters: RawOllamaCounters = {};
+  private contentObjects = 0;
+  private firstContentAt = 0;
+  private lastContentAt = 0;
 
   /**
-   * Feeds one parsed object. Returns `true` exactly once: for the first object that
-   * carries generated content (what time to first token measures).
+   * Feeds one parsed object, seen at time `at` (ms on any clock the caller keeps; core has
+   * none). Returns `true` exactly once: for the first object that carries generated content
+   * (what time to first token measures).
    */
-  observe(value: unknown): boolean {
+  observe(value: unknown, at = 0): boolean {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
     const o = value as Json;
     if (typeof o.model === 'string' && o.model !== '') this.model = o.model;
@@ -64,9 +77,24 @@ export class ResponseObserver {
     }
     if (o.done === true || o.total_duration !== undefined) this.readNative(o);
     this.readOpenAi(o);
-    if (this.sawContent || !carriesContent(o)) return false;
+    if (!carriesContent(o)) return false;
+    this.contentObjects++;
+    this.lastContentAt = at;
+    if (this.sawContent) return false;
+    this.firstContentAt = at;
     this.sawContent = true;
     return true;
+  }
+
+  /**
+   * How many objects carried content, and the time between the first and the last of them
+   * (by the `at` each was observed with): what the data path saw of the stream's pace.
+   */
+  streamTiming(): StreamTiming {
+    return {
+      output_chunks: this.contentObjects,
+      decode_ms: this.contentObjects === 0 ? null : Math.max(0, this.lastContentAt - this.firstContentAt),
+    };
   }
 
   /** The record's Ollama-derived fields from everything observed so far. */
@@ -124,6 +152,23 @@ export class ResponseObserver {
 
 function nonEmpty(value: unknown): boolean {
   return (typeof value === 'string' && value !== '') || (Array.isArray(value) && value.length > 0);
+}
+
+// A key that carries content, then a non-empty string or array: compact or spaced JSON alike.
+const MAY_CARRY_CONTENT =
+  /"(?:response|thinking|content|tool_calls|text|reasoning|reasoning_content|delta|partial_json)"\s*:\s*(?:"[^"]|\[\s*[^\]\s])/;
+
+/**
+ * Whether a line of JSON text may carry content, without parsing it: `false` only when
+ * {@link carriesContent} would say `false` of the parsed line, so a reader may leave such
+ * lines unparsed and still count every content chunk.
+ *
+ * @example
+ * mayCarryContent('{"model":"m","response":"Hi","done":false}') // true
+ * mayCarryContent('{"model":"m","response":"","done":false}') // false
+ */
+export function mayCarryContent(text: string): boolean {
+  return MAY_CARRY_CONTENT.test(text);
 }
 
 /** Whether one streamed object carries generated text, thinking or tool calls. */

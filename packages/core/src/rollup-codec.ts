@@ -11,8 +11,9 @@ import { STAT_FIELDS } from './summary-schema.js';
 
 // 1: sections back to back. 2: each section prefixed with its length, so a reader skips what it does not need.
 // 3: `not_found` joined the error types (one more count per group).
+// 4: `observed_tokens_per_second` and `itl_ms` joined the stat fields (two more sketches per group).
 // Below 128, so the varint that starts every blob is this one byte.
-const FORMAT_VERSION = 3;
+const FORMAT_VERSION = 4;
 
 /**
  * The format version every blob {@link encodeRollup} writes starts with. A stored blob of

@@ -31,6 +31,8 @@ describe('requestMetricSchema', () => {
       'done_reason',
       'concurrency',
       'switched_from',
+      'output_chunks',
+      'decode_ms',
     ]);
   });
 

@@ -74,6 +74,8 @@ export const requestMetricSchema = z.strictObject({
   done_reason: text().max(64).nullable(),
   concurrency: z.number().int().positive().max(1_000_000).nullable(),
   switched_from: text().min(1).max(NAME_MAX).nullable(),
+  output_chunks: nullableCount,
+  decode_ms: nullableMs,
 });
 
 /** One inference request as ollama-perf records it. Times in milliseconds, `ts` in epoch ms. */

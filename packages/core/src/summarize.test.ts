@@ -104,6 +104,29 @@ describe('summarize', () => {
     expect(summary.ttft_ms).toMatchObject({ count: 2, p50: 10 });
   });
 
+  it.each([
+    ['11 chunks over 500 ms', 11, 500, 20, 50],
+    ['2 chunks over 40 ms', 2, 40, 25, 40],
+    ['one chunk: no gap to time', 1, 0, null, null],
+    ['chunks all seen at once', 5, 0, null, null],
+    ['no chunks', 0, null, null, null],
+    ['not a stream', null, null, null, null],
+  ])('derives the observed pace of %s', (_, chunks, decode, rate, gap) => {
+    const observed = summarize([record({ stream: chunks !== null, output_chunks: chunks, decode_ms: decode })]);
+    expect(observed.observed_tokens_per_second.p50).toBe(rate);
+    expect(observed.itl_ms.p50).toBe(gap);
+  });
+
+  it('summarizes the observed pace per request, beside Ollama’s own', () => {
+    const paced = summarize([
+      record({ output_chunks: 11, decode_ms: 500, tokens_per_second: 21 }),
+      record({ output_chunks: 31, decode_ms: 1000, tokens_per_second: null }),
+    ]);
+    expect(paced.observed_tokens_per_second).toMatchObject({ count: 2, min: 20, max: 30, avg: 25 });
+    expect(paced.itl_ms).toMatchObject({ count: 2, min: expect.closeTo(100 / 3, 9), max: 50 });
+    expect(paced.tokens_per_second).toMatchObject({ count: 1, p50: 21 });
+  });
+
   it('tells cold loads from warm ones', () => {
     expect(summary.cold_starts).toBe(1);
     expect(summary.cold_load_ms).toMatchObject({ count: 1, avg: 800 });

@@ -32,6 +32,10 @@ export const STAT_FIELDS = [
   'cold_load_ms',
   'switch_load_ms',
   'warm_load_ms',
+  // The data path's own view of a stream's pace: (output_chunks − 1) / decode_ms per request,
+  // and the mean gap between content chunks (the only speed figures of /v1 traffic).
+  'observed_tokens_per_second',
+  'itl_ms',
 ] as const;
 /** One of {@link STAT_FIELDS}. */
 export type StatField = (typeof STAT_FIELDS)[number];

@@ -12,6 +12,7 @@ import {
   createSseReader,
   DEFAULT_COLD_START_MS,
   type ErrorType,
+  mayCarryContent,
   type Operation,
   type RequestMetric,
   ResponseObserver,
@@ -54,7 +55,8 @@ export interface CaptureEnd {
   unread?: string;
 }
 
-// After the first content, only lines that may carry the final figures or an error are parsed.
+// After the first content, only lines that may carry content (to count it), the final figures
+// or an error are parsed.
 const MAY_MATTER = /"done":true|"error"|"usage"|"finish_reason":"|"stop_reason"|response\.completed/;
 const MODEL_IN_MESSAGE = /model "([^"]{1,512})"/;
 
@@ -129,7 +131,8 @@ export class RequestCapture {
       : untyped || type.includes('ndjson') || type.includes('jsonl')
         ? 'ndjson'
         : 'json';
-    const select = (text: string): boolean => !this.observer.sawContent || MAY_MATTER.test(text);
+    const select = (text: string): boolean =>
+      !this.observer.sawContent || mayCarryContent(text) || MAY_MATTER.test(text);
     this.reader =
       this.format === 'sse'
         ? createSseReader({ select })
@@ -142,6 +145,8 @@ export class RequestCapture {
   chunk(bytes: Uint8Array | string): void {
     if (this.reader === null || this.finished) return;
     try {
+      // Every line of one chunk reached the data path at once: they share its time.
+      const at = performance.now();
       let rest = bytes;
       // A chunk often holds many lines, and a reader selects them all before any is observed:
       // until the first content, feed it a line at a time so that lines after it go unparsed.
@@ -150,27 +155,31 @@ export class RequestCapture {
         if (newline === -1 || newline === rest.length - 1) break;
         this.read(
           this.reader.push(typeof rest === 'string' ? rest.slice(0, newline + 1) : rest.subarray(0, newline + 1)),
+          at,
         );
         rest = typeof rest === 'string' ? rest.slice(newline + 1) : rest.subarray(newline + 1);
       }
-      this.read(this.reader.push(rest));
+      this.read(this.reader.push(rest), at);
     } catch (error) {
       this.context.onError(error);
     }
   }
 
-  private read(items: StreamItem[]): void {
+  private read(items: StreamItem[], at: number): void {
     for (const item of items) {
-      if (item.kind === 'json') this.object(item.value);
+      if (item.kind === 'json') this.object(item.value, at);
       else if (item.kind === 'done') this.sawDoneMarker = true;
     }
   }
 
-  /** One parsed object of the response (for callers that never see bytes). Never throws. */
-  object(value: unknown): void {
+  /**
+   * One parsed object of the response (for callers that never see bytes), seen at `at`
+   * (`performance.now()`; default: now). Never throws.
+   */
+  object(value: unknown, at = performance.now()): void {
     try {
-      if (this.observer.observe(value) && this.ttftMs === null && this.format !== 'json') {
-        this.ttftMs = performance.now() - this.startedAt;
+      if (this.observer.observe(value, at) && this.ttftMs === null && this.format !== 'json') {
+        this.ttftMs = at - this.startedAt;
       }
     } catch (error) {
       this.context.onError(error);
@@ -188,7 +197,7 @@ export class RequestCapture {
     const latencyMs = performance.now() - this.startedAt;
     this.context.inFlight--;
     try {
-      if (this.reader !== null && !end.aborted) this.read(this.reader.end());
+      if (this.reader !== null && !end.aborted) this.read(this.reader.end(), performance.now());
     } catch (error) {
       this.context.onError(error);
     }
@@ -224,6 +233,7 @@ export class RequestCapture {
         error,
         concurrency: this.concurrency,
         switched_from: switched ? this.previousModel : null,
+        stream_timing: this.format === 'json' ? null : this.observer.streamTiming(),
       });
       if (metric.model !== 'unknown') this.context.lastModel = metric.model;
     } catch (error) {

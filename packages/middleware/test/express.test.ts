@@ -28,6 +28,8 @@ import {
   eventually,
   expectClientJsonRecord,
   expectMidStreamErrorRecorded,
+  expectPacedClientChatRecorded,
+  expectPacedStreamsRecorded,
   expectWarmStreamRecord,
   resetBetweenTests,
 } from './support.js';
@@ -129,6 +131,10 @@ describe('Express proxying with http-proxy-middleware', () => {
       { numRuns: 15 },
     );
     expect(errors).toEqual([]);
+  });
+
+  it('counts the content chunks of a /v1 stream without usage and of a native one, and their pace', async () => {
+    await expectPacedStreamsRecorded(proxy.url, sink, ollama);
   });
 
   it('passes bytes through unchanged (NDJSON, JSON, SSE, errors, other routes) and records each inference request', async () => {
@@ -452,11 +458,16 @@ describe('Express handler calling the ollama client', () => {
         eval_count: 8,
         tokens_per_second: 50,
         done_reason: 'stop',
+        output_chunks: 8,
       });
       expect(sink.records[0]?.ttft_ms).not.toBeNull();
       expect(errors).toEqual([]);
     },
   );
+
+  it('counts the content chunks of a stream and their pace', async () => {
+    await expectPacedClientChatRecorded(new Ollama({ host: app.url }), sink, ollama);
+  });
 
   it.each(cases)(
     'answers a non-streamed $operation as Ollama does and records it',

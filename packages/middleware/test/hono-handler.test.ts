@@ -24,6 +24,7 @@ import {
   eventually,
   expectClientJsonRecord,
   expectMidStreamErrorRecorded,
+  expectPacedClientChatRecorded,
   expectWarmStreamRecord,
   HAIKU_PROMPT,
   resetBetweenTests,
@@ -124,6 +125,10 @@ describe('a Hono handler calling the ollama client', () => {
       expect(errors).toEqual([]);
     },
   );
+
+  it('counts the content chunks of a stream and their pace', async () => {
+    await expectPacedClientChatRecorded(viaApp(), sink, ollama);
+  });
 
   it.each(cases)(
     'answers a non-streamed $operation as Ollama does and records it',

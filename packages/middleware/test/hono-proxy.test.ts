@@ -17,7 +17,16 @@ import fc from 'fast-check';
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memorySink } from '../src/index.js';
-import { bytesOf, CHAT_MESSAGES, eventually, expectWarmStreamRecord, proxyApp, resetBetweenTests } from './support.js';
+import {
+  bytesOf,
+  CHAT_MESSAGES,
+  eventually,
+  expectPacedClientChatRecorded,
+  expectPacedStreamsRecorded,
+  expectWarmStreamRecord,
+  proxyApp,
+  resetBetweenTests,
+} from './support.js';
 
 let ollama: StandIn;
 let proxy: ServedApp;
@@ -172,6 +181,12 @@ describe('through a Hono fetch proxy', () => {
     expect(record?.ttft_ms).toBeGreaterThanOrEqual(60);
     expect(record?.latency_ms).toBeGreaterThanOrEqual(60 + 10 * 20);
     expectRecord(record, { stream: true, success: true, eval_count: 10 });
+  });
+
+  it('counts the content chunks of a /v1 stream without usage and of a native one, and their pace', async () => {
+    await expectPacedStreamsRecorded(proxy.url, sink, ollama);
+    sink.records.length = 0;
+    await expectPacedClientChatRecorded(new Ollama({ host: proxy.url }), sink, ollama);
   });
 
   it('takes the project from X-Project-Name', async () => {

@@ -2,9 +2,10 @@
  * Test support: the README's Hono proxy in front of the stand-in Ollama, waiting for records,
  * and the records every way in must produce. Ports and the record assertion: @ollama-perf/testkit.
  */
-import type { Operation, RequestMetric } from '@ollama-perf/core';
+import { type Operation, observedTokensPerSecond, type RequestMetric } from '@ollama-perf/core';
 import { answerTimings, expectRecord } from '@ollama-perf/testkit';
 import { Hono } from 'hono';
+import type { Ollama } from 'ollama';
 import { expect } from 'vitest';
 import { type OllamaMetricsOptions, ollamaMetrics } from '../src/index.js';
 
@@ -93,7 +94,7 @@ export function resetBetweenTests(
 ): void {
   sink.records.length = 0;
   errors.length = 0;
-  ollama.configure({ firstChunkDelayMs: 0, chunkDelayMs: 0, maxChunks: 0 });
+  ollama.configure({ firstChunkDelayMs: 0, chunkDelayMs: 0, maxChunks: 0, slowLineDelayMs: 25 });
 }
 
 /**
@@ -143,6 +144,8 @@ export function expectClientJsonRecord(
     eval_count: 8,
     tokens_per_second: 50,
     done_reason: 'stop',
+    output_chunks: null,
+    decode_ms: null,
   });
 }
 
@@ -175,6 +178,60 @@ export function expectWarmStreamRecord(
     prompt_tokens_per_second: 1000,
     done_reason: 'stop',
     concurrency: 1,
+    output_chunks: 8,
+    decode_ms: expect.any(Number),
   });
   expect(record.ttft_ms).not.toBeNull();
+}
+
+/** The pace of the stand-in's `slow` streams in {@link expectPacedStreamsRecorded}: ms between lines. */
+const PACED_LINE_MS = 40;
+
+/**
+ * Streams ten paced tokens of the stand-in's `slow` model through `base` — `/v1/chat/completions`
+ * without `stream_options.include_usage` (so no usage at all) and native `/api/chat` — and
+ * expects each record to count the ten content chunks and to pace them near what the stand-in
+ * did: the data path's own speed figure, the only one of the /v1 stream.
+ */
+export async function expectPacedStreamsRecorded(
+  base: string,
+  sink: { records: RequestMetric[] },
+  ollama: { configure(options: object): void },
+): Promise<void> {
+  ollama.configure({ slowLineDelayMs: PACED_LINE_MS });
+  const v1 = { model: 'slow', messages: CHAT_MESSAGES, stream: true, max_tokens: 10 };
+  await (await fetch(`${base}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(v1) })).text();
+  const native = { model: 'slow', messages: CHAT_MESSAGES, options: { num_predict: 10 } };
+  await (await fetch(`${base}/api/chat`, { method: 'POST', body: JSON.stringify(native) })).text();
+  await eventually(() => expect(sink.records).toHaveLength(2));
+  const [openAi, ollamaChat] = sink.records;
+  expectPacedRecord(openAi, { endpoint: '/v1/chat/completions', eval_count: null, tokens_per_second: null });
+  expectPacedRecord(ollamaChat, { endpoint: '/api/chat', eval_count: 10, tokens_per_second: 50 });
+}
+
+/**
+ * Streams ten paced tokens of the stand-in's `slow` model with the `ollama` client `client`
+ * (pointing at a way in, or wrapped by `withMetrics`), and expects the record to count and pace them.
+ */
+export async function expectPacedClientChatRecorded(
+  client: Pick<Ollama, 'chat'>,
+  sink: { records: RequestMetric[] },
+  ollama: { configure(options: object): void },
+): Promise<void> {
+  ollama.configure({ slowLineDelayMs: PACED_LINE_MS });
+  const parts = await collect(
+    await client.chat({ model: 'slow', messages: CHAT_MESSAGES, stream: true, options: { num_predict: 10 } }),
+  );
+  expect(parts).toHaveLength(11);
+  await eventually(() => expect(sink.records).toHaveLength(1));
+  expectPacedRecord(sink.records[0], { endpoint: '/api/chat', eval_count: 10, tokens_per_second: 50 });
+}
+
+/** A record of ten content chunks paced {@link PACED_LINE_MS} apart, its observed rate within 50% of that pace. */
+export function expectPacedRecord(record: RequestMetric | undefined, expected: Partial<RequestMetric>): void {
+  expectRecord(record, { stream: true, success: true, output_chunks: 10, ...expected });
+  const rate = observedTokensPerSecond(record);
+  const paced = 1000 / PACED_LINE_MS;
+  expect(rate).toBeGreaterThan(paced * 0.5);
+  expect(rate).toBeLessThan(paced * 1.5);
 }

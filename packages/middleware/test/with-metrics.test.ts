@@ -11,6 +11,7 @@ import {
   CHAT_MESSAGES,
   collect,
   eventually,
+  expectPacedClientChatRecorded,
   expectWarmStreamRecord,
   HAIKU_PROMPT,
   resetBetweenTests,
@@ -118,6 +119,10 @@ describe('withMetrics on the ollama client', () => {
       ...fields,
     });
     expect(errors).toEqual([]);
+  });
+
+  it('counts the content chunks of a stream and their pace, as the client yields them', async () => {
+    await expectPacedClientChatRecorded(wrapped, sink, ollama);
   });
 
   it('records one record per call, concurrent calls included, with the in-flight count', async () => {

@@ -14,6 +14,7 @@ export function fromRow(row: Selectable<RequestMetricTable>): RequestMetric {
     prompt_eval_count: row.prompt_eval_count === null ? null : Number(row.prompt_eval_count),
     eval_count: row.eval_count === null ? null : Number(row.eval_count),
     concurrency: row.concurrency === null ? null : Number(row.concurrency),
+    output_chunks: row.output_chunks === null ? null : Number(row.output_chunks),
   };
 }
 

@@ -38,6 +38,9 @@ export interface RequestMetricTable {
   done_reason: string | null;
   concurrency: number | null;
   switched_from: string | null;
+  // pg returns BIGINT as a string; the store parses it.
+  output_chunks: number | string | null;
+  decode_ms: number | null;
 }
 
 /** The `model_residency` table: one row each time a model was seen loaded or unloaded in `/api/ps`. */
@@ -134,6 +137,9 @@ export const REQUEST_METRIC_COLUMNS: ReadonlyArray<{
   { name: 'done_reason', type: 'text', nullable: true },
   { name: 'concurrency', type: 'integer', nullable: true },
   { name: 'switched_from', type: 'text', nullable: true },
+  // Added by migration 0004 (record version 3).
+  { name: 'output_chunks', type: 'integer', nullable: true },
+  { name: 'decode_ms', type: 'real', nullable: true },
 ];
 
 /** The columns of `model_residency`, as every backend must have them. */

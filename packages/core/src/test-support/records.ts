@@ -30,6 +30,8 @@ export function record(overrides: Partial<RequestMetric> = {}): RequestMetric {
     done_reason: 'stop',
     concurrency: 1,
     switched_from: null,
+    output_chunks: null,
+    decode_ms: null,
     ...overrides,
   };
 }
@@ -52,6 +54,8 @@ export const arbitraryRecord: fc.Arbitrary<RequestMetric> = fc
     prompt_eval_count: maybe(fc.nat({ max: 40_000 })),
     eval_count: maybe(fc.nat({ max: 4_000 })),
     tokens_per_second: maybe(ms),
+    output_chunks: maybe(fc.nat({ max: 4_000 })),
+    decode_ms: maybe(ms),
   })
   .map(({ error_type, ...fields }) =>
     record({

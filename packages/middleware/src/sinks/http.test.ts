@@ -132,14 +132,14 @@ describe('httpSink', () => {
       schema_version: 2,
       ignored_fields: fields,
     });
-    bodies.push(older(['gpu_name']), older(['gpu_name']), older(['gpu_name', 'output_chunks']));
+    bodies.push(older(['gpu_name']), older(['gpu_name']), older(['gpu_name', 'gpu_clock_mhz']));
     sink.write(records(6));
     await sink.flush();
     expect(received).toHaveLength(3);
     expect(sink.stats()).toEqual({ sent: 6, dropped: 0, queued: 0 });
     expect(told).toEqual([
       'the API (record version 2) stored the records without field(s) gpu_name: upgrade it to keep them',
-      'the API (record version 2) stored the records without field(s) output_chunks: upgrade it to keep them',
+      'the API (record version 2) stored the records without field(s) gpu_clock_mhz: upgrade it to keep them',
     ]);
   });
 

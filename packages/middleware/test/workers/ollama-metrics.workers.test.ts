@@ -4,10 +4,11 @@
  * gzip answer passes still compressed and is measured from a DecompressionStream copy.
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { observedTokensPerSecond } from '@ollama-perf/core';
 import { expectRecord } from '@ollama-perf/testkit/records';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { answerTimings, nativeLines, tokensOf } from '../../../testkit/src/ollama-wire.ts';
+import { answerTimings, nativeLines, openAiStreamEvents, tokensOf } from '../../../testkit/src/ollama-wire.ts';
 import { ollamaMetrics } from '../../src/index.ts';
 
 const LINES = nativeLines('llama3.2', true, tokensOf(5), answerTimings(40, 5, 900_000_000), true).map((l) => `${l}\n`);
@@ -87,6 +88,35 @@ describe('ollamaMetrics in workerd', () => {
       cold_start: true,
       tokens_per_second: 50,
     });
+  });
+
+  it('counts the content chunks of a /v1 stream without usage, and paces them by the clock it has', async () => {
+    // No include_usage: no token counts at all, so the data path's pace is the only speed figure.
+    const events = openAiStreamEvents('llama3.2', true, tokensOf(6), answerTimings(40, 6, 0), false);
+    const records: unknown[] = [];
+    const app = new Hono();
+    app.use(ollamaMetrics({ sink: { write: async (batch) => void records.push(...batch) } }));
+    app.post('/v1/chat/completions', () => {
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          for (const event of events) {
+            controller.enqueue(encoder.encode(event));
+            await new Promise((resolve) => setTimeout(resolve, 40));
+          }
+          controller.close();
+        },
+      });
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    });
+    const ctx = createExecutionContext();
+    const res = await app.request('/v1/chat/completions', { method: 'POST', body: '{"stream":true}' }, {}, ctx);
+    expect(await res.text()).toBe(events.join(''));
+    await waitOnExecutionContext(ctx);
+    expectRecord(records[0], { stream: true, success: true, eval_count: null, output_chunks: 6 });
+    const rate = observedTokensPerSecond(records[0]);
+    expect(rate).toBeGreaterThan(25 * 0.5);
+    expect(rate).toBeLessThan(25 * 1.5);
   });
 
   it('keeps the response whole when the sink throws', async () => {

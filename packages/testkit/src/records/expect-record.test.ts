@@ -8,6 +8,7 @@ import { record } from './record.js';
 describe('expectRecord', () => {
   it('passes a valid record with the expected fields, matchers included', () => {
     expectRecord(record(), { model: 'llama3.2', operation: 'chat', latency_ms: expect.any(Number) });
+    expectRecord(record({ stream: true, ttft_ms: 10, output_chunks: 3, decode_ms: 80 }), { output_chunks: 3 });
     expectRecord(record({ success: false, status: 404, error_type: 'model_not_found' }), { status: 404 });
   });
 
@@ -16,7 +17,11 @@ describe('expectRecord', () => {
     ['the record is missing', undefined, {}],
     ['a field is not in the schema', { ...record(), extra: 1 }, {}],
     ['a field has the wrong type', record({ eval_count: 1.5 }), {}],
-    ['the TTFT is longer than the latency', record({ stream: true, ttft_ms: 101 }), {}],
+    ['the TTFT is longer than the latency', record({ stream: true, ttft_ms: 101, output_chunks: 0 }), {}],
+    ['a stream has no chunk count', record({ stream: true, ttft_ms: 10 }), {}],
+    ['a non-streamed answer has a chunk count', record({ output_chunks: 0 }), {}],
+    ['chunks were counted without a decode time', record({ stream: true, output_chunks: 2 }), {}],
+    ['the decode time is longer than the latency', record({ stream: true, output_chunks: 2, decode_ms: 101 }), {}],
     ['it failed without an error_type', record({ success: false }), {}],
     ['it succeeded with an error_type', record({ error_type: 'stream_error' }), {}],
   ])('fails when %s', (_, actual, expected) => {

@@ -11,8 +11,9 @@ export type ExpectedRecord = Partial<RequestMetric>;
 
 /**
  * Asserts that `record` is a valid {@link RequestMetric} with the `expected` fields (as
- * `toMatchObject` compares them), a time to first token inside its latency, and an
- * `error_type` exactly when it failed.
+ * `toMatchObject` compares them), a time to first token inside its latency, an
+ * `error_type` exactly when it failed, and a chunk count exactly for streams, with a decode
+ * time exactly when it counted a chunk, inside the latency.
  *
  * @example
  * await eventually(() => expect(sink.records).toHaveLength(1));
@@ -25,4 +26,9 @@ export function expectRecord(record: unknown, expected: ExpectedRecord): asserts
   const valid = record as RequestMetric;
   if (valid.ttft_ms !== null) expect(valid.ttft_ms).toBeLessThanOrEqual(valid.latency_ms);
   expect(valid.error_type === null, 'error_type is set exactly when the request failed').toBe(valid.success);
+  expect(valid.output_chunks !== null, 'output_chunks is set exactly for streams').toBe(valid.stream);
+  expect(valid.decode_ms !== null, 'decode_ms is set exactly when a content chunk was seen').toBe(
+    (valid.output_chunks ?? 0) > 0,
+  );
+  if (valid.decode_ms !== null) expect(valid.decode_ms).toBeLessThanOrEqual(valid.latency_ms);
 }

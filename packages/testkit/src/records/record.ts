@@ -35,6 +35,8 @@ export function record(overrides: Partial<RequestMetric> = {}): RequestMetric {
     done_reason: 'stop',
     concurrency: 1,
     switched_from: null,
+    output_chunks: null,
+    decode_ms: null,
     ...overrides,
   };
 }

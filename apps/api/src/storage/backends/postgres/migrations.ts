@@ -61,4 +61,16 @@ export const POSTGRES_MIGRATIONS: readonly ReleasedMigration[] = [
     ],
     down: ['drop table if exists "metric_rollups"', 'drop table if exists "rollup_periods"'],
   },
+  {
+    // Stream timing as the data path saw it (record version 3): nullable, so existing rows read as null.
+    name: '0004_stream_timing',
+    up: [
+      'alter table "request_metrics" add column if not exists "output_chunks" bigint',
+      'alter table "request_metrics" add column if not exists "decode_ms" double precision',
+    ],
+    down: [
+      'alter table "request_metrics" drop column if exists "decode_ms"',
+      'alter table "request_metrics" drop column if exists "output_chunks"',
+    ],
+  },
 ];

@@ -60,4 +60,16 @@ export const SQLITE_MIGRATIONS: readonly ReleasedMigration[] = [
     ],
     down: ['drop table if exists "metric_rollups"', 'drop table if exists "rollup_periods"'],
   },
+  {
+    // Stream timing as the data path saw it (record version 3): nullable, so existing rows read as null.
+    name: '0004_stream_timing',
+    up: [
+      'alter table "request_metrics" add column "output_chunks" integer',
+      'alter table "request_metrics" add column "decode_ms" real',
+    ],
+    down: [
+      'alter table "request_metrics" drop column "decode_ms"',
+      'alter table "request_metrics" drop column "output_chunks"',
+    ],
+  },
 ];
