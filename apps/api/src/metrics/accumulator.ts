@@ -3,7 +3,7 @@
  * merged from stored states (an hour's, a day's…). Bucket counts and totals add up exactly,
  * so a scrape can merge a few rollup states instead of reading every record.
  */
-import { NO_PROJECT, type RequestMetric } from '@ollama-perf/core';
+import { interTokenLatencyMs, NO_PROJECT, type RequestMetric } from '@ollama-perf/core';
 import {
   Counter,
   GEN_AI_OPERATION_NAMES,
@@ -31,6 +31,16 @@ const sameKeys = (record: object, names: readonly string[]) => {
   const keys = Object.keys(record);
   return keys.length === names.length && names.every((name) => Object.hasOwn(record, name));
 };
+
+/**
+ * A record's time per output token, ms: Ollama's own figure (eval_duration / eval_count) when it
+ * sent one — the server's measure, free of network and chunking — else the mean gap between the
+ * stream's content chunks (`itl_ms`), so /v1 streams count too (OTel: "where the server gives nothing").
+ */
+function timePerOutputTokenMs(r: RequestMetric): number | null {
+  if (positive(r.eval_duration_ms) && positive(r.eval_count)) return r.eval_duration_ms / r.eval_count;
+  return interTokenLatencyMs(r);
+}
 
 /** The label sets a record's series are named by. */
 interface RecordLabels {
@@ -104,7 +114,7 @@ export class MetricsAccumulator {
   );
   private readonly timePerOutputToken = new Histogram(
     'gen_ai_server_time_per_output_token_seconds',
-    "Time per output token: Ollama's eval_duration divided by eval_count.",
+    "Time per output token: Ollama's eval_duration divided by eval_count; where Ollama reports neither (/v1 streams), the mean gap between the stream's content chunks as the gateway saw them.",
     TIME_PER_OUTPUT_TOKEN_BUCKETS,
   );
   private readonly loadDuration = new Histogram(
@@ -154,10 +164,11 @@ export class MetricsAccumulator {
       if (series.timeToFirstToken === undefined) series.timeToFirstToken = this.timeToFirstToken.series(labels.outcome);
       this.timeToFirstToken.observeIn(series.timeToFirstToken, r.ttft_ms / 1000);
     }
-    if (positive(r.eval_duration_ms) && positive(r.eval_count)) {
+    const perToken = timePerOutputTokenMs(r);
+    if (perToken !== null) {
       if (series.timePerOutputToken === undefined)
         series.timePerOutputToken = this.timePerOutputToken.series(labels.outcome);
-      this.timePerOutputToken.observeIn(series.timePerOutputToken, r.eval_duration_ms / 1000 / r.eval_count);
+      this.timePerOutputToken.observeIn(series.timePerOutputToken, perToken / 1000);
     }
     if (r.load_duration_ms !== null) {
       if (series.loadDuration === undefined) series.loadDuration = this.loadDuration.series(labels.load);

@@ -103,6 +103,22 @@ describe('renderMetrics', () => {
     expect(lines(text, 'gen_ai_server_time_per_output_token_seconds_count')).toEqual([expect.stringMatching(/} 1$/)]);
   });
 
+  it('takes time per output token from the stream itself where Ollama gives none (/v1), Ollama’s own elsewhere', () => {
+    const text = renderMetrics([
+      // /v1 without usage: 11 content chunks over 500 ms, 50 ms apart.
+      record({ endpoint: '/v1/chat/completions', stream: true, output_chunks: 11, decode_ms: 500 }),
+      // Native: Ollama's 20 ms per token wins over the 30 ms between chunks the gateway saw.
+      record({ id: 'r2', stream: true, eval_duration_ms: 2000, eval_count: 100, output_chunks: 101, decode_ms: 3000 }),
+      // One chunk: no gap to measure.
+      record({ id: 'r3', stream: true, output_chunks: 1, decode_ms: 0 }),
+    ]);
+    expect(lines(text, 'gen_ai_server_time_per_output_token_seconds_sum')).toEqual([expect.stringMatching(/} 0\.07$/)]);
+    expect(lines(text, 'gen_ai_server_time_per_output_token_seconds_count')).toEqual([expect.stringMatching(/} 2$/)]);
+    expect(
+      lines(text, 'gen_ai_server_time_per_output_token_seconds_bucket').filter((line) => line.includes('le="0.025"}')),
+    ).toEqual([expect.stringMatching(/ 1$/)]);
+  });
+
   it('splits token usage into input and output, and loads into cold and warm', () => {
     const text = renderMetrics([
       record({ prompt_eval_count: 12, eval_count: 30, load_duration_ms: 4200, cold_start: true }),

@@ -12,13 +12,16 @@ describe('stored hour summary', () => {
     expect(summaryJsonOf(stored)).toBe(JSON.stringify(summary));
   });
 
-  it('reads the unversioned summary written before versions as it is', () => {
-    expect(summaryJsonOf(JSON.stringify(summary))).toBe(JSON.stringify(summary));
+  it('reads the unversioned summary written before versions, without the stat fields of version 2, as nothing', () => {
+    expect(summaryJsonOf(JSON.stringify(summary))).toBeNull();
   });
 
   it.each([
-    ['an older version', stored.replace(`"version":${SERIES_SUMMARY_VERSION}`, '"version":0')],
-    ['a newer version', stored.replace(`"version":${SERIES_SUMMARY_VERSION}`, '"version":2')],
+    ['an older version', stored.replace(`"version":${SERIES_SUMMARY_VERSION}`, '"version":1')],
+    [
+      'a newer version',
+      stored.replace(`"version":${SERIES_SUMMARY_VERSION}`, `"version":${SERIES_SUMMARY_VERSION + 1}`),
+    ],
     ['no object', '[]'],
     ['garbage', 'not json'],
     ['nothing', null],
