@@ -113,6 +113,9 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
       const comparison = summaryDifferences(body, summarize(records, filter), TOLERANCE);
       expect(comparison.differences).toEqual([]);
       expect(comparison.percentiles).toBeGreaterThan(100);
+      // The streams' observed pace is among the figures compared (the fixtures' streams carry it).
+      expect(body).toMatchObject({ observed_tokens_per_second: { count: expect.any(Number) } });
+      expect((body.observed_tokens_per_second as { count: number }).count).toBeGreaterThan(0);
       // Served from rollups indeed: an exact computation would differ by nothing at all.
       expect(comparison.maxPercentileError).toBeGreaterThan(0);
     });
