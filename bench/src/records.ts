@@ -103,6 +103,9 @@ export function* syntheticHistory(options: HistoryOptions): Generator<RequestMet
       done_reason: timings && !embed ? 'stop' : null,
       concurrency: 1 + Math.floor(random() * 4),
       switched_from: timings ? switchedFrom : null,
+      // Derived, not drawn: another draw would change every history after it.
+      output_chunks: stream ? (evalCount ?? 0) : null,
+      decode_ms: stream && evalMs !== null ? round3(evalMs * 1.02) : null,
     };
     if (failure === null) lastModel = model;
     yield record;

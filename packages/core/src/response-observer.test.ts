@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { carriesContent, mayCarryContent, ResponseObserver } from './response-observer.js';
+import { carriesContent, contentOfText, mayCarryContent, ResponseObserver } from './response-observer.js';
 import { createSseReader } from './stream-readers.js';
 import { utf8 } from './test-support/bytes.js';
 import {
@@ -246,5 +246,77 @@ describe('mayCarryContent', () => {
   ])('is false of a line without content: %s', (text) => {
     expect(carriesContent(JSON.parse(text))).toBe(false);
     expect(mayCarryContent(text)).toBe(false);
+  });
+});
+
+describe('contentOfText', () => {
+  const maybeEmpty = fc.oneof(fc.constant(''), fc.string());
+  const untyped = fc.oneof(
+    fc.record({ model: fc.string(), response: maybeEmpty, done: fc.constant(false) }),
+    fc.record({ response: maybeEmpty, thinking: maybeEmpty, done: fc.constant(false) }),
+    fc.record({
+      model: fc.string(),
+      created_at: fc.string(),
+      message: fc.record(
+        {
+          role: fc.constant('assistant'),
+          content: maybeEmpty,
+          thinking: maybeEmpty,
+          tool_calls: fc.array(fc.record({ function: fc.record({ name: fc.string() }) }), { maxLength: 2 }),
+        },
+        { requiredKeys: ['role', 'content'] },
+      ),
+      done: fc.constant(false),
+    }),
+    fc.record({
+      id: fc.string(),
+      object: fc.constant('chat.completion.chunk'),
+      model: fc.string(),
+      choices: fc.array(
+        fc.record(
+          {
+            index: fc.nat(3),
+            delta: fc.record(
+              { role: fc.constant('assistant'), content: maybeEmpty, reasoning: maybeEmpty },
+              { requiredKeys: [] },
+            ),
+            finish_reason: fc.constant(null),
+          },
+          { requiredKeys: ['index', 'delta'] },
+        ),
+        { maxLength: 1 },
+      ),
+    }),
+    fc.record({
+      id: fc.string(),
+      object: fc.constant('text_completion'),
+      choices: fc.tuple(fc.record({ text: maybeEmpty })),
+    }),
+  );
+
+  it('says of an untyped line exactly what carriesContent says of it parsed, compact or spaced', () => {
+    fc.assert(
+      fc.property(untyped, fc.constantFrom(undefined, 1), (value, indent) => {
+        const text = JSON.stringify(value, null, indent);
+        expect(contentOfText(text)).toBe(carriesContent(JSON.parse(text)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('leaves typed events that may carry content to parsing', () => {
+    expect(contentOfText('{"type":"response.output_text.done","text":"Hi"}')).toBeNull();
+    expect(contentOfText('{"type":"content_block_delta","delta":{"type":"text_delta","text":"Hi"}}')).toBeNull();
+    expect(contentOfText('{"type":"message_delta","delta":{"stop_reason":"end_turn"}}')).toBe(false);
+  });
+});
+
+describe('ResponseObserver#countContent', () => {
+  it('counts a content chunk told from its text, only after the first one was observed', () => {
+    const observer = new ResponseObserver();
+    observer.countContent(1);
+    observer.observe(JSON.parse(CHAT_CHUNK), 10);
+    observer.countContent(25);
+    expect(observer.streamTiming()).toEqual({ output_chunks: 2, decode_ms: 15 });
   });
 });

@@ -87,6 +87,16 @@ export class ResponseObserver {
   }
 
   /**
+   * Counts one content-carrying object seen at `at` that the caller did not parse (it told so
+   * from the text: {@link contentOfText}). Only after the first content was observed.
+   */
+  countContent(at: number): void {
+    if (!this.sawContent) return;
+    this.contentObjects++;
+    this.lastContentAt = at;
+  }
+
+  /**
    * How many objects carried content, and the time between the first and the last of them
    * (by the `at` each was observed with): what the data path saw of the stream's pace.
    */
@@ -169,6 +179,24 @@ const MAY_CARRY_CONTENT =
  */
 export function mayCarryContent(text: string): boolean {
   return MAY_CARRY_CONTENT.test(text);
+}
+
+// Events of the Responses and Messages APIs name their type; their text fields are not all deltas.
+const TYPED = /"type"\s*:/;
+
+/**
+ * Whether a line of JSON text carries content, told without parsing it where that is exact:
+ * for a line without a `type` (native NDJSON, chat-completion chunks) `true` or `false` as
+ * {@link carriesContent} would say of the parsed line; for a typed event (Responses, Messages
+ * APIs) that may carry content, `null`: parse it.
+ *
+ * @example
+ * contentOfText('{"model":"m","message":{"role":"assistant","content":"Hi"},"done":false}') // true
+ * contentOfText('{"type":"response.output_text.done","text":"Hi"}') // null
+ */
+export function contentOfText(text: string): boolean | null {
+  if (!MAY_CARRY_CONTENT.test(text)) return false;
+  return TYPED.test(text) ? null : true;
 }
 
 /** Whether one streamed object carries generated text, thinking or tool calls. */

@@ -7,12 +7,12 @@
  */
 import {
   buildRequestMetric,
+  contentOfText,
   createJsonBodyReader,
   createNdjsonReader,
   createSseReader,
   DEFAULT_COLD_START_MS,
   type ErrorType,
-  mayCarryContent,
   type Operation,
   type RequestMetric,
   ResponseObserver,
@@ -55,8 +55,8 @@ export interface CaptureEnd {
   unread?: string;
 }
 
-// After the first content, only lines that may carry content (to count it), the final figures
-// or an error are parsed.
+// After the first content, only lines that may carry the final figures or an error are parsed,
+// and typed events that may carry content; other content lines are counted from their text.
 const MAY_MATTER = /"done":true|"error"|"usage"|"finish_reason":"|"stop_reason"|response\.completed/;
 const MODEL_IN_MESSAGE = /model "([^"]{1,512})"/;
 
@@ -107,6 +107,8 @@ export class RequestCapture {
   private status = 0;
   private thrown: unknown = undefined;
   private ttftMs: number | null = null;
+  /** When the chunk being read reached the data path (`performance.now()`). */
+  private chunkAt = 0;
   private sawDoneMarker = false;
   private finished = false;
 
@@ -131,8 +133,12 @@ export class RequestCapture {
       : untyped || type.includes('ndjson') || type.includes('jsonl')
         ? 'ndjson'
         : 'json';
-    const select = (text: string): boolean =>
-      !this.observer.sawContent || mayCarryContent(text) || MAY_MATTER.test(text);
+    const select = (text: string): boolean => {
+      if (!this.observer.sawContent || MAY_MATTER.test(text)) return true;
+      const content = contentOfText(text);
+      if (content === true) this.observer.countContent(this.chunkAt);
+      return content === null;
+    };
     this.reader =
       this.format === 'sse'
         ? createSseReader({ select })
@@ -147,6 +153,7 @@ export class RequestCapture {
     try {
       // Every line of one chunk reached the data path at once: they share its time.
       const at = performance.now();
+      this.chunkAt = at;
       let rest = bytes;
       // A chunk often holds many lines, and a reader selects them all before any is observed:
       // until the first content, feed it a line at a time so that lines after it go unparsed.
@@ -197,7 +204,10 @@ export class RequestCapture {
     const latencyMs = performance.now() - this.startedAt;
     this.context.inFlight--;
     try {
-      if (this.reader !== null && !end.aborted) this.read(this.reader.end(), performance.now());
+      if (this.reader !== null && !end.aborted) {
+        this.chunkAt = performance.now();
+        this.read(this.reader.end(), this.chunkAt);
+      }
     } catch (error) {
       this.context.onError(error);
     }
