@@ -191,6 +191,21 @@ describe('summarize', () => {
       { numRuns: 200 },
     );
   });
+
+  it('reads an older server’s Summary, without the stream pace, with empty stats in its place', () => {
+    const { observed_tokens_per_second: _o, itl_ms: _i, ...older } = summarize(RECORDS);
+    const empty = { count: 0, avg: null, min: null, max: null, p50: null, p95: null, p99: null };
+    const olderGroups = Object.fromEntries(
+      Object.entries(older.by_model).map(([model, { observed_tokens_per_second: _a, itl_ms: _b, ...group }]) => [
+        model,
+        group,
+      ]),
+    );
+    const read = summarySchema.parse({ ...older, by_model: olderGroups });
+    expect(read.observed_tokens_per_second).toEqual(empty);
+    expect(read.by_model.a?.itl_ms).toEqual(empty);
+    expect(summarySchema.safeParse({ ...summarize(RECORDS), latency_ms: undefined }).success).toBe(false);
+  });
 });
 
 describe('hourly', () => {

@@ -40,10 +40,16 @@ export const STAT_FIELDS = [
 /** One of {@link STAT_FIELDS}. */
 export type StatField = (typeof STAT_FIELDS)[number];
 
-const statShape = Object.fromEntries(STAT_FIELDS.map((field) => [field, statSchema])) as Record<
-  StatField,
-  typeof statSchema
->;
+/** Stat fields added after the first release: an older server's answer lacks them, read as empty. */
+const LATER_STAT_FIELDS: ReadonlySet<StatField> = new Set(['observed_tokens_per_second', 'itl_ms']);
+const EMPTY_STAT_JSON = { count: 0, avg: null, min: null, max: null, p50: null, p95: null, p99: null };
+
+const statShape = Object.fromEntries(
+  STAT_FIELDS.map((field) => [
+    field,
+    LATER_STAT_FIELDS.has(field) ? statSchema.default(() => ({ ...EMPTY_STAT_JSON })) : statSchema,
+  ]),
+) as Record<StatField, typeof statSchema>;
 
 /** The figures of one group of records (all, one model, one operation, one project, one hour…). */
 export const groupSummarySchema = z.object({
