@@ -7,8 +7,9 @@
  * every family is cumulative since the first record and agrees with `/stats` by construction.
  * Text format: https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
  */
-import type { RequestMetric } from '@ollama-perf/core';
+import type { AvailabilityRun, RequestMetric } from '@ollama-perf/core';
 import { MetricsAccumulator } from './accumulator.js';
+import { availabilityFamilies } from './availability-families.js';
 import { type Family, Gauge, GEN_AI_PROVIDER_NAME, type Labels } from './families.js';
 
 /** The Content-Type of {@link renderMetrics}' output. */
@@ -146,6 +147,7 @@ export function renderMetrics(
   records: Iterable<RequestMetric> | MetricsAccumulator,
   residency: ResidencyGauges = { loaded: [], known: [] },
   gateway: GatewayGauges = {},
+  availability: readonly AvailabilityRun[] = [],
 ): string {
   let accumulator: MetricsAccumulator;
   if (records instanceof MetricsAccumulator) accumulator = records;
@@ -159,6 +161,7 @@ export function renderMetrics(
     ...accumulator.counters,
     ...residencyFamilies(residency),
     ...gatewayFamilies(gateway),
+    ...availabilityFamilies(availability),
   ];
   for (const family of families) renderFamily(family, lines);
   return `${lines.join('\n')}\n`;
