@@ -49,7 +49,7 @@ export function renderAvailability(
           utc(o.start),
           o.end === null ? 'ongoing' : utc(o.end),
           formatDuration(o.duration_ms),
-          (o.error ?? '-').slice(0, 30),
+          (o.error ?? '-').slice(0, 40),
         ]),
       ),
     );
