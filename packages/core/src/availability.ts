@@ -80,7 +80,7 @@ export function outagesOf(runs: readonly AvailabilityRun[], now: number): Outage
  * ends at or after `from`, oldest first (later ones too: they tell when an outage ended).
  *
  * @example
- * availabilityOf(await store.availabilityRuns(from), { from, to }, Date.now()).share // 0.98
+ * availabilityOf(await store.availabilityRuns(from), { from, to }, now).share // 0.98
  */
 export function availabilityOf(
   runs: readonly AvailabilityRun[],
