@@ -13,7 +13,8 @@ export type AvailabilityChange =
   | { up: false; ts: number; error: string }
   | {
       up: true;
-      ts: number /** How long the outage lasted (first failed to first answered poll), ms. */;
+      ts: number;
+      /** How long the outage lasted (first failed to first answered poll), ms. */
       downMs: number;
     };
 
@@ -34,11 +35,6 @@ export class AvailabilityTracker {
   private downSince: number | null = null;
 
   constructor(private readonly options: AvailabilityTrackerOptions) {}
-
-  /** Whether the last poll was answered (null before the first poll). */
-  get up(): boolean | null {
-    return this.run?.up ?? null;
-  }
 
   /** Counts one poll's outcome; rejects only when the run could not be stored (it is kept and stored next time). */
   async observe(ts: number, up: boolean, error: string | null): Promise<void> {

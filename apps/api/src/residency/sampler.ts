@@ -47,11 +47,6 @@ export class ResidencySampler {
     });
   }
 
-  /** Whether Ollama answered the last poll (null before the first). */
-  get ollamaUp(): boolean | null {
-    return this.availability.up;
-  }
-
   /** Takes one sample (concurrent calls share it); resolves with the events stored, or `null` when it failed. */
   sample(): Promise<ResidencyEvent[] | null> {
     this.running ??= this.take().finally(() => {
