@@ -20,6 +20,8 @@ import { type GatewayProcess, runCli, startGatewayProcess } from './support/gate
 import { waitUntil } from './support/in-process-gateway.js';
 import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 
+// Generous bounds on waits (never timing assertions): the machine may be busy with other suites.
+const PATIENCE = 15_000;
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-availability-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,27 +52,27 @@ describe('an outage of Ollama seen by `ollama-perf serve`', () => {
   const stats = async () => (await (await fetch(`${gateway.url}/stats`)).json()) as Summary;
 
   it('goes degraded and back, with ollama_up, the availability in /stats, two log lines and the report', async () => {
-    expect(await waitUntil(async () => (await ollamaUp()) === '1')).toBe(true);
+    expect(await waitUntil(async () => (await ollamaUp()) === '1', PATIENCE)).toBe(true);
     expect(await health()).toMatchObject({ status: 'ok' });
 
     const port = ollama.port;
     await ollama.close();
-    expect(await waitUntil(async () => (await ollamaUp()) === '0')).toBe(true);
+    expect(await waitUntil(async () => (await ollamaUp()) === '0', PATIENCE)).toBe(true);
     const down = await health();
     expect(down).toMatchObject({ status: 'degraded', reason: expect.stringContaining('Ollama does not answer') });
-    expect(await waitUntil(() => gateway.output().includes('outage started'))).toBe(true);
+    expect(await waitUntil(() => gateway.output().includes('outage started'), PATIENCE)).toBe(true);
     // A few more polls fail while Ollama stays down.
     const failedPolls = async () => (await stats()).availability?.polls ?? 0;
     const pollsWhenDown = await failedPolls();
-    expect(await waitUntil(async () => (await failedPolls()) >= pollsWhenDown + 3)).toBe(true);
+    expect(await waitUntil(async () => (await failedPolls()) >= pollsWhenDown + 3, PATIENCE)).toBe(true);
     expect((await stats()).availability?.outages).toEqual([
       { start: expect.any(Number), end: null, duration_ms: expect.any(Number), error: expect.any(String) },
     ]);
 
     ollama = await startStandInOllama({}, port);
-    expect(await waitUntil(async () => (await ollamaUp()) === '1')).toBe(true);
+    expect(await waitUntil(async () => (await ollamaUp()) === '1', PATIENCE)).toBe(true);
     expect(await health()).toMatchObject({ status: 'ok' });
-    expect(await waitUntil(() => gateway.output().includes('outage over'))).toBe(true);
+    expect(await waitUntil(() => gateway.output().includes('outage over'), PATIENCE)).toBe(true);
 
     const { availability } = await stats();
     expect(availability?.share).toBeGreaterThan(0);
