@@ -5,6 +5,7 @@
  * decides whether colours are wanted.
  */
 import { type GroupSummary, type StatJson, type StatsFilter, type Summary, statSchema } from '@ollama-perf/core';
+import { renderAvailability } from './render-availability.js';
 import { renderTable, type TableColumn } from './table.js';
 
 /** Options of {@link renderReport}. */
@@ -144,6 +145,8 @@ export function renderReport(summary: Summary, options: ReportOptions): string {
   const heading = (text: string) => s.bold(text);
   const table = (columns: TableColumn[], rows: string[][]) => renderTable(columns, rows, { styleHeader: s.dim });
   const out: string[] = [heading('Ollama performance report'), ...describeFilter(summary, options), ''];
+  // Ollama's outages concern the window, records or not (no records may be what an outage left).
+  out.push(...renderAvailability(summary.availability, heading));
 
   if (summary.requests === 0) {
     out.push('No records match.');

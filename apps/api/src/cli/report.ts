@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { createStatsClient } from '@ollama-perf/client';
 import { type StatsFilter, type Summary, summarize } from '@ollama-perf/core';
+import { windowAvailability } from '../residency/window-availability.js';
 import { describeDatabase } from '../storage/open-node.js';
 import { type CliIo, UsageError, usageErrors, wantsColor } from './command.js';
 import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';
@@ -17,7 +18,7 @@ export const REPORT_USAGE = `Usage: ollama-perf report [options]
 
 Prints the statistics of recorded requests: overall figures, generation speed (tokens/s),
 timing breakdown (load cold vs warm, prompt eval, generation, TTFT, latency), errors by
-type and a per-model table.
+type, a per-model table and Ollama's outages (when the gateway polled it).
 
 Options:
 ${filterHelp('since', 'until')}
@@ -54,10 +55,12 @@ async function summaryFromGateway(url: string, token: string | undefined, filter
   return summary;
 }
 
-async function summaryFromDatabase(url: string | undefined, filter: StatsFilter): Promise<Summary> {
+async function summaryFromDatabase(url: string | undefined, filter: StatsFilter, now: number): Promise<Summary> {
   const store = await openDatabase(url, { mustExist: true });
   try {
-    return await store.summary(filter);
+    // As /stats answers: with Ollama's availability once the gateway has polled it.
+    const [summary, availability] = await Promise.all([store.summary(filter), windowAvailability(store, filter, now)]);
+    return availability === null ? summary : { ...summary, availability };
   } finally {
     await store.close();
   }
@@ -75,7 +78,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const token = values.token ?? (io.env.API_TOKEN || undefined);
   const summary =
     values.url === undefined
-      ? await summaryFromDatabase(databaseUrlOf(values.db, io.env), filter)
+      ? await summaryFromDatabase(databaseUrlOf(values.db, io.env), filter, io.now())
       : await summaryFromGateway(values.url, token, filter);
   if (values.json === true) {
     io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
