@@ -237,6 +237,52 @@ describe('import of an Ollama server log', () => {
   });
 });
 
+describe("import of an Ollama server log's own lines: loads and errors", () => {
+  // journalctl -u ollama output (Ollama 0.12): GIN lines in local time, Ollama's with an offset.
+  const prefix = 'Nov 05 16:14:29 gpu-box ollama[1234]: ';
+  const blob = 'sha256-dde5aa3fc5ffc17176b5e8bdc82f587b24b2678c6c66101bf7da77af9f7ccdff';
+  const log = join(dir, 'ollama-journal.log');
+  const db = freshDatabase();
+  let first: { code: number | null; output: string };
+
+  beforeAll(async () => {
+    const lines = [
+      `time=2025-11-05T16:14:29.733+01:00 level=INFO source=server.go:400 msg="starting runner" cmd="/usr/local/bin/ollama runner --ollama-engine --model /root/.ollama/models/blobs/${blob} --port 39677"`,
+      'time=2025-11-05T16:14:29.801+01:00 level=INFO source=server.go:545 msg="loading model" "model layers"=29 requested=-1',
+      'time=2025-11-05T16:14:34.102+01:00 level=INFO source=server.go:1332 msg="llama runner started in 4.37 seconds"',
+      '[GIN] 2025/11/05 - 16:14:36 |\x1b[97;42m 200 \x1b[0m|  6.650958875s |       127.0.0.1 |\x1b[97;46m POST    \x1b[0m "/api/chat"',
+      '[GIN] 2025/11/05 - 16:14:40 | 200 |  1.204s |       127.0.0.1 | POST     "/api/chat"',
+      'time=2025-11-05T16:17:00.000+01:00 level=ERROR source=routes.go:660 msg="embedding generation failed" error="do embedding request: EOF"',
+      '[GIN] 2025/11/05 - 16:17:00 | 500 |  300ms |       127.0.0.1 | POST     "/api/embed"',
+      'time=2025-11-05T16:18:10.000+01:00 level=ERROR source=server.go:432 msg="llama runner terminated" error="signal: killed"',
+      'time=2025-11-05T16:19:00.000+01:00 level=INFO source=server.go:1332 msg="llama runner started in 12.03 seconds"',
+    ];
+    writeFileSync(log, `${lines.map((line) => prefix + line).join('\n')}\n`);
+    first = await cli(['import', '--tz', 'Europe/Berlin', '--cold-start-ms', '1000', '--db', db, log]);
+  });
+
+  it('says what it made of the loads and errors', () => {
+    expect(first.code).toBe(0);
+    expect(first.output).toBe(
+      `${log} (Ollama server log, times without offset in Europe/Berlin): imported 4, duplicates 0, skipped 1: 1 other log output; model loads 2: 1 attached to the request they delayed, 1 followed by no request line (not recorded: the log may be cut); model named from the load lines for 1 request(s); server errors 2: 1 attached to their 5xx request line, 1 recorded alone\n`,
+    );
+  });
+
+  it('stores the load on the request it delayed, and each error once with its message', async () => {
+    const records = (await storedRecords(db)).sort((a, b) => a.ts - b.ts);
+    expect(
+      records.map((r) => [r.endpoint, r.model, r.status, r.load_duration_ms, r.cold_start, r.error_message]),
+    ).toEqual([
+      ['/api/chat', 'sha256-dde5aa3fc5ff', 200, 4370, true, null],
+      ['/api/chat', 'unknown', 200, null, null, null],
+      ['/api/embed', 'unknown', 500, null, null, 'embedding generation failed: do embedding request: EOF'],
+      ['(server log)', 'unknown', 500, null, null, 'llama runner terminated: signal: killed'],
+    ]);
+    const { output } = await cli(['report', '--json', '--db', db]);
+    expect(JSON.parse(output)).toMatchObject({ requests: 4, failed: 2, cold_starts: 1 });
+  });
+});
+
 describe('import of a Python performance.jsonl', () => {
   it('maps each line onto a record; failures get their type from the message', async () => {
     const db = freshDatabase();
