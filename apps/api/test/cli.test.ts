@@ -5,7 +5,7 @@
  * server logs, Python performance.jsonl, our own JSONL), `export` (CSV, JSONL), `report`
  * (text, --json, --url) and `--help` of every command.
  */
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-cli-'));
 const GIN_LOG = fileURLToPath(new URL('./fixtures/ollama-server-log.txt', import.meta.url));
 const PYTHON_LOG = fileURLToPath(new URL('./fixtures/python-performance.jsonl', import.meta.url));
 // The gateway's variables would leak in from the environment (turbo passes them through).
-const ENV = { DATABASE_URL: '', API_TOKEN: '', COLD_START_MS: '', NO_COLOR: '' };
+const ENV = { DATABASE_URL: '', API_TOKEN: '', COLD_START_MS: '', NO_COLOR: '', OLLAMA_MODELS: '' };
 let databases = 0;
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,7 +62,7 @@ describe('--help', () => {
   it.each([
     ['serve', ['--port', '--database-url']],
     ['report', ['--model', '--project', '--since', '--until', '--json', '--db', '--url', '--token']],
-    ['import', ['--tz', '--format', '--cold-start-ms', '--db']],
+    ['import', ['--tz', '--format', '--cold-start-ms', '--ollama-models', '--db']],
     ['export', ['--format', '--out', '--from', '--to', '--model', '--project', '--db']],
   ])('explains %s', async (command, flags) => {
     const { code, output } = await cli([command, '--help']);
@@ -264,7 +264,7 @@ describe("import of an Ollama server log's own lines: loads and errors", () => {
   it('says what it made of the loads and errors', () => {
     expect(first.code).toBe(0);
     expect(first.output).toBe(
-      `${log} (Ollama server log, times without offset in Europe/Berlin): imported 4, duplicates 0, skipped 1: 1 other log output; model loads 2: 1 attached to the request they delayed, 1 followed by no request line (not recorded: the log may be cut); model named from the load lines for 1 request(s); server errors 2: 1 attached to their 5xx request line, 1 recorded alone\n`,
+      `${log} (Ollama server log, times without offset in Europe/Berlin): imported 4, duplicates 0, skipped 1: 1 other log output; model loads 2: 1 attached to the request they delayed, 1 followed by no request line (not recorded: the log may be cut); model named from the load lines for 1 request(s); 1 of them by weights file (sha256-…): --ollama-models DIR (Ollama's models folder) names them as pulled; server errors 2: 1 attached to their 5xx request line, 1 recorded alone\n`,
     );
   });
 
@@ -280,6 +280,36 @@ describe("import of an Ollama server log's own lines: loads and errors", () => {
     ]);
     const { output } = await cli(['report', '--json', '--db', db]);
     expect(JSON.parse(output)).toMatchObject({ requests: 4, failed: 2, cold_starts: 1 });
+  });
+
+  it("names the loaded model as pulled with --ollama-models (Ollama's models folder)", async () => {
+    const models = join(dir, 'ollama-models');
+    const manifest = join(models, 'manifests', 'registry.ollama.ai', 'library', 'qwen2.5');
+    mkdirSync(manifest, { recursive: true });
+    const layers = [{ mediaType: 'application/vnd.ollama.image.model', digest: `sha256:${blob.slice(7)}`, size: 1 }];
+    writeFileSync(join(manifest, '7b'), JSON.stringify({ schemaVersion: 2, layers }));
+    const named = freshDatabase();
+    const { code, output } = await cli([
+      'import',
+      '--tz',
+      'Europe/Berlin',
+      '--ollama-models',
+      models,
+      '--db',
+      named,
+      log,
+    ]);
+    expect(code).toBe(0);
+    expect(output).not.toContain('by weights file');
+    expect((await storedRecords(named)).map((r) => r.model).sort()).toEqual([
+      'qwen2.5:7b',
+      'unknown',
+      'unknown',
+      'unknown',
+    ]);
+    const wrong = await cli(['import', '--ollama-models', dir, '--db', named, log]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.output).toContain(`--ollama-models: ${dir} has no manifests folder`);
   });
 });
 

@@ -17,6 +17,7 @@ import { type CliIo, UsageError, usageErrors } from './command.js';
 import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';
 import { DETECTION_LINES, detectFormat, IMPORT_FORMATS, type ImportFormat } from './detect-format.js';
 import { type LineReader, type NumberedOutcome, readerOf } from './line-reader.js';
+import { modelNamesFromStore, NotAModelStoreError } from './ollama-manifests.js';
 import { parseMetricJsonlLine } from './parse-metric-jsonl.js';
 import { perfJsonlParser } from './parse-perf-jsonl.js';
 import { pythonJsonlParser } from './parse-python-jsonl.js';
@@ -49,6 +50,9 @@ Options:
   --tz ZONE          zone of times written without an offset (GIN lines, naive Python
                      timestamps): an IANA name such as Europe/Berlin, or +02:00 (default UTC)
   --format F         gin, jsonl, python or perf-jsonl: skip detection
+  --ollama-models DIR
+                     server logs: Ollama's models folder (default OLLAMA_MODELS), to name a
+                     model loaded from its weights file (sha256-…) as pulled (qwen2.5:7b)
   --cold-start-ms N  a load at least this long is a cold start (default COLD_START_MS, else ${DEFAULT_COLD_START_MS})
 ${DB_HELP}
   --help             show this help
@@ -58,6 +62,7 @@ const OPTIONS = {
   tz: { type: 'string' },
   format: { type: 'string' },
   'cold-start-ms': { type: 'string' },
+  'ollama-models': { type: 'string' },
   db: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
@@ -82,6 +87,8 @@ export interface ImportSettings {
   coldStartMs: number;
   /** Forced format; `undefined`: detect per file. */
   format: ImportFormat | undefined;
+  /** Server logs: weights file → name as pulled, from Ollama's model store (`--ollama-models`). */
+  modelNames: ReadonlyMap<string, string>;
 }
 
 /** A file that could not be read or recognised; the other files are still imported. */
@@ -119,7 +126,11 @@ interface FileFacts {
 function readerFor(format: ImportFormat, settings: ImportSettings, file: FileFacts): LineReader {
   switch (format) {
     case 'gin':
-      return serverLogReader({ timeZone: settings.timeZone, coldStartMs: settings.coldStartMs });
+      return serverLogReader({
+        timeZone: settings.timeZone,
+        coldStartMs: settings.coldStartMs,
+        modelNames: settings.modelNames,
+      });
     case 'python':
       return readerOf(pythonJsonlParser({ timeZone: settings.timeZone, coldStartMs: settings.coldStartMs }));
     case 'perf-jsonl':
@@ -269,7 +280,7 @@ function settingsOf(
   const coldStartMs = coldText === undefined ? DEFAULT_COLD_START_MS : Number(coldText);
   if (!Number.isFinite(coldStartMs) || coldStartMs < 0)
     throw new UsageError(`cold start threshold "${coldText}" is not a number of milliseconds`);
-  return { timeZone, coldStartMs, format: format as ImportFormat | undefined };
+  return { timeZone, coldStartMs, format: format as ImportFormat | undefined, modelNames: new Map() };
 }
 
 /** Runs `import`. */
@@ -283,6 +294,7 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   }
   if (positionals.length === 0) throw new UsageError('name at least one FILE to import');
   const settings = settingsOf(values, io.env);
+  settings.modelNames = await modelNamesOf(values['ollama-models'], io.env.OLLAMA_MODELS || undefined);
   const store = await openDatabase(databaseUrlOf(values.db, io.env), { mustExist: false });
   const total = { imported: 0, duplicates: 0, skipped: new SkipTally(), failed: 0 };
   try {
@@ -313,6 +325,15 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   if (total.skipped.malformed > 0)
     io.stderr.write(`${total.skipped.malformed} line(s) that should be records were skipped (reasons above)\n`);
   return total.failed > 0 || total.skipped.malformed > 0 ? 1 : 0;
+}
+
+// The flag must name Ollama's model store; OLLAMA_MODELS is Ollama's own setting, used when it does.
+async function modelNamesOf(flag: string | undefined, env: string | undefined): Promise<Map<string, string>> {
+  if (flag !== undefined)
+    return modelNamesFromStore(flag).catch((error: unknown) => {
+      throw error instanceof NotAModelStoreError ? new UsageError(`--ollama-models: ${error.message}`) : error;
+    });
+  return env === undefined ? new Map() : modelNamesFromStore(env).catch(() => new Map());
 }
 
 function messageOf(error: unknown): string {

@@ -32,8 +32,8 @@ const EXCERPT = [
   'time=2025-11-05T16:18:00.000+01:00 level=INFO source=server.go:1332 msg="llama runner started in 12.03 seconds"',
 ];
 
-function readAll(lines: readonly string[], coldStartMs = 500) {
-  const reader = serverLogReader({ timeZone: BERLIN, coldStartMs });
+function readAll(lines: readonly string[], coldStartMs = 500, modelNames = new Map<string, string>()) {
+  const reader = serverLogReader({ timeZone: BERLIN, coldStartMs, modelNames });
   const outcomes: NumberedOutcome[] = [];
   for (const [i, line] of lines.entries()) outcomes.push(...reader.read(line, i + 1));
   outcomes.push(...reader.end());
@@ -105,6 +105,7 @@ describe('serverLogReader', () => {
     expect(notes).toEqual([
       'model loads 2: 1 attached to the request they delayed, 1 followed by no request line (not recorded: the log may be cut)',
       'model named from the load lines for 2 request(s)',
+      "2 of them by weights file (sha256-…): --ollama-models DIR (Ollama's models folder) names them as pulled",
       'server errors 3: 2 attached to their 5xx request line, 1 recorded alone',
     ]);
   });
@@ -132,6 +133,15 @@ describe('serverLogReader', () => {
   it('ends with the errors still held as records of their own', () => {
     const cut = readAll(EXCERPT.slice(0, 10));
     expect(cut.records.at(-1)).toMatchObject({ line: 10, endpoint: SERVER_LOG_ENDPOINT, model: 'sha256-6a0746a1ec1a' });
+  });
+
+  it("names a weights file as pulled when given Ollama's model store", () => {
+    const named = readAll(EXCERPT, 500, new Map([['sha256-dde5aa3fc5ff', 'qwen2.5:7b']]));
+    expect(named.records.find((r) => r.line === 7)).toMatchObject({ model: 'qwen2.5:7b', load_duration_ms: 4370 });
+    expect(named.records.find((r) => r.line === 11)).toMatchObject({ model: 'sha256-6a0746a1ec1a' });
+    expect(named.notes).toContain(
+      "1 of them by weights file (sha256-…): --ollama-models DIR (Ollama's models folder) names them as pulled",
+    );
   });
 
   it('prefers a name as pulled to a weights file when the log gives both (OLLAMA_DEBUG=1)', () => {

@@ -8,7 +8,8 @@
  *   it whose latency is at least that long (shorter requests were served by other runners
  *   meanwhile). The model the load lines name (see model-in-log.ts) becomes that request's
  *   model, as GIN lines name none. A load that no request line follows (the log was cut)
- *   makes no record; the summary says how many there were.
+ *   makes no record; the summary says how many there were. Given Ollama's model store
+ *   (`modelNames`), a weights file is named as pulled (`qwen2.5:7b`).
  * - An error: a `level=ERROR` line is a server error with its message (`msg`, and its
  *   `error` attribute). Ollama logs the error, then answers the request with a 5xx, so the
  *   error is held until the next GIN line for an inference route: a 5xx line takes the
@@ -37,6 +38,8 @@ export interface ServerLogOptions {
   timeZone: TimeZone;
   /** A load at least this long (ms) is a cold start. */
   coldStartMs: number;
+  /** Weights file (`sha256-` + 12 hex) → name as pulled, from Ollama's model store (see ollama-manifests.ts). */
+  modelNames?: ReadonlyMap<string, string>;
 }
 
 /** The endpoint of a record made of an error line alone, which names no route. */
@@ -72,7 +75,8 @@ export function serverLogReader(options: ServerLogOptions): LineReader {
   let loading: string | null = null;
   const loads: Load[] = [];
   let held: HeldError[] = [];
-  const tally = { loadsAttached: 0, errorsAttached: 0, errorsAlone: 0, modelsNamed: 0 };
+  const tally = { loadsAttached: 0, errorsAttached: 0, errorsAlone: 0, modelsNamed: 0, namedByFile: 0 };
+  const nameOf = (model: string | null) => (model === null ? null : (options.modelNames?.get(model) ?? model));
 
   const errorRecords = (errors: HeldError[]): NumberedOutcome[] => {
     tally.errorsAlone += errors.length;
@@ -97,7 +101,7 @@ export function serverLogReader(options: ServerLogOptions): LineReader {
   };
 
   const readOwnLine = (line: SlogLine, lineNumber: number): NumberedOutcome[] => {
-    const named = modelLoadedBy(line);
+    const named = nameOf(modelLoadedBy(line));
     // A name as pulled says more than a weights file; both may appear for one load.
     if (named !== null && (loading === null || !isBlobName(named) || isBlobName(loading))) loading = named;
     const started = RUNNER_STARTED.exec(line.msg);
@@ -134,7 +138,10 @@ export function serverLogReader(options: ServerLogOptions): LineReader {
       tally.errorsAttached += errors.length;
       model ??= errors.find((e) => e.model !== null)?.model ?? null;
     }
-    if (model !== null && model !== observation.model) tally.modelsNamed++;
+    if (model !== null && model !== observation.model) {
+      tally.modelsNamed++;
+      if (isBlobName(model)) tally.namedByFile++;
+    }
     const record = {
       lineNumber,
       parsed: validated(
@@ -170,6 +177,10 @@ export function serverLogReader(options: ServerLogOptions): LineReader {
         notes.push(`model loads ${loadCount}: ${tally.loadsAttached} attached to the request they delayed${cut}`);
       }
       if (tally.modelsNamed > 0) notes.push(`model named from the load lines for ${tally.modelsNamed} request(s)`);
+      if (tally.namedByFile > 0)
+        notes.push(
+          `${tally.namedByFile} of them by weights file (sha256-…): --ollama-models DIR (Ollama's models folder) names them as pulled`,
+        );
       const errorCount = tally.errorsAttached + tally.errorsAlone;
       if (errorCount > 0)
         notes.push(
