@@ -157,6 +157,17 @@ describe('report sections', () => {
     expect(without).toContain('\nPER OPERATION\n');
   });
 
+  it('shows per project when requests named one, and not otherwise', () => {
+    const summary = summarize(fixtureRecords(120));
+    const projects = section(plain(summary), 'PER PROJECT').slice(3);
+    expect(projects.map((line) => line.trim().split(/ {2,}/).slice(0, 2))).toEqual(
+      Object.entries(summary.by_project)
+        .sort(([a, x], [b, y]) => y.requests - x.requests || a.localeCompare(b))
+        .map(([project, group]) => [project, formatCount(group.requests)]),
+    );
+    expect(plain(summarize([1, 2].map(ginRecord)))).not.toContain('PER PROJECT');
+  });
+
   it('takes more sections by adding to the list', () => {
     const outages: ReportSection = () => ['OUTAGES', '  none', ''];
     const text = renderReport(summarize(fixtureRecords(12)), { color: false, sections: [...REPORT_SECTIONS, outages] });

@@ -3,7 +3,7 @@
  * (heading, table, footnote, blank line) or none when the Summary lacks what it shows.
  * `render-report.ts` lists them in order; a new section is one more function in that list.
  */
-import type { GroupSummary, StatJson, Summary } from '@ollama-perf/core';
+import { type GroupSummary, NO_PROJECT, type StatJson, type Summary } from '@ollama-perf/core';
 import {
   bucketsOf,
   hoursOf,
@@ -239,6 +239,13 @@ function groupTable(title: string, header: string, groups: LabelledGroup[], cont
 export const operationsSection: ReportSection = (summary, context) => {
   const groups = byRequests(summary.by_operation).map(([label, group]) => ({ label, group }));
   return groups.length === 0 ? [] : [...groupTable('PER OPERATION', 'operation', groups, context), ''];
+};
+
+/** The figures per project, when any request named one (`(none)`: requests without). */
+export const projectsSection: ReportSection = (summary, context) => {
+  const groups = byRequests(summary.by_project).map(([label, group]) => ({ label, group }));
+  if (groups.every(({ label }) => label === NO_PROJECT)) return [];
+  return [...groupTable('PER PROJECT', 'project', groups, context), ''];
 };
 
 /** The figures by prompt length, when the Summary has `by_prompt_tokens`. */

@@ -18,8 +18,8 @@ export const REPORT_USAGE = `Usage: ollama-perf report [options]
 Prints the statistics of recorded requests, at most 100 columns wide: overall figures,
 generation speed (tokens/s), timings (load cold, after a model switch and warm, prompt
 eval, generation, TTFT, latency), where the time goes, errors by type, per model, loading
-per model, per operation, by prompt length, by concurrency and by hour of day (the last
-ones when the data has them). "unknown" marks a figure no record carried.
+per model, per operation, per project, by prompt length, by concurrency and by hour of
+day (each when the data has it). "unknown" marks a figure no record carried.
 
 Options:
 ${filterHelp('since', 'until')}
