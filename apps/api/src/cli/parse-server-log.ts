@@ -17,13 +17,7 @@
  *   a record of its own (`status` 500, `upstream_error`, latency 0 as the line tells none,
  *   operation `generate` and endpoint `(server log)` as it names no route).
  */
-import {
-  buildRequestMetric,
-  EMPTY_TIMINGS,
-  type OllamaTimings,
-  type RequestObservation,
-  UNKNOWN_MODEL,
-} from '@ollama-perf/core';
+import { buildRequestMetric, EMPTY_TIMINGS, type OllamaTimings, type RequestObservation } from '@ollama-perf/core';
 import type { LineReader, NumberedOutcome } from './line-reader.js';
 import { isBlobName, modelLoadedBy } from './model-in-log.js';
 import { readGinLine } from './parse-gin-log.js';
@@ -142,18 +136,11 @@ export function serverLogReader(options: ServerLogOptions): LineReader {
       tally.modelsNamed++;
       if (isBlobName(model)) tally.namedByFile++;
     }
-    const record = {
-      lineNumber,
-      parsed: validated(
-        buildRequestMetric({
-          ...observation,
-          model: model ?? UNKNOWN_MODEL,
-          timings,
-          error: failed ? { message: errors.map((e) => e.message).join('; ') } : undefined,
-        }),
-      ),
-    };
-    return failed ? [record] : [...errorRecords(errors), record];
+    if (model !== null) observation.model = model;
+    if (timings !== undefined) observation.timings = timings;
+    if (failed) observation.error = { message: errors.map((e) => e.message).join('; ') };
+    const record = { lineNumber, parsed: validated(buildRequestMetric(observation)) };
+    return failed || errors.length === 0 ? [record] : [...errorRecords(errors), record];
   };
 
   return {
