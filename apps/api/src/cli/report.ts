@@ -16,9 +16,12 @@ import { renderReport } from './render-report.js';
 /** Help of `report`. */
 export const REPORT_USAGE = `Usage: ollama-perf report [options]
 
-Prints the statistics of recorded requests: overall figures, generation speed (tokens/s),
-timing breakdown (load cold vs warm, prompt eval, generation, TTFT, latency), errors by
-type, a per-model table and Ollama's outages (when the gateway polled it).
+Prints the statistics of recorded requests, at most 100 columns wide: overall figures,
+generation speed (tokens/s), timings (load cold, after a model switch and warm, prompt
+eval, generation, TTFT, latency), where the time goes, errors by type, per model, loading
+per model, per operation, per project, by prompt length, by concurrency and by hour of
+day (each when the data has it), and Ollama's outages (when the gateway polled it).
+"unknown" marks a figure no record carried.
 
 Options:
 ${filterHelp('since', 'until')}
@@ -47,11 +50,12 @@ const OPTIONS = {
 async function summaryFromGateway(url: string, token: string | undefined, filter: StatsFilter): Promise<Summary> {
   const client = createStatsClient({ url, token });
   if (filter.model === undefined) return client.summary(filter);
-  // /stats/:model answers one model with its series; the report needs its Summary part.
+  // /stats/:model answers one model with its series; the report needs its Summary part,
+  // breakdowns included (by_prompt_tokens and whatever the gateway adds).
   const { model, ...rest } = filter;
   const answer = await client.model(model, rest);
   if (answer === null) return summarize([], filter);
-  const { model: _model, hourly: _hourly, by_prompt_tokens: _buckets, ...summary } = answer;
+  const { model: _model, hourly: _hourly, ...summary } = answer;
   return summary;
 }
 
