@@ -185,6 +185,23 @@ describe('ollama-perf bench', () => {
     }
   });
 
+  it('stops starting runs after --max-minutes and reports what finished', async () => {
+    const slow = await startStandInOllama({ performance: performance({ timeScale: 0.2 }) });
+    try {
+      const { code, result } = await bench(
+        ['llama3.2', '--url', slow.url, '--db', freshDatabase(), '--runs', '50'].concat(['--max-minutes', '0.05']),
+      );
+      expect(code).toBe(0);
+      expect(result.stopped).toBe('max-minutes');
+      const [first] = cellsOf(result);
+      expect(first?.runs).toBeGreaterThanOrEqual(1);
+      expect(first?.runs).toBeLessThan(50);
+      expect(cellsOf(result)).toHaveLength(1);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('refuses bad flags with exit code 2 and explains itself with --help', async () => {
     const help = await runCli(['bench', '--help'], ENV);
     expect(help.code).toBe(0);

@@ -21,12 +21,15 @@ export const BENCH_COLUMNS: readonly TableColumn[] = [
   { header: 'done', align: 'left' },
 ];
 
-/** `42.0 ±0.3`; the median alone when the runs agree to the printed digit. */
-export function formatSpread(spread: Spread): string {
+/**
+ * `42.0 ±0.3` (or whole numbers: `1,234 ±56`); the median alone when the runs agree to the
+ * printed digit.
+ */
+export function formatSpread(spread: Spread, whole = false): string {
   if (spread.median === null) return formatNumber(null);
-  const median = formatNumber(spread.median);
-  if (spread.sd === null || spread.n < 2 || spread.sd < 0.05) return median;
-  return `${median} ±${formatNumber(spread.sd)}`;
+  const format = (value: number) => (whole ? formatCount(value) : formatNumber(value));
+  if (spread.sd === null || spread.n < 2 || spread.sd < (whole ? 0.5 : 0.05)) return format(spread.median);
+  return `${format(spread.median)} ±${format(spread.sd)}`;
 }
 
 /** The cells of one row. */
@@ -42,7 +45,7 @@ export function cellRow(cell: CellResult): string[] {
     formatSpread(cell.tokens_per_second),
     formatNumber(cell.observed_tokens_per_second.median),
     formatNumber(cell.aggregate_tokens_per_second.median),
-    formatSpread(cell.ttft_ms),
+    formatSpread(cell.ttft_ms, true),
     formatNumber(cell.itl_ms.median),
     cell.failed > 0 ? `${done}, failed ${cell.failed}` : done,
   ];
@@ -60,8 +63,9 @@ export function modelLine(model: ModelResult): string {
 /** Lines under the tables: what the columns mean and where the records are. */
 export function benchNotes(result: BenchResult): string[] {
   const notes = [
-    `prompt: Ollama's prompt_eval_count (median); gen tok/s: Ollama's eval timing per request; observed: from chunk`,
-    `arrival; aggregate: all tokens of a run of N streams over its wall time; ± is the sd over ${result.runs} runs.`,
+    `Medians over ${result.runs} runs, ± the sd. prompt: Ollama's prompt_eval_count. gen tok/s: Ollama's`,
+    'timing, per stream; observed: from chunk arrival; aggregate: all tokens of a run of N streams',
+    'over its wall time (where it stops growing with N, more parallel streams no longer help).',
   ];
   if (!result.cache_defeat) notes.push('Prompt cache NOT defeated: prompt tok/s of repeated prompts is not real.');
   if (result.stopped !== null)
