@@ -30,6 +30,7 @@ gateway the gateway records them; straight to Ollama bench stores them (--db or 
 Options:
   --prompt-tokens L  prompt lengths in tokens, comma-separated (default 128,512,2048,8192)
   --output-tokens N  tokens generated per request, num_predict (default 128)
+  --num-ctx N        context window of every request (default: the longest prompt + output, in KiB)
   --runs N           measured runs per prompt length × concurrency, after one warm-up (default 5)
   --concurrency L    parallel streams per run, comma-separated, e.g. 1,2,4,8 (default 1)
   --cold             also measure cold loads: unload each model (keep_alive 0) --runs times
@@ -54,6 +55,7 @@ failed, 130 after Ctrl-C.
 const OPTIONS = {
   'prompt-tokens': { type: 'string' },
   'output-tokens': { type: 'string' },
+  'num-ctx': { type: 'string' },
   runs: { type: 'string' },
   concurrency: { type: 'string' },
   cold: { type: 'boolean' },

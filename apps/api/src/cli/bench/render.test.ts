@@ -33,6 +33,7 @@ const result: BenchResult = {
   stopped: null,
   cache_defeat: true,
   output_tokens: 128,
+  num_ctx: 9216,
   runs: 2,
   models: [
     {

@@ -61,6 +61,8 @@ export interface BenchResult {
   stopped: 'interrupted' | 'max-minutes' | null;
   cache_defeat: boolean;
   output_tokens: number;
+  /** Context window of every request. */
+  num_ctx: number;
   runs: number;
   models: ModelResult[];
 }

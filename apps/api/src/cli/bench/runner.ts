@@ -61,7 +61,7 @@ export async function runBench(settings: BenchSettings, context: BenchRunContext
     const warmLoads: Array<number | null> = [];
     try {
       context.onStep(`${model}: calibrating`);
-      let fit = await calibrateModel(context.setup, model, settings.runId);
+      let fit = await calibrateModel(context.setup, model, settings.runId, settings.numCtx);
       if (settings.cold) result.cold_load_ms = spreadOf(await coldLoads(model, fit));
       for (const promptTokens of settings.promptTokens) {
         for (const concurrency of settings.concurrency) {
@@ -92,6 +92,7 @@ export async function runBench(settings: BenchSettings, context: BenchRunContext
     stopped: context.stop.reason,
     cache_defeat: settings.cacheDefeat,
     output_tokens: settings.outputTokens,
+    num_ctx: settings.numCtx,
     runs: settings.runs,
     models,
   };
@@ -107,6 +108,7 @@ export async function runBench(settings: BenchSettings, context: BenchRunContext
         model,
         prompt: prompt(chars),
         outputTokens: settings.outputTokens,
+        numCtx: settings.numCtx,
       });
       loads.push(sample.loadMs);
     }
@@ -120,6 +122,7 @@ export async function runBench(settings: BenchSettings, context: BenchRunContext
       model,
       prompt: prompt(chars),
       outputTokens: settings.outputTokens,
+      numCtx: settings.numCtx,
     });
     const counted = sample.promptEvalCount;
     if (counted === null || Math.abs(counted - promptTokens) / promptTokens <= REFIT_TOLERANCE) return fit;
@@ -140,7 +143,12 @@ export async function runBench(settings: BenchSettings, context: BenchRunContext
       context.onStep(`${model}: ${promptTokens} tokens × ${concurrency}, run ${run}/${settings.runs}`);
       const outcomes = await Promise.allSettled(
         Array.from({ length: concurrency }, () =>
-          measureSample(context.measured, { model, prompt: prompt(chars), outputTokens: settings.outputTokens }),
+          measureSample(context.measured, {
+            model,
+            prompt: prompt(chars),
+            outputTokens: settings.outputTokens,
+            numCtx: settings.numCtx,
+          }),
         ),
       );
       // A round the stop cut short measures the stop, not the model.

@@ -33,6 +33,8 @@ export interface SampleRequest {
   model: string;
   prompt: string;
   outputTokens: number;
+  /** `num_ctx`: the context window. */
+  numCtx: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function measureSample(client: Ollama, request: SampleRequest): Pro
     model: request.model,
     prompt: request.prompt,
     stream: true,
-    options: { num_predict: request.outputTokens },
+    options: { num_predict: request.outputTokens, num_ctx: request.numCtx },
   });
   const arrivals: number[] = [];
   let final: GenerateResponse | null = null;

@@ -12,6 +12,7 @@ describe('benchSettings', () => {
       models: ['llama3.2'],
       promptTokens: [128, 512, 2048, 8192],
       outputTokens: 128,
+      numCtx: 9216,
       runs: 5,
       concurrency: [1],
       cold: false,
@@ -38,6 +39,7 @@ describe('benchSettings', () => {
     [{ 'prompt-tokens': '128,abc' }, ['m'], '--prompt-tokens "abc"'],
     [{ concurrency: '1,-2' }, ['m'], '--concurrency "-2"'],
     [{ 'max-minutes': 'soon' }, ['m'], '--max-minutes "soon" is not a positive number'],
+    [{ 'num-ctx': '4k' }, ['m'], '--num-ctx "4k"'],
     [{ url: 'ftp://x' }, ['m'], '--url "ftp://x" is not an http(s) URL'],
     [{ 'run-id': 'a b' }, ['m'], '--run-id "a b"'],
   ])('refuses %j', (flags, models, message) => {

@@ -16,6 +16,8 @@ export interface BenchSettings {
   promptTokens: number[];
   /** Tokens generated per request (`num_predict`). */
   outputTokens: number;
+  /** Context window of every request (`num_ctx`): the longest prompt and its answer must fit. */
+  numCtx: number;
   /** Measured runs per model × prompt length × concurrency (after one discarded warm-up). */
   runs: number;
   /** Parallel streams per run. */
@@ -44,6 +46,7 @@ export interface BenchSettings {
 export interface BenchFlags {
   'prompt-tokens'?: string | undefined;
   'output-tokens'?: string | undefined;
+  'num-ctx'?: string | undefined;
   runs?: string | undefined;
   concurrency?: string | undefined;
   cold?: boolean | undefined;
@@ -74,11 +77,17 @@ export function benchSettings(
   if (project.trim() === '') throw new UsageError('--project must not be empty');
   const runId = flags['run-id'] ?? runIdAt(now);
   if (!/^[\w.-]{1,64}$/.test(runId)) throw new UsageError(`--run-id "${runId}": use letters, digits, . _ - (≤ 64)`);
+  const promptTokens = integerList(flags['prompt-tokens'] ?? '128,512,2048,8192', 'prompt-tokens');
+  const outputTokens = positiveInteger(flags['output-tokens'] ?? '128', 'output-tokens');
   const maxMinutes = flags['max-minutes'] === undefined ? null : positiveNumber(flags['max-minutes'], 'max-minutes');
   return {
     models: [...new Set(models)],
-    promptTokens: integerList(flags['prompt-tokens'] ?? '128,512,2048,8192', 'prompt-tokens'),
-    outputTokens: positiveInteger(flags['output-tokens'] ?? '128', 'output-tokens'),
+    promptTokens,
+    outputTokens,
+    numCtx:
+      flags['num-ctx'] === undefined
+        ? contextFor(Math.max(...promptTokens), outputTokens)
+        : positiveInteger(flags['num-ctx'], 'num-ctx'),
     runs: positiveInteger(flags.runs ?? '5', 'runs'),
     concurrency: integerList(flags.concurrency ?? '1', 'concurrency'),
     cold: flags.cold === true,
@@ -92,6 +101,15 @@ export function benchSettings(
     coldStartMs: DEFAULT_COLD_START_MS,
     unloadTimeoutMs: positiveNumber(flags['unload-timeout'] ?? '60', 'unload-timeout') * 1000,
   };
+}
+
+/**
+ * A context window that holds the longest prompt (with a margin for the fit's error) and its
+ * answer, in whole KiB of tokens. Ollama cuts a longer prompt to its context (2048 or 4096 by
+ * default), and the one window for all requests keeps the model from reloading between lengths.
+ */
+export function contextFor(promptTokens: number, outputTokens: number): number {
+  return Math.ceil((promptTokens * 1.05 + outputTokens + 64) / 1024) * 1024;
 }
 
 /** The run id of a run started at `now`: its UTC start, `20261130-101500`. */
