@@ -339,11 +339,12 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     }
     if (settings.firstChunkDelayMs > 0) await sleep(settings.firstChunkDelayMs);
     if (pace !== null) {
-      // One line per token, each after the time the timings say it took.
-      await sleep(pace.firstChunkMs);
+      // One line per token, each when the timings say it was generated: against the clock
+      // rather than by relative sleeps, whose overshoot would add up over a long answer.
+      const start = performance.now() + pace.firstChunkMs;
       for (const [i, line] of lines.entries()) {
         if (res.destroyed) return;
-        if (i > 0 && i < lines.length - 1) await sleep(pace.perTokenMs);
+        await sleep(start + Math.min(i, lines.length - 2) * pace.perTokenMs - performance.now());
         await write(Buffer.from(line));
       }
       return void res.end();
