@@ -125,7 +125,7 @@ describe('ollama-perf bench', () => {
     }
   });
 
-  it('goes through a gateway, which records the runs once, under the run’s project', async () => {
+  it('goes through a gateway, which records the runs once under the run’s project, or sends records to its /ingest', async () => {
     const database = join(dir, 'gateway.sqlite');
     const gateway = await startGatewayProcess({ OLLAMA_URL: ollama.url, DATABASE_URL: `sqlite:${database}` });
     try {
@@ -150,6 +150,21 @@ describe('ollama-perf bench', () => {
       };
       // Two calibration probes and a warm-up per concurrency.
       expect(setup.requests).toBe(4);
+
+      // Straight to Ollama, bench records the measured requests itself, here to the gateway's /ingest.
+      const direct = await bench([
+        'llama3.2',
+        ...['--url', ollama.url, '--ingest-url', gateway.url, '--runs', '2', '--prompt-tokens', '256'],
+        ...['--output-tokens', '8', '--run-id', 'via-ingest'],
+      ]);
+      expect(direct.result.gateway).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const ingested = (await (await fetch(`${gateway.url}/stats?project=bench:via-ingest`)).json()) as {
+        requests: number;
+        tokens_per_second: { p50: number };
+      };
+      expect(ingested.requests).toBe(2);
+      within(ingested.tokens_per_second.p50, 42);
     } finally {
       await gateway.stop();
     }

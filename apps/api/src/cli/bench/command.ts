@@ -43,7 +43,7 @@ Options:
   --no-cache-defeat  send the same prompt every run (shows what the prompt cache does to prompt speed)
 ${DB_HELP}
   --ingest-url URL   straight to Ollama: POST records to this gateway's /ingest instead of --db
-  --token T          the gateway's API_TOKEN, for --ingest-url (default API_TOKEN)
+  --token T          the gateway's API_TOKEN, for --ingest-url and /healthz (default API_TOKEN)
   --unload-timeout S seconds to wait for /api/ps to drop an unloaded model (default 60)
   --help             show this help
 

@@ -43,7 +43,7 @@ export async function openBenchTarget(
   env: Record<string, string | undefined>,
 ): Promise<BenchTarget> {
   const project = runProject(settings);
-  const gateway = await isGateway(settings.url);
+  const gateway = await isGateway(settings.url, settings.token);
   // One signal for every request of the run: the client's own abort() reaches only streams
   // whose answer has begun, not one still waiting for a long prompt to be evaluated.
   const stop = new AbortController();
@@ -108,19 +108,21 @@ async function openSink(
   };
 }
 
-async function isGateway(url: string): Promise<boolean> {
+async function isGateway(url: string, token: string | undefined): Promise<boolean> {
   let response: Response;
   try {
-    response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) });
+    const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+    response = await fetch(`${url}/healthz`, { headers, signal: AbortSignal.timeout(10_000) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     throw new Error(
       `cannot reach ${url}${cause === undefined ? '' : ` (${cause})`}: is Ollama or the gateway running?`,
     );
   }
-  // Ollama answers 404 here; the gateway a JSON status (503 while degraded).
-  const body = (await response.json().catch(() => null)) as { status?: unknown } | null;
-  return typeof body?.status === 'string';
+  // Ollama answers 404 text here; the gateway a JSON status (503 while degraded), or with
+  // API_TOKEN set and no token given, its JSON error object (Ollama's errors are strings).
+  const body = (await response.json().catch(() => null)) as { status?: unknown; error?: unknown } | null;
+  return typeof body?.status === 'string' || (typeof body?.error === 'object' && body.error !== null);
 }
 
 function combined(stop: AbortSignal, own: AbortSignal | null | undefined): AbortSignal {
