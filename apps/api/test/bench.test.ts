@@ -59,6 +59,8 @@ const within = (actual: number | null, expected: number, tolerance = 0.01) =>
 
 describe('ollama-perf bench', () => {
   it('measures the speeds the stand-in was told, cold apart from warm, and records every measured run', async () => {
+    // Ollama unloads in the background after it has answered: bench must wait for /api/ps.
+    ollama.configure({ performance: performance({ unloadDelayMs: 300 }) });
     ollama.unload();
     const db = freshDatabase();
     const { code, result } = await bench([

@@ -55,7 +55,8 @@ export async function measureSample(client: Ollama, request: SampleRequest): Pro
   const arrivals: number[] = [];
   let final: GenerateResponse | null = null;
   for await (const part of stream) {
-    if ((part.response ?? '') !== '') arrivals.push(performance.now());
+    // A thinking model's thoughts are generated tokens too (eval_count counts them).
+    if ((part.response ?? '') !== '' || (part.thinking ?? '') !== '') arrivals.push(performance.now());
     if (part.done) final = part;
   }
   const endedAt = performance.now();
