@@ -206,11 +206,11 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     const wanted = Number(options.num_predict ?? body.max_tokens ?? (model === 'slow' ? 2000 : settings.tokens));
     const tokens = tokensOf(Math.max(1, Math.min(2_000_000, Number.isFinite(wanted) ? wanted : settings.tokens)));
     const prompt = JSON.stringify(body.prompt ?? body.messages ?? body.input ?? '');
-    const performance = settings.performance;
+    const performanceModel = settings.performance;
     const inference = entry.path === '/api/generate' || entry.path === '/api/chat';
     const promptText = promptTextOf(body);
     if (body.keep_alive === 0) res.on('close', () => unloadLater(model));
-    if (performance !== null && inference && promptText === '' && !Array.isArray(body.messages)) {
+    if (performanceModel !== null && inference && promptText === '' && !Array.isArray(body.messages)) {
       // An empty prompt only loads the model, or with keep_alive 0 unloads it (docs/api.md).
       const reason = body.keep_alive === 0 ? 'unload' : 'load';
       const line = { model, created_at: CREATED_AT, response: '', done: true, done_reason: reason };
@@ -219,10 +219,10 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     inFlight++;
     res.on('close', () => inFlight--);
     const timings =
-      performance?.timings({ model, prompt: promptText, tokens: tokens.length, loadNs, cold, inFlight }) ??
+      performanceModel?.timings({ model, prompt: promptText, tokens: tokens.length, loadNs, cold, inFlight }) ??
       answerTimings(prompt.length, tokens.length, loadNs);
     // Ollama stops at num_predict with done_reason "length".
-    const doneReason = performance !== null && options.num_predict !== undefined ? 'length' : 'stop';
+    const doneReason = performanceModel !== null && options.num_predict !== undefined ? 'length' : 'stop';
     // Native routes stream unless told not to; /v1 routes only when asked.
     const stream = openAi ? body.stream === true : body.stream !== false;
     const inputs = Array.isArray(body.input) ? body.input.length : 1;
@@ -242,7 +242,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
       case '/api/generate':
       case '/api/chat': {
         const lines = nativeLines(model, entry.path === '/api/chat', tokens, timings, stream, doneReason);
-        const pace = performance?.pacing(timings) ?? null;
+        const pace = performanceModel?.pacing(timings) ?? null;
         if (!stream) {
           if (pace !== null) await sleep(pace.firstChunkMs + pace.perTokenMs * (tokens.length - 1));
           return answerWith('application/json; charset=utf-8', lines[0] as string);

@@ -55,7 +55,7 @@ export function cellRow(cell: CellResult): string[] {
 export function modelLine(model: ModelResult): string {
   const parts = [];
   if (model.cold_load_ms !== null) parts.push(`load cold ${formatSpread(model.cold_load_ms)} ms`);
-  parts.push(`load warm ${formatSpread(model.warm_load_ms)} ms`);
+  if (model.warm_load_ms.n > 0) parts.push(`load warm ${formatSpread(model.warm_load_ms)} ms`);
   if (model.error !== null) parts.push(`stopped: ${model.error}`);
   return parts.join(' · ');
 }
