@@ -51,6 +51,7 @@ describe('createProgressBar', () => {
     const { writes, stream } = fakeStream(true);
     const describe = (done: number, total: number) => `${done}/${total}  llama3.2: 512 tokens × 4, run 2/5`;
     createProgressBar({ stream, total: 40, label: 'bench', describe }).update(10, 0);
-    expect(writes[0]).toMatch(/^\rbench \[#+-+\] {2}25% {2}10\/40 {2}llama3\.2: 512 tokens × 4, run 2\/5\x1b\[K$/);
+    expect(writes[0]).toMatch(/^\rbench \[#+-+\] {2}25% {2}10\/40 {2}llama3\.2: 512 tokens × 4, run 2\/5/);
+    expect(writes[0]?.endsWith('\x1b[K')).toBe(true);
   });
 });
