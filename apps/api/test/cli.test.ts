@@ -74,7 +74,8 @@ describe('--help', () => {
   it('lists the commands, and refuses unknown commands and flags with exit code 2', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['serve', 'report', 'import', 'export']) expect(help.output).toContain(`  ${command} `);
+    for (const command of ['serve', 'report', 'import', 'export', 'bench'])
+      expect(help.output).toContain(`  ${command} `);
     expect((await cli(['frobnicate'])).code).toBe(2);
     const bad = await cli(['report', '--colour']);
     expect(bad.code).toBe(2);
