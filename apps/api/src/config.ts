@@ -133,7 +133,7 @@ export const SETTINGS = [
     env: 'RESIDENCY_INTERVAL_MS',
     flag: 'residency-interval-ms',
     fallback: '10000',
-    help: 'how often to sample /api/ps for what is loaded (0: never)',
+    help: 'how often to poll /api/ps: what is loaded, and whether Ollama answers (0: never)',
     parse: count().nonnegative(),
   }),
   setting({

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from './config.js';
 import { monitorProxyEventLoop } from './proxy/event-loop-delay.js';
 import { gatewayListener } from './proxy/node-listener.js';
+import { describeAvailabilityChange } from './residency/availability-tracker.js';
 import { ResidencySampler } from './residency/sampler.js';
 import { defaultSpoolPath, describeDatabase } from './storage/open-node.js';
 import { startStorageThread } from './storage/thread/client.js';
@@ -63,9 +64,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const sampler = new ResidencySampler({
     store: storage,
     ollamaUrl: config.ollamaUrl,
+    intervalMs: config.residencyIntervalMs,
     onError: (error) => sampleErrors.report(error),
+    onAvailability: (change) => console.error(`[ollama-perf] ${describeAvailabilityChange(change, config.ollamaUrl)}`),
   });
-  const sampleErrors = onceUntilRecovered('cannot read what Ollama has loaded (/api/ps)');
+  const sampleErrors = onceUntilRecovered('cannot store what Ollama has loaded (/api/ps)');
   const sampling = config.residencyIntervalMs > 0;
   let poll: ReturnType<typeof setInterval> | undefined;
   const gateway = gatewayListener({

@@ -6,6 +6,7 @@
 
 import { Hono } from 'hono';
 import { createApp } from './app.js';
+import { describeAvailabilityChange } from './residency/availability-tracker.js';
 import { ResidencySampler } from './residency/sampler.js';
 import { openD1Store } from './storage/backends/d1/open.js';
 
@@ -45,12 +46,16 @@ const worker = new Hono<{ Bindings: Env }>().all('*', (c) => appFor(c.env).fetch
 
 export default {
   fetch: worker.fetch,
-  // The cron trigger (wrangler.jsonc) samples Ollama's /api/ps for model residency and folds finished hours into rollups.
+  // The cron trigger (wrangler.jsonc) samples Ollama's /api/ps for model residency and availability
+  // and folds finished hours into rollups.
   scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): void {
     const store = openD1Store(env.DB);
     const sampler = new ResidencySampler({
       store,
       ollamaUrl: env.OLLAMA_URL,
+      // The cron runs every minute: a longer silence means the Worker was not polling.
+      intervalMs: 60_000,
+      onAvailability: (change) => console.error(`[ollama-perf] ${describeAvailabilityChange(change, env.OLLAMA_URL)}`),
       onError: (error) =>
         console.error(
           `[ollama-perf] residency sample failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -5,7 +5,7 @@
  * server logs, Python performance.jsonl, our own JSONL), `export` (CSV, JSONL), `report`
  * (text, --json, --url) and `--help` of every command.
  */
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-cli-'));
 const GIN_LOG = fileURLToPath(new URL('./fixtures/ollama-server-log.txt', import.meta.url));
 const PYTHON_LOG = fileURLToPath(new URL('./fixtures/python-performance.jsonl', import.meta.url));
 // The gateway's variables would leak in from the environment (turbo passes them through).
-const ENV = { DATABASE_URL: '', API_TOKEN: '', COLD_START_MS: '', NO_COLOR: '' };
+const ENV = { DATABASE_URL: '', API_TOKEN: '', COLD_START_MS: '', NO_COLOR: '', OLLAMA_MODELS: '' };
 let databases = 0;
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,7 +62,7 @@ describe('--help', () => {
   it.each([
     ['serve', ['--port', '--database-url']],
     ['report', ['--model', '--project', '--since', '--until', '--json', '--db', '--url', '--token']],
-    ['import', ['--tz', '--format', '--cold-start-ms', '--db']],
+    ['import', ['--tz', '--format', '--cold-start-ms', '--ollama-models', '--db']],
     ['export', ['--format', '--out', '--from', '--to', '--model', '--project', '--db']],
   ])('explains %s', async (command, flags) => {
     const { code, output } = await cli([command, '--help']);
@@ -74,7 +74,8 @@ describe('--help', () => {
   it('lists the commands, and refuses unknown commands and flags with exit code 2', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['serve', 'report', 'import', 'export']) expect(help.output).toContain(`  ${command} `);
+    for (const command of ['serve', 'report', 'import', 'export', 'bench'])
+      expect(help.output).toContain(`  ${command} `);
     expect((await cli(['frobnicate'])).code).toBe(2);
     const bad = await cli(['report', '--colour']);
     expect(bad.code).toBe(2);
@@ -234,6 +235,82 @@ describe('import of an Ollama server log', () => {
     const { code, output } = await cli(['import', '--tz', 'Mars/Olympus_Mons', '--db', freshDatabase(), GIN_LOG]);
     expect(code).toBe(2);
     expect(output).toContain('--tz "Mars/Olympus_Mons" is not a time zone');
+  });
+});
+
+describe("import of an Ollama server log's own lines: loads and errors", () => {
+  // journalctl -u ollama output (Ollama 0.12): GIN lines in local time, Ollama's with an offset.
+  const prefix = 'Nov 05 16:14:29 gpu-box ollama[1234]: ';
+  const blob = 'sha256-dde5aa3fc5ffc17176b5e8bdc82f587b24b2678c6c66101bf7da77af9f7ccdff';
+  const log = join(dir, 'ollama-journal.log');
+  const db = freshDatabase();
+  let first: { code: number | null; output: string };
+
+  beforeAll(async () => {
+    const lines = [
+      `time=2025-11-05T16:14:29.733+01:00 level=INFO source=server.go:400 msg="starting runner" cmd="/usr/local/bin/ollama runner --ollama-engine --model /root/.ollama/models/blobs/${blob} --port 39677"`,
+      'time=2025-11-05T16:14:29.801+01:00 level=INFO source=server.go:545 msg="loading model" "model layers"=29 requested=-1',
+      'time=2025-11-05T16:14:34.102+01:00 level=INFO source=server.go:1332 msg="llama runner started in 4.37 seconds"',
+      '[GIN] 2025/11/05 - 16:14:36 |\x1b[97;42m 200 \x1b[0m|  6.650958875s |       127.0.0.1 |\x1b[97;46m POST    \x1b[0m "/api/chat"',
+      '[GIN] 2025/11/05 - 16:14:40 | 200 |  1.204s |       127.0.0.1 | POST     "/api/chat"',
+      'time=2025-11-05T16:17:00.000+01:00 level=ERROR source=routes.go:660 msg="embedding generation failed" error="do embedding request: EOF"',
+      '[GIN] 2025/11/05 - 16:17:00 | 500 |  300ms |       127.0.0.1 | POST     "/api/embed"',
+      'time=2025-11-05T16:18:10.000+01:00 level=ERROR source=server.go:432 msg="llama runner terminated" error="signal: killed"',
+      'time=2025-11-05T16:19:00.000+01:00 level=INFO source=server.go:1332 msg="llama runner started in 12.03 seconds"',
+    ];
+    writeFileSync(log, `${lines.map((line) => prefix + line).join('\n')}\n`);
+    first = await cli(['import', '--tz', 'Europe/Berlin', '--cold-start-ms', '1000', '--db', db, log]);
+  });
+
+  it('says what it made of the loads and errors', () => {
+    expect(first.code).toBe(0);
+    expect(first.output).toBe(
+      `${log} (Ollama server log, times without offset in Europe/Berlin): imported 4, duplicates 0, skipped 1: 1 other log output; model loads 2: 1 attached to the request they delayed, 1 followed by no request line (not recorded: the log may be cut); model named from the load lines for 1 request(s); 1 of them by weights file (sha256-…): --ollama-models DIR (Ollama's models folder) names them as pulled; server errors 2: 1 attached to their 5xx request line, 1 recorded alone\n`,
+    );
+  });
+
+  it('stores the load on the request it delayed, and each error once with its message', async () => {
+    const records = (await storedRecords(db)).sort((a, b) => a.ts - b.ts);
+    expect(
+      records.map((r) => [r.endpoint, r.model, r.status, r.load_duration_ms, r.cold_start, r.error_message]),
+    ).toEqual([
+      ['/api/chat', 'sha256-dde5aa3fc5ff', 200, 4370, true, null],
+      ['/api/chat', 'unknown', 200, null, null, null],
+      ['/api/embed', 'unknown', 500, null, null, 'embedding generation failed: do embedding request: EOF'],
+      ['(server log)', 'unknown', 500, null, null, 'llama runner terminated: signal: killed'],
+    ]);
+    const { output } = await cli(['report', '--json', '--db', db]);
+    expect(JSON.parse(output)).toMatchObject({ requests: 4, failed: 2, cold_starts: 1 });
+  });
+
+  it("names the loaded model as pulled with --ollama-models (Ollama's models folder)", async () => {
+    const models = join(dir, 'ollama-models');
+    const manifest = join(models, 'manifests', 'registry.ollama.ai', 'library', 'qwen2.5');
+    mkdirSync(manifest, { recursive: true });
+    const layers = [{ mediaType: 'application/vnd.ollama.image.model', digest: `sha256:${blob.slice(7)}`, size: 1 }];
+    writeFileSync(join(manifest, '7b'), JSON.stringify({ schemaVersion: 2, layers }));
+    const named = freshDatabase();
+    const { code, output } = await cli([
+      'import',
+      '--tz',
+      'Europe/Berlin',
+      '--ollama-models',
+      models,
+      '--db',
+      named,
+      log,
+    ]);
+    expect(code).toBe(0);
+    expect(output).not.toContain('by weights file');
+    expect((await storedRecords(named)).map((r) => r.model).sort()).toEqual([
+      'qwen2.5:7b',
+      'unknown',
+      'unknown',
+      'unknown',
+    ]);
+    const wrong = await cli(['import', '--ollama-models', dir, '--db', named, log]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.output).toContain(`--ollama-models: ${dir} has no manifests folder`);
   });
 });
 
@@ -695,7 +772,7 @@ describe('report', () => {
     expect(output).toContain(`  Success rate      ${formatPercent(summary.success_rate)}\n`);
     const generation = output
       .split('\n')
-      .find((line) => line.startsWith('  generation ') && output.indexOf(line) < output.indexOf('TIMING BREAKDOWN'));
+      .find((line) => line.startsWith('  generation ') && output.indexOf(line) < output.indexOf('TIMING (ms)'));
     const tps = summary.tokens_per_second;
     expect(generation?.trim().split(/ +/)).toEqual([
       'generation',
@@ -707,15 +784,11 @@ describe('report', () => {
       formatCount(summary.cold_load_ms.count),
       formatNumber(summary.cold_load_ms.avg),
     ]);
+    const perModel = output.slice(output.indexOf('\nPER MODEL\n')).split('\n');
     for (const [model, group] of Object.entries(summary.by_model)) {
-      const row = output.split('\n').find((line) => line.startsWith(`  ${model} `));
-      expect(
-        row
-          ?.slice(model.length + 2)
-          .trim()
-          .split(/ +/)
-          .slice(0, 4),
-      ).toEqual([
+      // Long names are shortened in the middle: the row starts as the name does.
+      const row = perModel.find((line) => line.startsWith(`  ${model.slice(0, 8)}`));
+      expect(row?.trim().split(/ {2,}/).slice(1, 5)).toEqual([
         formatCount(group.requests),
         formatPercent(group.success_rate),
         formatNumber(group.tokens_per_second.p50),
@@ -758,9 +831,11 @@ describe('report', () => {
         ['report', '--json', '--url', url, '--model', 'hf.co/org/repo:Q4_K_M', '--operation', 'chat'],
         { API_TOKEN: 'tok' },
       );
-      expect(JSON.parse(model.output)).toEqual(
-        summarize(records, { model: 'hf.co/org/repo:Q4_K_M', operation: 'chat' }),
-      );
+      // The breakdowns of /stats/:model come through as they are.
+      expect(JSON.parse(model.output)).toEqual({
+        ...summarize(records, { model: 'hf.co/org/repo:Q4_K_M', operation: 'chat' }),
+        by_prompt_tokens: expect.arrayContaining([expect.objectContaining({ bucket: expect.any(String) })]),
+      });
       const text = await cli(['report', '--url', url], { API_TOKEN: 'tok' });
       expect(text.output).toContain(`  source    gateway ${url}\n`);
       expect(text.output).toContain(`  Requests          ${records.length}\n`);

@@ -108,8 +108,10 @@ describe('the gateway, end to end', () => {
 
   it('reports in /stats exactly what summarize() computes from the stored records', async () => {
     const records = await storedRecords();
-    const stats = (await (await fetch(`${gateway.url}/stats`)).json()) as Summary;
+    const { availability, ...stats } = (await (await fetch(`${gateway.url}/stats`)).json()) as Summary;
     expect(stats).toEqual(summarize(records));
+    // The poller's view of Ollama, beside what the records say: it answered every poll.
+    expect(availability).toMatchObject({ share: 1, outages: [] });
     expect(stats).toMatchObject({
       requests: 7,
       failed: 2,
@@ -168,8 +170,15 @@ describe('the gateway, end to end', () => {
       expect(await res.json()).toMatchObject({
         error: { code: 'upstream_unreachable', message: expect.stringContaining('did not answer') },
       });
-      const health = await (await fetch(`${lonely.url}/healthz`)).json();
-      expect(health).toMatchObject({ status: 'ok', ollama: { reachable: false } });
+      const healthz = await fetch(`${lonely.url}/healthz`);
+      expect(healthz.status).toBe(200);
+      const health = await healthz.json();
+      // Degraded, yet a 200: a load balancer keeps the gateway, which still answers and records.
+      expect(health).toMatchObject({
+        status: 'degraded',
+        reason: expect.stringContaining('Ollama does not answer'),
+        ollama: { reachable: false },
+      });
       await new Promise((resolve) => setTimeout(resolve, 300));
       const stats = await (await fetch(`${lonely.url}/stats`)).json();
       expect(stats).toMatchObject({

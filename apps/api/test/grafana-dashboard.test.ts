@@ -1,7 +1,10 @@
 /**
  * grafana/ollama-perf.json: valid JSON, wired to the `DS_PROMETHEUS` data source variable,
  * and every PromQL expression (panels and template variables) names only metrics and labels
- * that `/metrics` actually emits — read back with the Prometheus text parser.
+ * that `/metrics` actually emits — read back with the Prometheus text parser, each label on the
+ * metrics that carry it. Range totals count series born inside the range; that they hold in
+ * Prometheus itself is grafana/range-totals.test.yml (`promtool test rules`), whose expressions
+ * are checked here to be the dashboard's.
  */
 import { readFileSync } from 'node:fs';
 import { fixtureRecords } from '@ollama-perf/testkit/records';
@@ -93,6 +96,7 @@ function labelNamesIn(expr: string): string[] {
 function metricNamesIn(expr: string): string[] {
   const bare = expr
     .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/\$\w+/g, '')
     .replace(/\{[^}]*\}/g, '')
     .replace(/\[[^\]]*\]/g, '')
     .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '')
@@ -106,13 +110,27 @@ function metricNamesIn(expr: string): string[] {
 let dashboard: Dashboard;
 let sampleNames: Set<string>;
 let labelNames: Set<string>;
+/** Label names by metric (sample) name. */
+let labelsOfMetric: Map<string, Set<string>>;
 let expressions: Array<{ where: string; expr: string; legendFormat?: string | undefined }>;
 
 beforeAll(() => {
   dashboard = JSON.parse(readFileSync(new URL('../grafana/ollama-perf.json', import.meta.url), 'utf8')) as Dashboard;
-  const parsed = parseExposition(renderMetrics(fixtureRecords()));
+  // Every family with samples: records, a loaded model, and polls of Ollama (one outage).
+  const residency = { loaded: [{ model: 'llama3.2', size: 4e9, size_vram: 3e9 }] };
+  const runs = [
+    { id: '0', start: 0, last: 0, up: false, polls: 1, error: 'fetch failed' },
+    { id: '10', start: 10, last: 20, up: true, polls: 2, error: null },
+  ];
+  const parsed = parseExposition(renderMetrics(fixtureRecords(), residency, {}, runs));
   sampleNames = new Set(parsed.samples.map((s) => s.name));
   labelNames = new Set(parsed.samples.flatMap((s) => Object.keys(s.labels)));
+  labelsOfMetric = new Map();
+  for (const sample of parsed.samples) {
+    const labels = labelsOfMetric.get(sample.name) ?? new Set<string>();
+    for (const name of Object.keys(sample.labels)) labels.add(name);
+    labelsOfMetric.set(sample.name, labels);
+  }
   expressions = [
     ...dashboard.panels.flatMap((panel) =>
       panel.targets.map((t) => ({ where: `panel "${panel.title}"`, expr: t.expr, legendFormat: t.legendFormat })),
@@ -172,6 +190,57 @@ describe('Grafana dashboard grafana/ollama-perf.json', () => {
       for (const [, name] of (legendFormat ?? '').matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)) {
         expect(labelNames, `${where} legend uses "${name}"`).toContain(name);
       }
+    }
+  });
+
+  it('selects each metric only by labels that metric carries (one model label: gen_ai_request_model)', () => {
+    for (const { where, expr } of expressions) {
+      const carried = new Set(metricNamesIn(expr).flatMap((name) => [...(labelsOfMetric.get(name) ?? [])]));
+      for (const name of labelNamesIn(expr)) expect(name === 'le' || carried.has(name), `${where}: ${name}`).toBe(true);
+    }
+    expect([...labelNames]).not.toContain('model');
+  });
+
+  it('has residency (loaded models, VRAM, switches) and availability panels', () => {
+    const titled = (title: string) => dashboard.panels.filter((p) => p.title === title).flatMap((p) => p.targets);
+    expect(titled('Loaded models').map((t) => t.expr)).toEqual([
+      expect.stringMatching(/^count\(ollama_model_loaded\{/),
+      expect.stringMatching(/ollama_model_loaded\{/),
+    ]);
+    expect(titled('VRAM by model')[0]?.expr).toMatch(/sum by \(gen_ai_request_model\) \(ollama_model_vram_bytes\{/);
+    expect(titled('Model switches')[0]?.expr).toMatch(/ollama_model_switches_total\{/);
+    expect(titled('Ollama up').map((t) => t.expr)).toEqual(['ollama_up', 'ollama_up']);
+    expect(titled('Polls answered')[0]?.expr).toMatch(/ollama_polls_total\{outcome="answered"\}/);
+    expect(titled('Outages')[0]?.expr).toMatch(/ollama_outages_total/);
+  });
+
+  it('totals a range as last minus first, a series born inside it counting from 0, as promtool checks', () => {
+    const promtool = readFileSync(new URL('../grafana/range-totals.test.yml', import.meta.url), 'utf8');
+    const totals = expressions.filter((e) => /\$__range\b|offset \$__interval\b/.test(e.expr));
+    expect(totals.length).toBeGreaterThanOrEqual(8);
+    for (const { where, expr } of totals) {
+      // increase() loses the first sample of a series that appears inside the range.
+      expect(expr, where).not.toMatch(/increase\(/);
+      expect(expr, where).toMatch(/ offset \$__(?:range|interval)\) or \(.+ \* 0\)\)/);
+    }
+    const checked = [...promtool.matchAll(/^ {6}- expr: '(.+)'$/gm)].map(([, e]) => e);
+    const asChecked = (expr: string) =>
+      expr
+        .replaceAll('$model', '.*')
+        .replaceAll('$project', '.*')
+        .replaceAll('$__range', '10m')
+        .replaceAll('$__interval', '1m');
+    for (const title of [
+      'Requests',
+      'Success rate',
+      'Cold starts',
+      'Cold starts by model',
+      'Model switches',
+      'Polls answered',
+      'Outages',
+    ]) {
+      const expr = dashboard.panels.find((p) => p.title === title)?.targets[0]?.expr ?? '';
+      expect(checked, title).toContain(asChecked(expr));
     }
   });
 

@@ -83,6 +83,9 @@ const FAMILIES = [
   ['ollama_model_loaded', 'GAUGE'],
   ['ollama_model_vram_bytes', 'GAUGE'],
   ['ollama_model_size_bytes', 'GAUGE'],
+  ['ollama_up', 'GAUGE'],
+  ['ollama_polls_total', 'COUNTER'],
+  ['ollama_outages_total', 'COUNTER'],
 ] as const;
 
 // Written out rather than imported, so a wrong constant in the code fails here.

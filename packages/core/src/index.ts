@@ -6,6 +6,16 @@
  */
 
 export {
+  type Availability,
+  type AvailabilityRun,
+  availabilityOf,
+  availabilitySchema,
+  type Outage,
+  outageSchema,
+  outagesOf,
+  pollsInWindow,
+} from './availability.js';
+export {
   type BucketBounds,
   byConcurrency,
   byPromptTokens,

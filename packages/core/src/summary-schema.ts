@@ -4,6 +4,7 @@
  * Objects are not strict: fields may be added, none renamed.
  */
 import { z } from 'zod';
+import { availabilitySchema } from './availability.js';
 import { errorTypeSchema } from './schema.js';
 
 const nullableNumber = z.number().nullable();
@@ -82,6 +83,8 @@ export const summarySchema = groupSummarySchema.extend({
   by_project: z.record(z.string(), groupSummarySchema),
   /** Requests by how many were in flight when they arrived (1, 2, 3–4, 5–8, 9+): the cost of load. */
   by_concurrency: z.array(bucketSummarySchema),
+  /** How often Ollama answered the gateway's polls in the window (added by the gateway's store, not by summarize()). */
+  availability: availabilitySchema.optional(),
 });
 
 /** One hour of the `hourly` series (UTC). */

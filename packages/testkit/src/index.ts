@@ -9,6 +9,7 @@ export * from './compression.js';
 export * from './idle-closing-upstream.js';
 export * from './leaving-client.js';
 export * from './ollama-wire.js';
+export * from './performance-model.js';
 export * from './random.js';
 export * from './raw-request.js';
 export * from './records/index.js';

@@ -67,6 +67,7 @@ export function nativeLines(
   tokens: string[],
   t: AnswerTimings,
   stream: boolean,
+  doneReason = 'stop',
 ): string[] {
   const piece = (text: string) => (chat ? { message: { role: 'assistant', content: text } } : { response: text });
   const final = {
@@ -74,7 +75,7 @@ export function nativeLines(
     created_at: CREATED_AT,
     ...piece(stream ? '' : tokens.join('')),
     done: true,
-    done_reason: 'stop',
+    done_reason: doneReason,
     ...(chat ? {} : { context: [1, 2, 3] }),
     ...finalFields(t),
   };

@@ -9,13 +9,16 @@
  * tokens), `cutoff` (socket closed after two tokens), `slow` (a long, paced stream),
  * `hang` (never answers), `stall` (two tokens, then silence).
  * Models not listed in `models` get Ollama's 404. With `compression`, successful answers
- * come compressed, as from Ollama behind a compressing proxy.
+ * come compressed, as from Ollama behind a compressing proxy. With `performance`, timings
+ * follow a {@link PerformanceModel} (prompt length, speeds per model, prompt cache, concurrency),
+ * an empty prompt loads a model and `keep_alive: 0` unloads it, as Ollama does.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compress, contentEncodingOf, type StandInCompression } from './compression.js';
 import {
   answerTimings,
+  CREATED_AT,
   embedBody,
   embeddingsBody,
   errorBody,
@@ -25,6 +28,7 @@ import {
   openAiStreamEvents,
   tokensOf,
 } from './ollama-wire.js';
+import { type Pacing, type PerformanceModel, promptTextOf } from './performance-model.js';
 import { cutRandomly, seededRandom } from './random.js';
 
 /** Behaviour of a stand-in; every field can be changed later with `configure`. */
@@ -56,6 +60,8 @@ export interface StandInOptions {
   modelVram?: number;
   /** Compression of successful inference answers (not of `slow` or `stall` streams). Default `none`. */
   compression?: StandInCompression;
+  /** Timings from a performance model instead of the fixed rule of `answerTimings`. Default null. */
+  performance?: PerformanceModel | null;
 }
 
 /** One request the stand-in received. */
@@ -113,11 +119,13 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     modelSize: 3_800_000_000,
     modelVram: 3_800_000_000,
     compression: 'none',
+    performance: null,
     ...options,
   };
   const loaded = new Set<string>();
   const requests: StandInRequest[] = [];
   let seed = settings.seed;
+  let inFlight = 0;
 
   const server = createServer((req, res) => {
     // Go's net/http sets TCP_NODELAY, so Ollama's small writes leave as they are written.
@@ -188,7 +196,8 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
         errorBody('llama runner process has terminated: exit status 2', openAi),
       );
     }
-    const loadNs = loaded.has(model) ? settings.warmLoadNs : settings.coldLoadNs;
+    const cold = !loaded.has(model);
+    const loadNs = cold ? settings.coldLoadNs : settings.warmLoadNs;
     // A Set keeps insertion order: re-adding moves the model to most recently used.
     loaded.delete(model);
     loaded.add(model);
@@ -197,7 +206,23 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     const wanted = Number(options.num_predict ?? body.max_tokens ?? (model === 'slow' ? 2000 : settings.tokens));
     const tokens = tokensOf(Math.max(1, Math.min(2_000_000, Number.isFinite(wanted) ? wanted : settings.tokens)));
     const prompt = JSON.stringify(body.prompt ?? body.messages ?? body.input ?? '');
-    const timings = answerTimings(prompt.length, tokens.length, loadNs);
+    const performanceModel = settings.performance;
+    const inference = entry.path === '/api/generate' || entry.path === '/api/chat';
+    const promptText = promptTextOf(body);
+    if (body.keep_alive === 0) res.on('close', () => unloadLater(model));
+    if (performanceModel !== null && inference && promptText === '' && !Array.isArray(body.messages)) {
+      // An empty prompt only loads the model, or with keep_alive 0 unloads it (docs/api.md).
+      const reason = body.keep_alive === 0 ? 'unload' : 'load';
+      const line = { model, created_at: CREATED_AT, response: '', done: true, done_reason: reason };
+      return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(line));
+    }
+    inFlight++;
+    res.on('close', () => inFlight--);
+    const timings =
+      performanceModel?.timings({ model, prompt: promptText, tokens: tokens.length, loadNs, cold, inFlight }) ??
+      answerTimings(prompt.length, tokens.length, loadNs);
+    // Ollama stops at num_predict with done_reason "length".
+    const doneReason = performanceModel !== null && options.num_predict !== undefined ? 'length' : 'stop';
     // Native routes stream unless told not to; /v1 routes only when asked.
     const stream = openAi ? body.stream === true : body.stream !== false;
     const inputs = Array.isArray(body.input) ? body.input.length : 1;
@@ -216,14 +241,19 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     switch (entry.path) {
       case '/api/generate':
       case '/api/chat': {
-        const lines = nativeLines(model, entry.path === '/api/chat', tokens, timings, stream);
-        if (!stream) return answerWith('application/json; charset=utf-8', lines[0] as string);
+        const lines = nativeLines(model, entry.path === '/api/chat', tokens, timings, stream, doneReason);
+        const pace = performanceModel?.pacing(timings) ?? null;
+        if (!stream) {
+          if (pace !== null) await sleep(pace.firstChunkMs + pace.perTokenMs * (tokens.length - 1));
+          return answerWith('application/json; charset=utf-8', lines[0] as string);
+        }
         return streamLines(
           res,
           entry,
           'application/x-ndjson',
           lines.map((l) => `${l}\n`),
           `${errorBody('an error was encountered while running the model: unexpected EOF', false)}\n`,
+          pace,
         );
       }
       case '/api/embed':
@@ -260,6 +290,16 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     else send(res, 404, 'text/plain', '404 page not found');
   }
 
+  function unloadLater(model: string): void {
+    const unload = () => {
+      loaded.delete(model);
+      settings.performance?.forget(model);
+    };
+    const delay = settings.performance?.unloadDelayMs ?? 0;
+    if (delay > 0) setTimeout(unload, delay);
+    else unload();
+  }
+
   function psOf(names: string[]) {
     return names.map((name) => ({
       name,
@@ -279,6 +319,7 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
     type: string,
     lines: string[],
     errorLine: string,
+    pace: Pacing | null = null,
   ): Promise<void> {
     const model = entry.model ?? '';
     const write = async (chunk: Uint8Array) => {
@@ -297,6 +338,17 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
       return; // silence: the connection stays open, nothing more comes
     }
     if (settings.firstChunkDelayMs > 0) await sleep(settings.firstChunkDelayMs);
+    if (pace !== null) {
+      // One line per token, each when the timings say it was generated: against the clock
+      // rather than by relative sleeps, whose overshoot would add up over a long answer.
+      const start = performance.now() + pace.firstChunkMs;
+      for (const [i, line] of lines.entries()) {
+        if (res.destroyed) return;
+        await sleep(start + Math.min(i, lines.length - 2) * pace.perTokenMs - performance.now());
+        await write(Buffer.from(line));
+      }
+      return void res.end();
+    }
     if (model === 'slow') {
       for (const line of lines) {
         if (res.destroyed) return;
@@ -331,7 +383,11 @@ export async function startStandInOllama(options: StandInOptions = {}, port = 0)
       Object.assign(settings, next);
       if (next.seed !== undefined) seed = next.seed;
     },
-    unload: (model) => (model === undefined ? loaded.clear() : void loaded.delete(model)),
+    unload: (model) => {
+      for (const name of model === undefined ? [...loaded] : [model]) settings.performance?.forget(name);
+      if (model === undefined) loaded.clear();
+      else loaded.delete(model);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

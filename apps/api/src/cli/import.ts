@@ -16,11 +16,13 @@ import type { MetricStore } from '../storage/store.js';
 import { type CliIo, UsageError, usageErrors } from './command.js';
 import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';
 import { DETECTION_LINES, detectFormat, IMPORT_FORMATS, type ImportFormat } from './detect-format.js';
-import { ginLogParser } from './parse-gin-log.js';
+import { type LineReader, type NumberedOutcome, readerOf } from './line-reader.js';
+import { modelNamesFromStore, NotAModelStoreError } from './ollama-manifests.js';
 import { parseMetricJsonlLine } from './parse-metric-jsonl.js';
 import { perfJsonlParser } from './parse-perf-jsonl.js';
 import { pythonJsonlParser } from './parse-python-jsonl.js';
-import { type NumberedLineParser, SkipTally } from './parsed-line.js';
+import { serverLogReader } from './parse-server-log.js';
+import { SkipTally } from './parsed-line.js';
 import { createProgressBar, NO_PROGRESS } from './progress.js';
 import { parseTimeZone, type TimeZone } from './time-zone.js';
 
@@ -28,8 +30,11 @@ import { parseTimeZone, type TimeZone } from './time-zone.js';
 export const IMPORT_USAGE = `Usage: ollama-perf import FILE… [options]
 
 Loads request records into the database from:
-  - Ollama server logs (the [GIN] request lines; other output is skipped). GIN lines carry
-    no model or timings: records get the route, status and latency, model "unknown".
+  - Ollama server logs: one record per [GIN] request line (route, status, latency). A
+    runner start ("llama runner started in 4.37 seconds") becomes the load time (cold
+    start) of the request it delayed, named after the model the load lines name (else
+    "unknown"); level=ERROR lines are server errors, attached to the 5xx line that
+    follows or recorded alone. Plain files and journald output alike.
   - JSONL of ollama-perf records (export --format jsonl, the middleware's jsonlFileSink)
   - logs/performance.jsonl of Python tools (total_latency_ms, load_time_ms, …)
   - logs/performance.jsonl of the Python snippet (model, load_duration_ms, …, no timestamp):
@@ -45,7 +50,10 @@ Options:
   --tz ZONE          zone of times written without an offset (GIN lines, naive Python
                      timestamps): an IANA name such as Europe/Berlin, or +02:00 (default UTC)
   --format F         gin, jsonl, python or perf-jsonl: skip detection
-  --cold-start-ms N  Python logs: a load at least this long is a cold start (default COLD_START_MS, else ${DEFAULT_COLD_START_MS})
+  --ollama-models DIR
+                     server logs: Ollama's models folder (default OLLAMA_MODELS), to name a
+                     model loaded from its weights file (sha256-…) as pulled (qwen2.5:7b)
+  --cold-start-ms N  a load at least this long is a cold start (default COLD_START_MS, else ${DEFAULT_COLD_START_MS})
 ${DB_HELP}
   --help             show this help
 `;
@@ -54,6 +62,7 @@ const OPTIONS = {
   tz: { type: 'string' },
   format: { type: 'string' },
   'cold-start-ms': { type: 'string' },
+  'ollama-models': { type: 'string' },
   db: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
@@ -78,6 +87,8 @@ export interface ImportSettings {
   coldStartMs: number;
   /** Forced format; `undefined`: detect per file. */
   format: ImportFormat | undefined;
+  /** Server logs: weights file → name as pulled, from Ollama's model store (`--ollama-models`). */
+  modelNames: ReadonlyMap<string, string>;
 }
 
 /** A file that could not be read or recognised; the other files are still imported. */
@@ -102,6 +113,8 @@ export interface FileOutcome {
   undated: number;
   /** The file's modification time (epoch ms). */
   modifiedMs: number;
+  /** What the file's reader used besides records (server logs: loads and errors). */
+  notes: string[];
 }
 
 // What a parser may need to know of the file besides its lines.
@@ -110,16 +123,20 @@ interface FileFacts {
   modifiedMs: number;
 }
 
-function parserFor(format: ImportFormat, settings: ImportSettings, file: FileFacts): NumberedLineParser {
+function readerFor(format: ImportFormat, settings: ImportSettings, file: FileFacts): LineReader {
   switch (format) {
     case 'gin':
-      return ginLogParser({ timeZone: settings.timeZone });
+      return serverLogReader({
+        timeZone: settings.timeZone,
+        coldStartMs: settings.coldStartMs,
+        modelNames: settings.modelNames,
+      });
     case 'python':
-      return pythonJsonlParser({ timeZone: settings.timeZone, coldStartMs: settings.coldStartMs });
+      return readerOf(pythonJsonlParser({ timeZone: settings.timeZone, coldStartMs: settings.coldStartMs }));
     case 'perf-jsonl':
-      return perfJsonlParser({ timeZone: settings.timeZone, coldStartMs: settings.coldStartMs, ...file });
+      return readerOf(perfJsonlParser({ timeZone: settings.timeZone, coldStartMs: settings.coldStartMs, ...file }));
     case 'jsonl':
-      return parseMetricJsonlLine;
+      return readerOf(parseMetricJsonlLine);
   }
 }
 
@@ -152,9 +169,10 @@ export async function importFile(
     unused: new Set(),
     undated: 0,
     modifiedMs: mtimeMs,
+    notes: [],
   };
   const file: FileFacts = { path: resolve(path), modifiedMs: mtimeMs };
-  let parse = settings.format === undefined ? null : parserFor(settings.format, settings, file);
+  let reader = settings.format === undefined ? null : readerFor(settings.format, settings, file);
   let batch: RequestMetric[] = [];
   // Lines read before the format is known; at most DETECTION_LINES.
   const pending: Array<[number, string]> = [];
@@ -171,16 +189,19 @@ export async function importFile(
     outcome.duplicates += result.duplicates;
     batch = [];
   };
-  const handle = async (parser: NumberedLineParser, lineNumber: number, line: string) => {
-    if (line.trim() === '') return;
-    const parsed = parser(line, lineNumber);
-    if ('record' in parsed) {
-      batch.push(parsed.record);
-      for (const field of parsed.ignored ?? []) outcome.ignored.add(field);
-      for (const key of parsed.unused ?? []) outcome.unused.add(key);
-      if (parsed.undated === true) outcome.undated++;
-      if (batch.length >= IMPORT_BATCH_SIZE) await flush();
-    } else outcome.skipped.add(parsed, lineNumber);
+  const take = async (outcomes: NumberedOutcome[]) => {
+    for (const { lineNumber, parsed } of outcomes) {
+      if ('record' in parsed) {
+        batch.push(parsed.record);
+        for (const field of parsed.ignored ?? []) outcome.ignored.add(field);
+        for (const key of parsed.unused ?? []) outcome.unused.add(key);
+        if (parsed.undated === true) outcome.undated++;
+        if (batch.length >= IMPORT_BATCH_SIZE) await flush();
+      } else outcome.skipped.add(parsed, lineNumber);
+    }
+  };
+  const handle = async (into: LineReader, lineNumber: number, line: string) => {
+    if (line.trim() !== '') await take(into.read(line, lineNumber));
   };
 
   let lineNumber = 0;
@@ -190,8 +211,8 @@ export async function importFile(
       // A byte-order mark (Windows editors) is not part of the first line.
       const line = lineNumber === 1 && raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
       if (lineNumber % 1000 === 0) bar.update(input.bytesRead, lineNumber);
-      if (parse !== null) {
-        await handle(parse, lineNumber, line);
+      if (reader !== null) {
+        await handle(reader, lineNumber, line);
         continue;
       }
       if (line.trim() === '') continue;
@@ -202,13 +223,17 @@ export async function importFile(
         continue;
       }
       outcome.format = format;
-      parse = parserFor(format, settings, file);
-      for (const [n, text] of pending.splice(0)) await handle(parse, n, text);
+      reader = readerFor(format, settings, file);
+      for (const [n, text] of pending.splice(0)) await handle(reader, n, text);
     }
-    if (parse === null && pending.length > 0) {
+    if (reader === null && pending.length > 0) {
       throw new UnreadableFileError(
         `cannot tell the format from the first ${pending.length} lines (pass --format ${IMPORT_FORMATS.join('|')})`,
       );
+    }
+    if (reader !== null) {
+      await take(reader.end());
+      outcome.notes = reader.notes();
     }
     await flush();
   } catch (error) {
@@ -234,7 +259,8 @@ function describeOutcome(path: string, outcome: FileOutcome, settings: ImportSet
       ? ''
       : `; ${outcome.undated} line(s) had no timestamp: stamped with the file's modification time ${new Date(outcome.modifiedMs).toISOString()} (+1 ms per line, in file order)`;
   const latency = format === 'perf-jsonl' ? '; latency = load + prompt eval + eval' : '';
-  return `${path} (${kind}${zone}): imported ${outcome.imported}, duplicates ${outcome.duplicates}, ${outcome.skipped.describe()}${ignored}${unused}${undated}${latency}`;
+  const notes = outcome.notes.map((note) => `; ${note}`).join('');
+  return `${path} (${kind}${zone}): imported ${outcome.imported}, duplicates ${outcome.duplicates}, ${outcome.skipped.describe()}${ignored}${unused}${undated}${latency}${notes}`;
 }
 
 function settingsOf(
@@ -254,7 +280,7 @@ function settingsOf(
   const coldStartMs = coldText === undefined ? DEFAULT_COLD_START_MS : Number(coldText);
   if (!Number.isFinite(coldStartMs) || coldStartMs < 0)
     throw new UsageError(`cold start threshold "${coldText}" is not a number of milliseconds`);
-  return { timeZone, coldStartMs, format: format as ImportFormat | undefined };
+  return { timeZone, coldStartMs, format: format as ImportFormat | undefined, modelNames: new Map() };
 }
 
 /** Runs `import`. */
@@ -268,6 +294,7 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   }
   if (positionals.length === 0) throw new UsageError('name at least one FILE to import');
   const settings = settingsOf(values, io.env);
+  settings.modelNames = await modelNamesOf(values['ollama-models'], io.env.OLLAMA_MODELS || undefined);
   const store = await openDatabase(databaseUrlOf(values.db, io.env), { mustExist: false });
   const total = { imported: 0, duplicates: 0, skipped: new SkipTally(), failed: 0 };
   try {
@@ -298,6 +325,15 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   if (total.skipped.malformed > 0)
     io.stderr.write(`${total.skipped.malformed} line(s) that should be records were skipped (reasons above)\n`);
   return total.failed > 0 || total.skipped.malformed > 0 ? 1 : 0;
+}
+
+// The flag must name Ollama's model store; OLLAMA_MODELS is Ollama's own setting, used when it does.
+async function modelNamesOf(flag: string | undefined, env: string | undefined): Promise<Map<string, string>> {
+  if (flag !== undefined)
+    return modelNamesFromStore(flag).catch((error: unknown) => {
+      throw error instanceof NotAModelStoreError ? new UsageError(`--ollama-models: ${error.message}`) : error;
+    });
+  return env === undefined ? new Map() : modelNamesFromStore(env).catch(() => new Map());
 }
 
 function messageOf(error: unknown): string {

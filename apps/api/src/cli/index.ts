@@ -14,6 +14,7 @@ Commands:
   report    print the statistics of recorded requests (or --json: the Summary JSON)
   import    load Ollama server logs, ollama-perf JSONL or Python performance.jsonl files
   export    write recorded requests as CSV or JSONL
+  bench     measure models on this machine (cold/warm, prompt lengths, concurrency) and record the runs
 
 Run "ollama-perf <command> --help" for a command's options.
 `;
@@ -23,6 +24,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   report: async () => (await import('./report.js')).reportCommand,
   import: async () => (await import('./import.js')).importCommand,
   export: async () => (await import('./export.js')).exportCommand,
+  bench: async () => (await import('./bench/command.js')).benchCommand,
 };
 
 /**

@@ -8,9 +8,16 @@
  * status and method when it wrote to a terminal. Such a line names no model and no
  * timings: a record from it has the route, status and latency, the rest unknown.
  */
-import { buildRequestMetric, operationForPath } from '@ollama-perf/core';
+import { buildRequestMetric, operationForPath, type RequestObservation } from '@ollama-perf/core';
 import { parseGoDuration } from './duration.js';
-import { expectedSkip, type LineParser, malformed, type ParsedLine, validated } from './parsed-line.js';
+import {
+  expectedSkip,
+  type LineParser,
+  malformed,
+  type ParsedLine,
+  type SkippedLine,
+  validated,
+} from './parsed-line.js';
 import { importedRecordId } from './record-id.js';
 import type { TimeZone } from './time-zone.js';
 
@@ -32,13 +39,63 @@ export function stripAnsi(line: string): string {
   return line.includes('\x1b') ? line.replace(ANSI, '') : line;
 }
 
+/** A GIN request line read: what a capture would have observed of that request. */
+export interface GinRequest {
+  observation: RequestObservation;
+  /** The line from "[GIN]" on, without colours: the source of the record's id. */
+  text: string;
+}
+
 /**
- * A parser of Ollama server log lines. Lines of other server output (model loading,
- * `time=… level=INFO` lines) and requests to other routes are skipped as expected;
- * a `[GIN]` line that cannot be read is skipped as unparseable.
- *
- * The record's `ts` is the request's arrival: the stamp (end of the response, to the
- * second) minus the latency. Model `unknown`, `stream` false, timings `null`.
+ * One line of an Ollama server log as a GIN request line: the request it logs, or why
+ * the line is skipped (other output and other routes as expected, a broken `[GIN]` line
+ * as unparseable). The observation's `ts` is the request's arrival: the stamp (end of the
+ * response, to the second) minus the latency; model unknown, `stream` false, no timings.
+ */
+export function readGinLine(raw: string, timeZone: TimeZone): GinRequest | SkippedLine {
+  const line = stripAnsi(raw);
+  const at = line.indexOf('[GIN] ');
+  if (at === -1) return expectedSkip('other log output');
+  // From "[GIN]" on: the same request logged through journald or a file gets the same id.
+  const text = line.slice(at).trimEnd();
+  const match = GIN_LINE.exec(text);
+  if (match === null) return malformed('unparseable');
+  const [, year, month, day, hour, minute, second, status, latency, , method, quotedPath] =
+    match as unknown as string[];
+  const path = goUnquote(quotedPath as string);
+  const latencyMs = parseGoDuration(latency as string);
+  const wall = {
+    year: Number(year),
+    month: Number(month),
+    day: Number(day),
+    hour: Number(hour),
+    minute: Number(minute),
+    second: Number(second),
+  };
+  if (path === null || latencyMs === null || latencyMs < 0 || !isValidWallTime(wall)) return malformed('unparseable');
+  const operation = (method as string).toUpperCase() === 'POST' ? operationForPath(path) : null;
+  if (operation === null) return expectedSkip('not an inference route');
+  const end = timeZone.epochOf(wall);
+  return {
+    text,
+    observation: {
+      id: importedRecordId('gin', text),
+      ts: Math.max(0, Math.round(end - latencyMs)),
+      endpoint: path,
+      operation,
+      model: null,
+      project: null,
+      stream: false,
+      status: Number(status),
+      latency_ms: latencyMs,
+      ttft_ms: null,
+    },
+  };
+}
+
+/**
+ * A parser of GIN request lines alone (see {@link readGinLine}); `import` reads whole
+ * server logs with `serverLogReader`, which also uses Ollama's own lines.
  *
  * @example
  * const parse = ginLogParser({ timeZone: parseTimeZone('Europe/Berlin')! });
@@ -47,43 +104,8 @@ export function stripAnsi(line: string): string {
  */
 export function ginLogParser(options: GinLogOptions): LineParser {
   return function parseGinLine(raw: string): ParsedLine {
-    const line = stripAnsi(raw);
-    const at = line.indexOf('[GIN] ');
-    if (at === -1) return expectedSkip('other log output');
-    // From "[GIN]" on: the same request logged through journald or a file gets the same id.
-    const text = line.slice(at).trimEnd();
-    const match = GIN_LINE.exec(text);
-    if (match === null) return malformed('unparseable');
-    const [, year, month, day, hour, minute, second, status, latency, , method, quotedPath] =
-      match as unknown as string[];
-    const path = goUnquote(quotedPath as string);
-    const latencyMs = parseGoDuration(latency as string);
-    const wall = {
-      year: Number(year),
-      month: Number(month),
-      day: Number(day),
-      hour: Number(hour),
-      minute: Number(minute),
-      second: Number(second),
-    };
-    if (path === null || latencyMs === null || latencyMs < 0 || !isValidWallTime(wall)) return malformed('unparseable');
-    const operation = (method as string).toUpperCase() === 'POST' ? operationForPath(path) : null;
-    if (operation === null) return expectedSkip('not an inference route');
-    const end = options.timeZone.epochOf(wall);
-    return validated(
-      buildRequestMetric({
-        id: importedRecordId('gin', text),
-        ts: Math.max(0, Math.round(end - latencyMs)),
-        endpoint: path,
-        operation,
-        model: null,
-        project: null,
-        stream: false,
-        status: Number(status),
-        latency_ms: latencyMs,
-        ttft_ms: null,
-      }),
-    );
+    const read = readGinLine(raw, options.timeZone);
+    return 'skip' in read ? read : validated(buildRequestMetric(read.observation));
   };
 }
 

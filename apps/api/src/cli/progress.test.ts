@@ -1,4 +1,4 @@
-/** The import progress bar: frame layout, TTY-only drawing, throttling. */
+/** The progress bar of import and bench: frame layout, TTY-only drawing, throttling. */
 import { describe, expect, it } from 'vitest';
 import { createProgressBar, progressLine } from './progress.js';
 
@@ -45,5 +45,13 @@ describe('createProgressBar', () => {
     expect(writes[0]).toMatch(/^\r.* 10% /);
     expect(writes[1]).toMatch(/^\r.* 30% /);
     expect(writes[2]).toBe('\r\x1b[K');
+  });
+
+  it('shows the caller’s figures after the bar (bench: steps and what runs now)', () => {
+    const { writes, stream } = fakeStream(true);
+    const describe = (done: number, total: number) => `${done}/${total}  llama3.2: 512 tokens × 4, run 2/5`;
+    createProgressBar({ stream, total: 40, label: 'bench', describe }).update(10, 0);
+    expect(writes[0]).toMatch(/^\rbench \[#+-+\] {2}25% {2}10\/40 {2}llama3\.2: 512 tokens × 4, run 2\/5/);
+    expect(writes[0]?.endsWith('\x1b[K')).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A progress bar for long imports, drawn by hand on stderr (no dependency): redrawn in
+ * A progress bar for long imports and benchmarks, drawn by hand on stderr (no dependency): redrawn in
  * place with "\r", at most ten times a second, and only when stderr is a terminal —
  * redirected output never receives control characters.
  */
@@ -8,10 +8,12 @@
 export interface ProgressBarOptions {
   /** Where to draw; nothing is drawn unless `isTTY` is true. */
   stream: { isTTY?: boolean; columns?: number; write(text: string): boolean };
-  /** Total bytes. */
+  /** Total bytes (or units of work). */
   total: number;
   /** Shown before the bar (the file name). */
   label: string;
+  /** The figures after the bar. Default: `12.3/27.0 MB  120,000 lines` for bytes and lines. */
+  describe?: (done: number, total: number, count: number) => string;
   /** The clock, for throttling. Default `Date.now`. */
   now?: () => number;
 }
@@ -36,10 +38,22 @@ export const NO_PROGRESS: ProgressBar = Object.freeze({ update() {}, done() {} }
  * // 'server.log [#################----------------]  50%  5.0/10.0 MB  120,000 lines'
  */
 export function progressLine(label: string, bytes: number, total: number, lines: number, width: number): string {
-  const fraction = total > 0 ? Math.min(1, bytes / total) : 1;
-  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+  return progressFrame(label, bytes, total, describeBytes(bytes, total, lines), width);
+}
+
+function describeBytes(bytes: number, total: number, lines: number): string {
   const mb = (n: number) => (n / 1_048_576).toFixed(1);
-  const tail = ` ${percent}  ${mb(bytes)}/${mb(total)} MB  ${lines.toLocaleString('en-US')} lines`;
+  return `${mb(bytes)}/${mb(total)} MB  ${lines.toLocaleString('en-US')} lines`;
+}
+
+/**
+ * One frame with any figures after the bar: `label [####------]  45%  figures`, fitted to
+ * `width` columns.
+ */
+export function progressFrame(label: string, done: number, total: number, figures: string, width: number): string {
+  const fraction = total > 0 ? Math.min(1, done / total) : 1;
+  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+  const tail = ` ${percent}  ${figures}`;
   // The last column stays free: writing into it wraps some terminals to the next line.
   const usable = width - 1;
   const barWidth = Math.max(10, Math.min(40, usable - tail.length - Math.min(label.length, 24) - 3));
@@ -59,6 +73,7 @@ export function progressLine(label: string, bytes: number, total: number, lines:
  */
 export function createProgressBar(options: ProgressBarOptions): ProgressBar {
   const { stream, total, label } = options;
+  const describe = options.describe ?? describeBytes;
   const now = options.now ?? Date.now;
   if (stream.isTTY !== true) return NO_PROGRESS;
   let last = Number.NEGATIVE_INFINITY;
@@ -71,7 +86,7 @@ export function createProgressBar(options: ProgressBarOptions): ProgressBar {
       drawn = true;
       // A terminal of unknown size reports 0 columns.
       const width = stream.columns !== undefined && stream.columns >= 40 ? stream.columns : 80;
-      stream.write(`\r${progressLine(label, bytes, total, lines, width)}\x1b[K`);
+      stream.write(`\r${progressFrame(label, bytes, total, describe(bytes, total, lines), width)}\x1b[K`);
     },
     done() {
       // Erase the bar so the summary starts on a clean line.

@@ -2,7 +2,8 @@
 import { type RequestMetric, summarize } from '@ollama-perf/core';
 import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatNumber, formatPercent, renderReport } from './render-report.js';
+import { stripAnsi } from './parse-gin-log.js';
+import { formatCount, formatNumber, formatPercent, REPORT_WIDTH, renderReport } from './render-report.js';
 
 const records = fixtureRecords(60);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what it matches
@@ -46,25 +47,45 @@ describe('renderReport', () => {
     expect(errors).toMatch(/model_not_found +2 +3\.3%\n {2}client_aborted +1 +1\.7%\n/);
   });
 
-  it('prints one row per model, busiest first', () => {
+  // The rows of the table under `heading`, split into cells (labels hold no double spaces).
+  const tableRows = (heading: string) => {
+    const lines = text.slice(text.indexOf(heading)).split('\n').slice(3);
+    return lines
+      .slice(
+        0,
+        lines.findIndex((line) => !/^ {2}\S/.test(line) || line.startsWith('  (')),
+      )
+      .map((line) => line.trim().split(/ {2,}/));
+  };
+  const rowOf = (rows: string[][], model: string) =>
+    rows.find((row) => row[0]?.startsWith([...model].slice(0, 8).join('')));
+
+  it('prints one row per model, busiest first, long names shortened in the middle', () => {
+    const rows = tableRows('PER MODEL');
+    expect(rows).toHaveLength(Object.keys(summary.by_model).length);
     for (const [model, group] of Object.entries(summary.by_model)) {
-      const cells = [
+      const row = rowOf(rows, model);
+      expect(row?.slice(1, 5)).toEqual([
         formatCount(group.requests),
         formatPercent(group.success_rate),
         formatNumber(group.tokens_per_second.p50),
         formatNumber(group.tokens_per_second.p95),
-      ];
-      expect(text).toMatch(new RegExp(`\\n {2}${escapeRegExp(model)} +${cells.map(escapeRegExp).join(' +')} `));
+      ]);
+      const label = row?.[0] as string;
+      if (label !== model)
+        expect(label).toMatch(new RegExp(`^${escapeRegExp(model.slice(0, 4))}.+….+${escapeRegExp(model.slice(-4))}$`));
     }
   });
 
-  it('prints loading per model: cold starts, switches, cold / after-switch / warm load p50', () => {
-    const loading = text.slice(text.indexOf('LOADING (ms, per model)'));
+  it('prints loading per model: cold loads and loads after a switch each with their own count and p50, then warm', () => {
+    const rows = tableRows('LOADING (per model, ms)');
     for (const [model, group] of Object.entries(summary.by_model)) {
-      const cells = [group.cold_starts, group.switches]
-        .map(formatCount)
-        .concat([group.cold_load_ms.p50, group.switch_load_ms.p50, group.warm_load_ms.p50].map(formatNumber));
-      expect(loading).toMatch(new RegExp(`\\n {2}${escapeRegExp(model)} +${cells.map(escapeRegExp).join(' +')}\\n`));
+      expect(rowOf(rows, model)?.slice(1)).toEqual(
+        [group.cold_load_ms, group.switch_load_ms, group.warm_load_ms].flatMap((stat) => [
+          formatCount(stat.count),
+          formatNumber(stat.p50),
+        ]),
+      );
     }
   });
 
@@ -99,19 +120,56 @@ describe('renderReport', () => {
   });
 });
 
+describe('report width', () => {
+  it('keeps every line within 100 columns, with long names, many models and huge figures', () => {
+    const longNames = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `hf.co/some-organisation-with-a-long-name/Model-${i}-Instruct-GGUF-imatrix-experimental:Q4_K_M-${'x'.repeat(i * 3)}`,
+    );
+    const huge = fixtureRecords(300).map((record, i) => ({
+      ...record,
+      model: longNames[i % longNames.length] as string,
+      project: `project-${'p'.repeat(150)}`,
+      latency_ms: record.latency_ms * 1e6,
+      tokens_per_second: record.tokens_per_second === null ? null : record.tokens_per_second * 1e9,
+      prompt_eval_count: 2_000_000_000,
+    }));
+    const summary = summarize(huge);
+    expect(REPORT_WIDTH).toBe(100);
+    for (const color of [false, true]) {
+      const text = renderReport(summary, {
+        color,
+        filter: { model: longNames[29] as string, project: `project-${'p'.repeat(150)}`, operation: 'chat' },
+        source: `SQLite /home/someone/${'deep/'.repeat(40)}ollama-perf.sqlite`,
+      });
+      const lines = text.split('\n');
+      expect(lines.length).toBeGreaterThan(60);
+      const widest = Math.max(...lines.map((line) => stripAnsi(line).length));
+      expect(widest).toBeLessThanOrEqual(100);
+    }
+  });
+});
+
 describe('number formats', () => {
   it.each([
-    [null, '-'],
+    [null, 'unknown'],
     [0, '0.0'],
     [56.25, '56.3'],
-    [12650.958875, '12,651.0'],
+    [9999.94, '9,999.9'],
+    [12650.958875, '12,651'],
+    [999_999.4, '999,999'],
+    [3_723_000, '3.7M'],
+    [1.5e12, '1.5T'],
   ])('formatNumber(%j) = %s', (value, text) => {
     expect(formatNumber(value)).toBe(text);
   });
 
   it('formats counts and shares', () => {
     expect(formatCount(170189)).toBe('170,189');
+    expect(formatCount(9_999_999)).toBe('9,999,999');
+    expect(formatCount(12_345_678)).toBe('12.3M');
     expect(formatPercent(0.91666)).toBe('91.7%');
-    expect(formatPercent(null)).toBe('-');
+    expect(formatPercent(null)).toBe('unknown');
   });
 });

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { createStatsClient } from '@ollama-perf/client';
 import { type StatsFilter, type Summary, summarize } from '@ollama-perf/core';
+import { windowAvailability } from '../residency/window-availability.js';
 import { describeDatabase } from '../storage/open-node.js';
 import { type CliIo, UsageError, usageErrors, wantsColor } from './command.js';
 import { DB_HELP, databaseUrlOf, openDatabase } from './database.js';
@@ -15,9 +16,12 @@ import { renderReport } from './render-report.js';
 /** Help of `report`. */
 export const REPORT_USAGE = `Usage: ollama-perf report [options]
 
-Prints the statistics of recorded requests: overall figures, generation speed (tokens/s),
-timing breakdown (load cold vs warm, prompt eval, generation, TTFT, latency), errors by
-type and a per-model table.
+Prints the statistics of recorded requests, at most 100 columns wide: overall figures,
+generation speed (tokens/s), timings (load cold, after a model switch and warm, prompt
+eval, generation, TTFT, latency), where the time goes, errors by type, per model, loading
+per model, per operation, per project, by prompt length, by concurrency and by hour of
+day (each when the data has it), and Ollama's outages (when the gateway polled it).
+"unknown" marks a figure no record carried.
 
 Options:
 ${filterHelp('since', 'until')}
@@ -46,18 +50,21 @@ const OPTIONS = {
 async function summaryFromGateway(url: string, token: string | undefined, filter: StatsFilter): Promise<Summary> {
   const client = createStatsClient({ url, token });
   if (filter.model === undefined) return client.summary(filter);
-  // /stats/:model answers one model with its series; the report needs its Summary part.
+  // /stats/:model answers one model with its series; the report needs its Summary part,
+  // breakdowns included (by_prompt_tokens and whatever the gateway adds).
   const { model, ...rest } = filter;
   const answer = await client.model(model, rest);
   if (answer === null) return summarize([], filter);
-  const { model: _model, hourly: _hourly, by_prompt_tokens: _buckets, ...summary } = answer;
+  const { model: _model, hourly: _hourly, ...summary } = answer;
   return summary;
 }
 
-async function summaryFromDatabase(url: string | undefined, filter: StatsFilter): Promise<Summary> {
+async function summaryFromDatabase(url: string | undefined, filter: StatsFilter, now: number): Promise<Summary> {
   const store = await openDatabase(url, { mustExist: true });
   try {
-    return await store.summary(filter);
+    // As /stats answers: with Ollama's availability once the gateway has polled it.
+    const [summary, availability] = await Promise.all([store.summary(filter), windowAvailability(store, filter, now)]);
+    return availability === null ? summary : { ...summary, availability };
   } finally {
     await store.close();
   }
@@ -75,7 +82,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const token = values.token ?? (io.env.API_TOKEN || undefined);
   const summary =
     values.url === undefined
-      ? await summaryFromDatabase(databaseUrlOf(values.db, io.env), filter)
+      ? await summaryFromDatabase(databaseUrlOf(values.db, io.env), filter, io.now())
       : await summaryFromGateway(values.url, token, filter);
   if (values.json === true) {
     io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

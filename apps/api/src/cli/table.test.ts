@@ -32,3 +32,22 @@ describe('renderTable', () => {
     expect(lines[3]).toBe('  2  50.0%');
   });
 });
+
+describe('renderTable with maxWidth', () => {
+  it('narrows the shrinkable column, shortening long cells in the middle, never below its header', () => {
+    const columns = [{ header: 'model', align: 'left' as const, shrink: true }, { header: 'requests' }];
+    const rows = [
+      ['hf.co/some-org/Qwen2.5-Coder-32B-Instruct-GGUF:Q4_K_M', '1,234'],
+      ['llama3.2', '40'],
+    ];
+    const lines = renderTable(columns, rows, { maxWidth: 30 });
+    expect(lines).toEqual([
+      '  model               requests',
+      '  ------------------  --------',
+      '  hf.co/som…F:Q4_K_M     1,234',
+      '  llama3.2                  40',
+    ]);
+    expect(renderTable(columns, rows, { maxWidth: 5 })[2]).toBe('  hf…_M     1,234');
+    expect(renderTable(columns, rows)[2]).toBe(`  ${rows[0]?.[0]}     1,234`);
+  });
+});

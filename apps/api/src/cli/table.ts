@@ -1,15 +1,19 @@
 /**
  * Fixed-width text tables for the terminal: columns sized to their widest cell, numbers
  * right-aligned, a dashed rule under the header. Widths ignore ANSI colour codes, so
- * coloured cells line up with plain ones.
+ * coloured cells line up with plain ones. Given a width to fit, the table narrows its
+ * shrinkable column (names), shortening long cells in the middle.
  */
 import { stripAnsi } from './parse-gin-log.js';
+import { shortenMiddle } from './report-format.js';
 
 /** One column of a {@link renderTable}. */
 export interface TableColumn {
   header: string;
   /** Default `right` (numbers); text columns use `left`. */
   align?: 'left' | 'right';
+  /** Whether this column gives up width when the table must fit `maxWidth` (plain-text cells only). */
+  shrink?: boolean;
 }
 
 /** Options of {@link renderTable}. */
@@ -18,7 +22,12 @@ export interface TableOptions {
   indent?: string;
   /** Wraps the header row, e.g. in bold. Default: unchanged. */
   styleHeader?: (text: string) => string;
+  /** Widest a line may be; shrinkable columns narrow to fit (never below their header). Default: no limit. */
+  maxWidth?: number;
 }
+
+// Columns are two spaces apart.
+const GAP = 2;
 
 function pad(text: string, width: number, align: 'left' | 'right'): string {
   const fill = ' '.repeat(Math.max(0, width - stripAnsi(text).length));
@@ -42,10 +51,21 @@ export function renderTable(
   const widths = columns.map((column, i) =>
     Math.max(column.header.length, ...rows.map((row) => stripAnsi(row[i] ?? '').length)),
   );
-  const line = (cells: readonly string[]) =>
-    (
-      indent + cells.map((cell, i) => pad(cell, widths[i] as number, columns[i]?.align ?? 'right')).join('  ')
-    ).trimEnd();
+  const total = indent.length + widths.reduce((sum, w) => sum + w, 0) + GAP * Math.max(0, columns.length - 1);
+  let excess = options.maxWidth === undefined ? 0 : total - options.maxWidth;
+  columns.forEach((column, i) => {
+    if (excess <= 0 || column.shrink !== true) return;
+    const width = widths[i] as number;
+    const narrower = Math.max(column.header.length, width - excess);
+    excess -= width - narrower;
+    widths[i] = narrower;
+  });
+  const cell = (text: string, i: number) => {
+    const width = widths[i] as number;
+    const fitted = columns[i]?.shrink === true ? shortenMiddle(text, width) : text;
+    return pad(fitted, width, columns[i]?.align ?? 'right');
+  };
+  const line = (cells: readonly string[]) => (indent + cells.map(cell).join(' '.repeat(GAP))).trimEnd();
   return [
     style(line(columns.map((c) => c.header))),
     line(widths.map((w) => '-'.repeat(w))),

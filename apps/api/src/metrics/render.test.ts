@@ -39,8 +39,11 @@ describe('renderMetrics', () => {
       '# TYPE ollama_model_loaded gauge',
       '# TYPE ollama_model_vram_bytes gauge',
       '# TYPE ollama_model_size_bytes gauge',
+      '# TYPE ollama_up gauge',
+      '# TYPE ollama_polls_total counter',
+      '# TYPE ollama_outages_total counter',
     ]);
-    expect(lines(text, '# HELP')).toHaveLength(11);
+    expect(lines(text, '# HELP')).toHaveLength(14);
     expect(text.split('\n').filter((line) => line !== '' && !line.startsWith('#'))).toEqual([]);
   });
 
@@ -138,5 +141,26 @@ describe('renderMetrics', () => {
       ),
     ).toEqual([expect.stringMatching(/ 1$/)]);
     expect(lines(text, 'ollama_cold_starts_total')).toEqual([expect.stringMatching(/ 1$/)]);
+  });
+
+  it('renders availability: ollama_up from the last poll, polls by outcome, outages', () => {
+    const run = (start: number, up: boolean, polls: number) => ({
+      id: String(start),
+      start,
+      last: start + (polls - 1) * 10,
+      up,
+      polls,
+      error: up ? null : 'fetch failed',
+    });
+    const down = renderMetrics([], undefined, {}, [run(0, true, 5), run(50, false, 3), run(80, true, 4)]);
+    expect(lines(down, 'ollama_up')).toEqual(['ollama_up 1']);
+    expect(lines(down, 'ollama_polls_total')).toEqual([
+      'ollama_polls_total{outcome="answered"} 9',
+      'ollama_polls_total{outcome="failed"} 3',
+    ]);
+    expect(lines(down, 'ollama_outages_total')).toEqual(['ollama_outages_total 1']);
+    expect(lines(renderMetrics([], undefined, {}, [run(0, true, 5), run(50, false, 2)]), 'ollama_up')).toEqual([
+      'ollama_up 0',
+    ]);
   });
 });

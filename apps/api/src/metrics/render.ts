@@ -7,8 +7,9 @@
  * every family is cumulative since the first record and agrees with `/stats` by construction.
  * Text format: https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
  */
-import type { RequestMetric } from '@ollama-perf/core';
+import type { AvailabilityRun, RequestMetric } from '@ollama-perf/core';
 import { MetricsAccumulator } from './accumulator.js';
+import { availabilityFamilies } from './availability-families.js';
 import { type Family, Gauge, GEN_AI_PROVIDER_NAME, type Labels } from './families.js';
 
 /** The Content-Type of {@link renderMetrics}' output. */
@@ -66,35 +67,26 @@ function renderFamily(family: Family, lines: string[]): void {
 export interface ResidencyGauges {
   /** Loaded now, with their sizes. */
   loaded: Array<{ model: string; size: number | null; size_vram: number | null }>;
-  /** Every model seen loaded at some time (those not in `loaded` report 0). */
-  known: string[];
 }
 
+// Only models loaded at the last sample have series: a model that left /api/ps has its series
+// dropped (Prometheus marks them stale), so `count(ollama_model_loaded)` is the loaded models.
 function residencyFamilies(residency: ResidencyGauges): Family[] {
   const loaded = new Gauge(
     'ollama_model_loaded',
-    'Whether Ollama has the model loaded (1) or not (0), at the last /api/ps sample.',
+    'Models Ollama has loaded at the last /api/ps sample (1 each; a model that left has no series).',
   );
   const vram = new Gauge('ollama_model_vram_bytes', 'VRAM the loaded model occupies (size_vram in /api/ps), bytes.');
   const size = new Gauge(
     'ollama_model_size_bytes',
     'Memory the loaded model occupies in all (size in /api/ps), bytes.',
   );
-  const nowLoaded = new Set(residency.loaded.map((m) => m.model));
-  for (const model of new Set([...residency.known, ...nowLoaded])) {
-    loaded.add(
-      [
-        ['gen_ai_provider_name', GEN_AI_PROVIDER_NAME],
-        ['model', model],
-      ],
-      nowLoaded.has(model) ? 1 : 0,
-    );
-  }
   for (const m of residency.loaded) {
     const labels: Labels = [
       ['gen_ai_provider_name', GEN_AI_PROVIDER_NAME],
-      ['model', m.model],
+      ['gen_ai_request_model', m.model],
     ];
+    loaded.add(labels, 1);
     if (m.size_vram !== null) vram.add(labels, m.size_vram);
     if (m.size !== null) size.add(labels, m.size);
   }
@@ -144,8 +136,9 @@ function gatewayFamilies(gauges: GatewayGauges): Family[] {
  */
 export function renderMetrics(
   records: Iterable<RequestMetric> | MetricsAccumulator,
-  residency: ResidencyGauges = { loaded: [], known: [] },
+  residency: ResidencyGauges = { loaded: [] },
   gateway: GatewayGauges = {},
+  availability: readonly AvailabilityRun[] = [],
 ): string {
   let accumulator: MetricsAccumulator;
   if (records instanceof MetricsAccumulator) accumulator = records;
@@ -159,6 +152,7 @@ export function renderMetrics(
     ...accumulator.counters,
     ...residencyFamilies(residency),
     ...gatewayFamilies(gateway),
+    ...availabilityFamilies(availability),
   ];
   for (const family of families) renderFamily(family, lines);
   return `${lines.join('\n')}\n`;

@@ -1,9 +1,11 @@
 /**
  * `GET /healthz`: 200 while the gateway itself works, with whether Ollama answers and how
  * storage is doing (backlog of unwritten records, drops, spooled lines kept aside). Ollama
- * being down is reported, not failed on: the gateway still serves stats and answers clients
- * with 502s. Storage that fails (writes refused, a full disk, the storage thread restarting)
- * makes `status` "degraded", with the reason.
+ * being down makes `status` "degraded" but stays a 200: the gateway still serves stats and
+ * answers clients with 502s, so a load balancer must keep it. Whether Ollama answers is probed
+ * on each call (`/api/version`), not taken from the last `/api/ps` poll: it is current to the
+ * request, and a Worker keeps no poll in memory. Storage that fails (writes refused, a full disk,
+ * the storage thread restarting) makes `status` "degraded" too, with the reason.
  */
 import { Hono } from 'hono';
 import type { GatewayStore } from '../storage/gateway-store.js';
@@ -36,6 +38,7 @@ export function healthRoutes(deps: {
     const [ollama, database] = await Promise.all([probeOllama(doFetch, deps.ollamaUrl), probeDatabase(deps.store)]);
     const sink = deps.sinkHealth?.() ?? { backlog: 0, dropped: 0 };
     const reasons = [
+      ollama.reachable ? null : `Ollama does not answer at ${deps.ollamaUrl}: ${ollama.error}`,
       sink.degraded ?? null,
       database.reachable ? null : `the database does not answer: ${database.error}`,
     ].filter((reason) => reason !== null);

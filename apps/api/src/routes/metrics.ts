@@ -12,10 +12,14 @@ import { currentResidency } from './models.js';
 /** The Prometheus scrape route over `store`; `gateway` adds the gateway's own gauges (Node). */
 export function metricsRoutes(store: GatewayStore, gateway: () => GatewayGauges = () => ({})): Hono {
   return new Hono().get('/', async (c) => {
-    const [state, residency] = await Promise.all([store.metricsState(), currentResidency(store)]);
+    const [state, residency, availability] = await Promise.all([
+      store.metricsState(),
+      currentResidency(store),
+      store.availabilityRuns(),
+    ]);
     const metrics = new MetricsAccumulator();
     metrics.addState(state);
-    const text = renderMetrics(metrics, residency, gateway());
+    const text = renderMetrics(metrics, residency, gateway(), availability);
     return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
   });
 }

@@ -27,7 +27,6 @@ export async function currentResidency(store: GatewayStore) {
   return {
     events,
     loaded: loaded.sort((a, b) => a.model.localeCompare(b.model)),
-    known: [...new Set(events.map((e) => e.model))].sort(),
   };
 }
 

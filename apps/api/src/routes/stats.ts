@@ -2,8 +2,10 @@
 
 import { zValidator } from '@hono/zod-validator';
 import { statsQuerySchema } from '@ollama-perf/core';
+import { joinJsonObjects } from '@ollama-perf/core/rollup';
 import { type Context, Hono } from 'hono';
 import { ApiError } from '../http/errors.js';
+import { windowAvailability } from '../residency/window-availability.js';
 import type { GatewayStore } from '../storage/gateway-store.js';
 import { SYNCHRONOUS, validationHook } from './validation.js';
 
@@ -13,9 +15,19 @@ export function statsRoutes(store: GatewayStore): Hono {
   return new Hono()
     .get('/', query, async (c) => {
       const filter = c.req.valid('query');
+      // Ollama's availability in the window comes from the poller's runs, not from records;
+      // it is left out while nothing was ever polled.
+      const availability = windowAvailability(store, filter, Date.now());
       // `series=hourly` adds the hourly series over all models (the dashboard's charts).
-      if (c.req.query('series') === 'hourly') return jsonText(c, await store.summaryWithHourlyJson(filter));
-      return c.json(await store.summary(filter));
+      if (c.req.query('series') === 'hourly') {
+        const [summary, polls] = await Promise.all([store.summaryWithHourlyJson(filter), availability]);
+        return jsonText(
+          c,
+          polls === null ? summary : joinJsonObjects(summary, JSON.stringify({ availability: polls })),
+        );
+      }
+      const [summary, polls] = await Promise.all([store.summary(filter), availability]);
+      return c.json(polls === null ? summary : { ...summary, availability: polls });
     })
     .get('/:model{[\\s\\S]+}', query, async (c) => {
       // Model names hold ':' and '/': both raw and percent-encoded forms arrive here decoded.

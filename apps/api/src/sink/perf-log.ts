@@ -5,7 +5,9 @@
  * waits for it. Rotated by size: once the next line would take the file past its limit, it
  * becomes `<path>.1` (`.1` → `.2`, …; the oldest past {@link PERF_LOG_KEEP} is deleted).
  * A failing write (bad path, full disk) loses that batch's lines, is counted, and is logged
- * once per failing streak; proxying and storing go on regardless.
+ * once per failing streak; proxying and storing go on regardless. So does a disk slower than
+ * the traffic: past {@link PERF_LOG_MAX_QUEUED} lines waiting, new lines are dropped and
+ * counted the same way, rather than growing the storage thread's memory without bound.
  */
 import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -15,12 +17,17 @@ import { jsonlLine } from './jsonl-line.js';
 /** Rotated files kept besides the current one: `<path>.1` (newest) … `<path>.3` (oldest). */
 export const PERF_LOG_KEEP = 3;
 
+/** Lines waiting for the disk past which new ones are dropped (about 25 MB of typical lines). */
+export const PERF_LOG_MAX_QUEUED = 50_000;
+
 /** Options of {@link perfLog}. */
 export interface PerfLogOptions {
   /** Size past which the file is rotated, bytes. A single longer line still gets a file of its own. */
   maxBytes: number;
   /** Rotated files kept (at least 1). Default {@link PERF_LOG_KEEP}. */
   keep?: number;
+  /** Lines waiting past which new ones are dropped. Default {@link PERF_LOG_MAX_QUEUED}. */
+  maxQueued?: number;
   /** Told the first failure of each failing streak, and at close how many lines were lost. */
   onError: (message: string) => void;
 }
@@ -47,12 +54,14 @@ const codeOf = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code
  */
 export function perfLog(path: string, options: PerfLogOptions): PerfLog {
   const keep = Math.max(1, options.keep ?? PERF_LOG_KEEP);
+  const maxQueued = options.maxQueued ?? PERF_LOG_MAX_QUEUED;
   let queued: string[] = [];
   let draining: Promise<void> | null = null;
   // Bytes in the current file; null until read (again, after a failure).
   let size: number | null = null;
   let lost = 0;
   let failing = false;
+  let overflowing = false;
 
   const currentSize = async () => {
     if (size !== null) return size;
@@ -117,7 +126,16 @@ export function perfLog(path: string, options: PerfLogOptions): PerfLog {
 
   return {
     write(records) {
-      for (const record of records) queued.push(jsonlLine(record));
+      const room = Math.max(0, maxQueued - queued.length);
+      if (records.length > room) {
+        lost += records.length - room;
+        if (!overflowing)
+          options.onError(
+            `the perf log ${path} falls behind (${queued.length} lines waiting): dropping lines (records are still stored)`,
+          );
+      }
+      overflowing = records.length > room;
+      for (const record of records.slice(0, room)) queued.push(jsonlLine(record));
       draining ??= drain();
     },
     lost: () => lost,

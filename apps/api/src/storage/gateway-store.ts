@@ -4,7 +4,7 @@
  * thread's client instead, so no statistics query or insert ever runs on the thread that
  * proxies. Every answer is plain data (structured-clone safe) for that reason.
  */
-import type { RequestMetric, StatsFilter, Summary } from '@ollama-perf/core';
+import type { AvailabilityRun, RequestMetric, StatsFilter, Summary } from '@ollama-perf/core';
 import type { MetricsState } from '../metrics/state.js';
 import type { ResidencyEvent } from '../residency/residency.js';
 
@@ -33,6 +33,12 @@ export interface GatewayStore {
   residencyEvents(before?: number): Promise<ResidencyEvent[]>;
   /** Stores residency changes. */
   insertResidency(events: ResidencyEvent[]): Promise<void>;
+  /** Stores the current run of `/api/ps` polls (insert or update by id). */
+  saveAvailabilityRun(run: AvailabilityRun): Promise<void>;
+  /** Runs of polls whose last poll is at or after `since` (all when undefined), oldest first. */
+  availabilityRuns(since?: number): Promise<AvailabilityRun[]>;
+  /** The latest run of polls, if any. */
+  lastAvailabilityRun(): Promise<AvailabilityRun | null>;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
 }

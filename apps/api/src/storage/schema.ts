@@ -54,6 +54,19 @@ export interface ModelResidencyTable {
   context_length: number | null;
 }
 
+/**
+ * The `ollama_availability` table: runs of consecutive `/api/ps` polls with the same outcome.
+ * A run's start is an up/down transition; each poll updates `last` and `polls` of the current run.
+ */
+export interface OllamaAvailabilityTable {
+  id: string;
+  start: BigIntColumn;
+  last: BigIntColumn;
+  up: Bool;
+  polls: BigIntColumn;
+  error: string | null;
+}
+
 /** How long a rollup row's period is. */
 export type RollupGrain = 'hour' | 'day' | 'month';
 
@@ -98,6 +111,7 @@ export interface Database {
   model_residency: ModelResidencyTable;
   metric_rollups: MetricRollupTable;
   rollup_periods: RollupPeriodTable;
+  ollama_availability: OllamaAvailabilityTable;
 }
 
 /** A column's logical type: what every backend must agree on. */

@@ -10,6 +10,7 @@
  * accuracy (0.9%).
  */
 import {
+  type AvailabilityRun,
   byPromptTokens,
   hourly,
   type ModelSummary,
@@ -32,6 +33,7 @@ import {
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { MetricsState } from '../metrics/state.js';
 import type { ResidencyEvent } from '../residency/residency.js';
+import { availabilityRuns, lastAvailabilityRun, saveAvailabilityRun } from './availability-runs.js';
 import type { StorageBackend } from './backend.js';
 import type { GatewayStore, InsertResult } from './gateway-store.js';
 import { Rollups } from './rollups/index.js';
@@ -276,6 +278,21 @@ export class MetricStore implements GatewayStore {
       size_vram: r.size_vram === null ? null : Number(r.size_vram),
       context_length: r.context_length === null ? null : Number(r.context_length),
     }));
+  }
+
+  /** Stores the current run of `/api/ps` polls. */
+  saveAvailabilityRun(run: AvailabilityRun): Promise<void> {
+    return saveAvailabilityRun(this.db, run);
+  }
+
+  /** Runs of polls whose last poll is at or after `since`, oldest first. */
+  availabilityRuns(since?: number): Promise<AvailabilityRun[]> {
+    return availabilityRuns(this.db, since);
+  }
+
+  /** The latest run of polls, if any. */
+  lastAvailabilityRun(): Promise<AvailabilityRun | null> {
+    return lastAvailabilityRun(this.db);
   }
 
   /** Whether any record names this model. */

@@ -42,6 +42,9 @@ describe('GET /metrics on D1 (workerd)', () => {
       'ollama_model_loaded GAUGE',
       'ollama_model_vram_bytes GAUGE',
       'ollama_model_size_bytes GAUGE',
+      'ollama_up GAUGE',
+      'ollama_polls_total COUNTER',
+      'ollama_outages_total COUNTER',
     ]);
 
     const stats = (await (await call('/stats')).json()) as Summary;

@@ -7,6 +7,7 @@ import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { ResidencySampler } from '../../src/residency/sampler.ts';
 import { openD1Store } from '../../src/storage/backends/d1/open.ts';
+import { runScheduled } from './run-scheduled.ts';
 
 const AUTH = { authorization: 'Bearer suite-token-7f3a' };
 const ps = (...names: string[]) => ({
@@ -50,12 +51,7 @@ describe('residency on D1', () => {
   });
 
   it('the scheduled handler samples through the Worker (and survives an unreachable Ollama), and builds rollups', async () => {
-    const worker = (await import('../../src/worker.ts')).default;
-    const waits: Promise<unknown>[] = [];
-    worker.scheduled({ scheduledTime: Date.now(), cron: '* * * * *' } as ScheduledController, env, {
-      waitUntil: (p: Promise<unknown>) => waits.push(p),
-      passThroughOnException() {},
-    } as unknown as ExecutionContext);
+    const waits = await runScheduled();
     expect(waits).toHaveLength(2);
     // The Ollama of wrangler.jsonc is not running here: the sample fails quietly.
     await expect(waits[0]).resolves.toBeNull();

@@ -10,7 +10,7 @@
  * and not yet settled, or carried by those calls — go to the spool, one line is logged, and a
  * new thread starts (waiting longer each time when it keeps dying); it replays the spool.
  */
-import type { RequestMetric, StatsFilter, Summary } from '@ollama-perf/core';
+import type { AvailabilityRun, RequestMetric, StatsFilter, Summary } from '@ollama-perf/core';
 import type { MetricSink } from '@ollama-perf/middleware';
 import type { MetricsState } from '../../metrics/state.js';
 import type { ResidencyEvent } from '../../residency/residency.js';
@@ -235,6 +235,9 @@ export async function startStorageThread(options: StorageThreadOptions): Promise
     metricsState: () => call<MetricsState>('metricsState', []),
     residencyEvents: (before?: number) => call<ResidencyEvent[]>('residencyEvents', [before]),
     insertResidency: (events: ResidencyEvent[]) => call<void>('insertResidency', [events]),
+    saveAvailabilityRun: (run: AvailabilityRun) => call<void>('saveAvailabilityRun', [run]),
+    availabilityRuns: (since?: number) => call<AvailabilityRun[]>('availabilityRuns', [since]),
+    lastAvailabilityRun: () => call<AvailabilityRun | null>('lastAvailabilityRun', []),
     ping: () => call<void>('ping', []),
     sink: {
       write(records) {

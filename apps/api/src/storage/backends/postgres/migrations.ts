@@ -73,4 +73,14 @@ export const POSTGRES_MIGRATIONS: readonly ReleasedMigration[] = [
       'alter table "request_metrics" drop column if exists "output_chunks"',
     ],
   },
+  {
+    name: '0005_ollama_availability',
+    up: [
+      'create table if not exists "ollama_availability" (' +
+        '"id" text not null primary key, "start" bigint not null, "last" bigint not null, ' +
+        '"up" boolean not null, "polls" bigint not null, "error" text)',
+      'create index if not exists "ollama_availability_last" on "ollama_availability" ("last")',
+    ],
+    down: ['drop table if exists "ollama_availability"'],
+  },
 ];

@@ -72,4 +72,14 @@ export const SQLITE_MIGRATIONS: readonly ReleasedMigration[] = [
       'alter table "request_metrics" drop column "output_chunks"',
     ],
   },
+  {
+    name: '0005_ollama_availability',
+    up: [
+      'create table if not exists "ollama_availability" (' +
+        '"id" text not null primary key, "start" integer not null, "last" integer not null, ' +
+        '"up" boolean not null, "polls" integer not null, "error" text)',
+      'create index if not exists "ollama_availability_last" on "ollama_availability" ("last")',
+    ],
+    down: ['drop table if exists "ollama_availability"'],
+  },
 ];
