@@ -53,7 +53,7 @@ describe('bench renderers', () => {
     const text = renderBenchTable(result);
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
     expect(text).toContain('load cold 3,250.0 ±70.7 ms');
-    expect(text).toMatch(/8,192 +8 +123,456.7 +41.2 ±17.2 +40.7 +63.9 +9,877 ±5,063 +23.8 +length 3, failed 3/);
+    expect(text).toMatch(/8,192 +8 +123,457 +41.2 ±17.2 +40.7 +63.9 +9,877 ±5,063 +23.8 +length 3, failed 3/);
     expect(text).toContain('/stats?project=bench:20261130-101500');
   });
 
