@@ -33,7 +33,7 @@ const LABELS: Record<CompareFigure, string> = {
  * `text` at most `width` characters, its middle replaced by `…` when longer.
  *
  * @example
- * shortenMiddle('hf.co/bartowski/Qwen2.5-Coder-32B-Instruct-GGUF:Q4_K_M', 30) // 'hf.co/bartowsk…nstruct-GGUF:Q4_K_M'
+ * shortenMiddle('hf.co/bartowski/Qwen2.5-Coder-32B-Instruct-GGUF:Q4_K_M', 30) // 'hf.co/bartowski…ct-GGUF:Q4_K_M'
  */
 export function shortenMiddle(text: string, width: number): string {
   if (text.length <= width) return text;
