@@ -270,6 +270,9 @@ export class MetricStore implements GatewayStore {
 
   /** `{"series_by_model": …}` from rollups: hours, or days (`longest` 'day'). */
   private async seriesByModelJson(filter: StatsFilter, longest: 'hour' | 'day'): Promise<string> {
+    // By hour: a few figures out of each model's stored hour summaries, when the filter allows.
+    const byHour = longest === 'hour' ? await this.rollups.modelHourSeries(filter) : null;
+    if (byHour !== null) return JSON.stringify({ series_by_model: byHour });
     const periodStartOf = longest === 'hour' ? hourStartOf : dayStartOf;
     const { byModel } = partsByPeriod(await this.periodParts(filter, longest), periodStartOf);
     return JSON.stringify({ series_by_model: seriesByModelOf(byModel) });

@@ -14,11 +14,19 @@
  * - every stored row carries a format version (./stored-formats.ts); a reader meeting
  *   another one marks its period not built and answers from the records (./read.ts).
  */
-import type { RequestMetric, StatsFilter } from '@ollama-perf/core';
+import {
+  type GroupSummary,
+  hourStartOf,
+  type ModelSeriesPoint,
+  modelSeriesPoint,
+  type RequestMetric,
+  type StatsFilter,
+} from '@ollama-perf/core';
 import {
   type BuiltPart,
   type HourFigures,
   type HourPart,
+  partsByPeriod,
   partsOfRecords,
   type RollupPart,
 } from '@ollama-perf/core/rollup';
@@ -30,7 +38,7 @@ import { type BuildResult, buildRollups } from './build.js';
 import type { RollupHost, StalePeriods } from './host.js';
 import { markAll, markChangedQueries, markNotBuilt } from './mark.js';
 import { plannedRanges, planWindow, type RawRange, type RollupPlan, servesRollups } from './plan.js';
-import { readHourFigures, readHourSummaries, readMetricsStates, readParts } from './read.js';
+import { readHourFigures, readHourSummaries, readMetricsStates, readModelHourSummaries, readParts } from './read.js';
 import { insertWritingThrough } from './write-through.js';
 
 export type { BuildResult } from './build.js';
@@ -120,6 +128,36 @@ export class Rollups {
    */
   hourFigures(filter: StatsFilter): Promise<HourFigures[] | null> {
     return this.seriesRows(filter, readHourFigures);
+  }
+
+  /**
+   * `series_by_model` by hour over the window `filter` names: a few figures of each model's
+   * stored hour summaries (clean hours) plus the records of the rest; `null` when the filter
+   * names an operation or project (series rows span all of them).
+   */
+  async modelHourSeries(filter: StatsFilter): Promise<Record<string, ModelSeriesPoint[]> | null> {
+    if (filter.operation !== undefined || filter.project !== undefined) return null;
+    const { stored, raw } = await this.readingCurrent(async (exclude, stale) => {
+      const plan = await planWindow(this.host.db, filter, 'hour', exclude);
+      return { stored: await readModelHourSummaries(this.host.db, plan.hours, filter.model, stale), raw: plan.raw };
+    });
+    const points = new Map<string, ModelSeriesPoint[]>();
+    const add = (model: string, point: ModelSeriesPoint) => {
+      const line = points.get(model) ?? [];
+      points.set(model, line);
+      line.push(point);
+    };
+    for (const { start, model, summaryJson } of stored)
+      add(model, modelSeriesPoint(start, JSON.parse(summaryJson) as GroupSummary));
+    for (const [from, to] of raw) {
+      const { byModel } = partsByPeriod(partsOfRecords(await this.host.records({ ...filter, from, to })), hourStartOf);
+      for (const [model, hours] of byModel)
+        for (const [start, figures] of hours) add(model, modelSeriesPoint(start, figures.summary()));
+    }
+    const out: Record<string, ModelSeriesPoint[]> = {};
+    for (const model of [...points.keys()].sort())
+      out[model] = (points.get(model) as ModelSeriesPoint[]).sort((a, b) => a.start - b.start);
+    return out;
   }
 
   private async seriesRows<T>(

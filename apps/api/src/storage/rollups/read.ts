@@ -64,9 +64,26 @@ export function readHourSummaries(
   model: string | undefined,
   stale: StalePeriods,
 ): Promise<Array<{ start: number; summaryJson: string }>> {
-  return readSeriesRows(db, { hours, model, column: 'json' }, stale, (start, row) => {
+  return readSeriesRows(db, seriesRowsOf(hours, model, 'json'), stale, (start, row) => {
     const summaryJson = summaryJsonOf(row.json ?? null);
     return summaryJson === null ? null : { start, summaryJson };
+  });
+}
+
+/**
+ * The stored summaries of each model's hours in `hours` (of `model` only, when given): what
+ * `series_by_model` reads by hour, a few figures out of each.
+ */
+export function readModelHourSummaries(
+  db: Kysely<Database>,
+  hours: readonly number[],
+  model: string | undefined,
+  stale: StalePeriods,
+): Promise<Array<{ start: number; model: string; summaryJson: string }>> {
+  const rows = { ...seriesRowsOf(hours, model, 'json'), grain: 'hour_model' as const };
+  return readSeriesRows(db, rows, stale, (start, row) => {
+    const summaryJson = summaryJsonOf(row.json ?? null);
+    return summaryJson === null ? null : { start, model: row.model, summaryJson };
   });
 }
 
@@ -80,31 +97,49 @@ export function readHourFigures(
   model: string | undefined,
   stale: StalePeriods,
 ): Promise<HourFigures[]> {
-  return readSeriesRows(db, { hours, model, column: 'data' }, stale, (start, row) => {
+  return readSeriesRows(db, seriesRowsOf(hours, model, 'data'), stale, (start, row) => {
     const figures = row.data === undefined ? null : currentBlobOf(row.data);
     return figures === null ? null : { start, figures };
   });
 }
 
+/** Which series rows to read: one model's (`hour_model`), or the rows over all models (`hour_all`). */
+interface SeriesRows {
+  hours: readonly number[];
+  grain: 'hour_all' | 'hour_model';
+  model: string | undefined;
+  column: 'json' | 'data';
+}
+
+const seriesRowsOf = (hours: readonly number[], model: string | undefined, column: 'json' | 'data'): SeriesRows => ({
+  hours,
+  grain: model === undefined ? 'hour_all' : 'hour_model',
+  model,
+  column,
+});
+
 /** Reads one column of the series rows of `hours`; `read` returns null for a row of another format. */
 async function readSeriesRows<T>(
   db: Kysely<Database>,
-  rows: { hours: readonly number[]; model: string | undefined; column: 'json' | 'data' },
+  rows: SeriesRows,
   stale: StalePeriods,
-  read: (start: number, row: Partial<Pick<Selectable<MetricRollupTable>, 'json' | 'data'>>) => T | null,
+  read: (
+    start: number,
+    row: { model: string } & Partial<Pick<Selectable<MetricRollupTable>, 'json' | 'data'>>,
+  ) => T | null,
 ): Promise<T[]> {
-  const { hours, model, column } = rows;
+  const { hours, grain, model, column } = rows;
   if (hours.length === 0) return [];
   const only = new Set(hours);
   let query = db
     .selectFrom('metric_rollups')
-    .select(['start', column])
-    .where('grain', '=', model === undefined ? 'hour_all' : 'hour_model')
+    .select(['start', 'model', column])
+    .where('grain', '=', grain)
     .where('start', '>=', hours[0] as number)
     .where('start', '<=', hours[hours.length - 1] as number);
   if (model !== undefined) query = query.where('model', '=', model);
   const out: T[] = [];
-  for (const row of await query.orderBy('start').execute()) {
+  for (const row of await query.orderBy('start').orderBy('model').execute()) {
     const start = Number(row.start);
     if (!only.has(start)) continue;
     const value = read(start, row);
