@@ -8,13 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { comparisonSchema } from '@ollama-perf/core';
-import { serveOnPort } from '@ollama-perf/testkit';
 import { regressionRecords } from '@ollama-perf/testkit/records';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import { runCli } from './support/gateway-process.js';
+import { servedGateway } from './support/served-gateway.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-compare-'));
 const db = `sqlite:${join(dir, 'weeks.sqlite')}`;
@@ -79,13 +77,7 @@ describe('report --compare', () => {
       const store = await openStore(db);
       await store.rollups.build(Date.UTC(2030, 0, 1));
       store.exactUpTo = 0;
-      const app = createApp({ store, sink: storeSink(store), ollamaUrl: 'http://127.0.0.1:1', apiToken: 'tok' });
-      const served = await serveOnPort(app);
-      url = served.url;
-      close = async () => {
-        await served.close();
-        await store.close();
-      };
+      ({ url, close } = await servedGateway(store));
     });
     afterAll(() => close());
 

@@ -3,8 +3,9 @@
  * cold loads, failures — and a 30% tokens/s regression planted in the second week for one
  * model only. What `/stats/compare` and `report --compare` must flag, and nothing else.
  */
-import type { RequestMetric } from '@ollama-perf/core';
+import { EMPTY_TIMINGS, type RequestMetric } from '@ollama-perf/core';
 import { seededRandom } from '../random.js';
+import { record } from './record.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -115,31 +116,17 @@ function failed(
   concurrency: number,
   latency: number,
 ): RequestMetric {
-  return {
+  return record({
+    ...EMPTY_TIMINGS,
     id,
     ts,
     model,
-    operation: 'chat',
-    endpoint: '/api/chat',
-    project: null,
     stream,
     status: 500,
     success: false,
     error_type: 'upstream_error',
     error_message: 'model runner has unexpectedly stopped',
     latency_ms: latency,
-    ttft_ms: null,
-    total_duration_ms: null,
-    load_duration_ms: null,
-    prompt_eval_duration_ms: null,
-    eval_duration_ms: null,
-    prompt_eval_count: null,
-    eval_count: null,
-    tokens_per_second: null,
-    prompt_tokens_per_second: null,
-    cold_start: null,
-    done_reason: null,
     concurrency,
-    switched_from: null,
-  };
+  });
 }
