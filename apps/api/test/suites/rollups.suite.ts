@@ -125,6 +125,17 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
       expect(comparison.maxPercentileError).toBeGreaterThan(0);
     });
 
+    it.each([
+      ['Asia/Tokyo', {}],
+      ['America/New_York', { model: 'llama3.2' }],
+    ])('by_hour_of_day in %s (%j) equals the exact one within 1%', async (tz, filter: StatsFilter) => {
+      const query = new URLSearchParams({ tz, ...(filter.model === undefined ? {} : { model: filter.model }) });
+      const body = await getJson(`/stats?${query}`);
+      const exact = summarize(records, filter, { tz });
+      expect(summaryDifferences(body, exact, TOLERANCE).differences).toEqual([]);
+      expect(body.by_hour_of_day).not.toEqual(summarize(records, filter).by_hour_of_day);
+    });
+
     it('GET /stats/:model gives the hourly series and prompt-size buckets within 1%', async () => {
       const model = 'hf.co/org/repo:Q4_K_M';
       const mine = records.filter((r) => r.model === model);

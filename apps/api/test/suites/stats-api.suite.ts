@@ -99,6 +99,13 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
       });
     });
 
+    it('GET /stats?tz=… gives by_hour_of_day in that zone, and refuses an unknown zone', async () => {
+      const { status, body } = await getJson('/stats?tz=Europe/Berlin');
+      expect(status).toBe(200);
+      expect(body).toEqual(summarize(records, {}, { tz: 'Europe/Berlin' }));
+      expect((await getJson('/stats?tz=Mars/Olympus')).status).toBe(400);
+    });
+
     it.each([
       ['raw', '/stats/hf.co/org/repo:Q4_K_M'],
       ['percent-encoded', `/stats/${encodeURIComponent('hf.co/org/repo:Q4_K_M')}`],
