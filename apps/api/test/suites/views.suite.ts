@@ -113,6 +113,12 @@ export function viewsSuite(backend: string, connect: () => Promise<ViewsTarget>)
           expect(sumOf(inDay), `${model} ${day.start}`).toBe(day.requests);
         }
       }
+      for (const series of ['daily', 'hourly'] as const) {
+        const one = await getJson(`/stats/${encodeURIComponent(regressed)}?from=${start}&to=${end}&series=${series}`);
+        const points = one[series] as Array<{ requests: number }>;
+        expect(sumOf(points), series).toBe(daily.by_model[regressed]?.requests);
+        expect(Object.keys(one.series_by_model as object)).toEqual([regressed]);
+      }
       expect(sumOf(daily.by_hour_of_day)).toBe(records.length);
       expect(daily.by_hour_of_day.map((h) => h.hour)).toEqual(Array.from({ length: 24 }, (_, i) => i));
       const withPrompt = records.filter((r) => r.prompt_eval_count !== null).length;
