@@ -19,8 +19,10 @@ import {
 export const MIN_COMPARE_SAMPLES = 5;
 /** A relative change smaller than this is never beyond noise, however many samples. */
 export const MIN_COMPARE_CHANGE = 0.05;
-// Two-sided 95%.
+// Two-sided 95%: the intervals of the percentiles (two of them must not overlap, itself a strict test).
 const Z = 1.96;
+// Two-sided 99% for the error rate: at 95%, one steady model in twenty would be flagged by chance alone.
+const Z_ERRORS = 2.576;
 
 /** How `beyond_noise` is decided: the `method` of the answer. */
 export const COMPARE_METHOD =
@@ -28,7 +30,7 @@ export const COMPARE_METHOD =
   `(quantiles q ± 1.96·√(q(1−q)/n) of each window, read from its sketch and widened by the sketch's ` +
   `relative accuracy ±${SKETCH_RELATIVE_ACCURACY}); beyond noise when the two windows' intervals do not ` +
   `overlap and the relative change is at least ${MIN_COMPARE_CHANGE * 100}%. error_rate: two-proportion ` +
-  `z-test, |z| ≥ ${Z}. Fewer than ${MIN_COMPARE_SAMPLES} samples in either window: not beyond noise.`;
+  `z-test, |z| ≥ ${Z_ERRORS}. Fewer than ${MIN_COMPARE_SAMPLES} samples in either window: not beyond noise.`;
 
 /** Per figure: the stat field it is read from, its quantile, and whether higher is better. */
 const PERCENTILE_FIGURES: Record<
@@ -93,7 +95,7 @@ function errorRateFigure(current: GroupAggregate, baseline: GroupAggregate): Fig
       (current.requests - current.succeeded + baseline.requests - baseline.succeeded) /
       (current.requests + baseline.requests);
     const se = Math.sqrt(pooled * (1 - pooled) * (1 / current.requests + 1 / baseline.requests));
-    beyond = se > 0 && Math.abs(now - before) / se >= Z;
+    beyond = se > 0 && Math.abs(now - before) / se >= Z_ERRORS;
   }
   return verdict(now, before, relativeChange(now, before), beyond, false);
 }
