@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REQUEST_METRIC_FIELDS, type RequestMetric, type StatsFilter, summarize } from '@ollama-perf/core';
-import { serveOnPort } from '@ollama-perf/testkit';
 import { fixtureRecords } from '@ollama-perf/testkit/records';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
@@ -20,6 +19,7 @@ import { openStore } from '../src/storage/open-node.js';
 import { REQUEST_METRIC_COLUMNS } from '../src/storage/schema.js';
 import { readCsv } from './support/csv-reader.js';
 import { runCli } from './support/gateway-process.js';
+import { servedGateway } from './support/served-gateway.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ollama-perf-cli-'));
 const GIN_LOG = fileURLToPath(new URL('./fixtures/ollama-server-log.txt', import.meta.url));
@@ -812,14 +812,7 @@ describe('report', () => {
     let url: string;
     let close: () => Promise<void>;
     beforeAll(async () => {
-      const store = await openStore(db);
-      const app = createApp({ store, sink: storeSink(store), ollamaUrl: 'http://127.0.0.1:1', apiToken: 'tok' });
-      const served = await serveOnPort(app);
-      url = served.url;
-      close = async () => {
-        await served.close();
-        await store.close();
-      };
+      ({ url, close } = await servedGateway(await openStore(db)));
     });
     afterAll(() => close());
 

@@ -7,6 +7,7 @@ import { ratePerSecond } from './ollama-timings.js';
 import { type Stat, statOf } from './percentile.js';
 import type { RequestMetric } from './schema.js';
 import { type GroupSummary, STAT_FIELDS, type StatField } from './summary-schema.js';
+import { timeBreakdownOf } from './time-breakdown.js';
 
 /** The value a record contributes to each stat field (null: it contributes nothing). */
 export function statValueOf(record: RequestMetric, field: StatField): number | null {
@@ -59,16 +60,21 @@ function gapsOf(record: RequestMetric): number | null {
  * group is computed the same way.
  */
 export class GroupAccumulator {
-  private readonly records: RequestMetric[] = [];
+  private readonly members: RequestMetric[] = [];
 
   /** Adds one record to the group. */
   add(record: RequestMetric): void {
-    this.records.push(record);
+    this.members.push(record);
+  }
+
+  /** The records added so far. */
+  records(): readonly RequestMetric[] {
+    return this.members;
   }
 
   /** The figures of the records added so far. */
   summary(): GroupSummary {
-    const records = this.records;
+    const records = this.members;
     let succeeded = 0;
     let promptTokens = 0;
     let generatedTokens = 0;
@@ -97,6 +103,7 @@ export class GroupAccumulator {
       cold_starts: coldStarts,
       switches,
       errors_by_type: sortKeys(errors),
+      time_breakdown: timeBreakdownOf(stats),
     };
   }
 }

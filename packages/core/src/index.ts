@@ -22,14 +22,25 @@ export {
   CONCURRENCY_BUCKETS,
   PROMPT_TOKEN_BUCKETS,
 } from './buckets.js';
-
+export { COMPARE_METHOD, MIN_COMPARE_CHANGE, MIN_COMPARE_SAMPLES } from './compare.js';
 // Building a record from what a capture saw: route, status, error body, model.
 export { errorMessageOf, errorTypeForStatus, truncateMessage } from './error-type.js';
 // Summaries of records: the answers of /stats and /stats/:model.
 // The stats API's shapes: Summary JSON schemas and query strings.
-export { matchesFilter, NO_PROJECT, parseTimeBound, type StatsFilter, statsQuerySchema } from './filter.js';
+export {
+  compareQuerySchema,
+  isTimeZone,
+  matchesFilter,
+  NO_PROJECT,
+  parseTimeBound,
+  type Series,
+  type StatsFilter,
+  seriesSchema,
+  statsQuerySchema,
+} from './filter.js';
 export { interTokenLatencyMs, observedTokensPerSecond, statValueOf } from './group.js';
-
+// by_hour_of_day: the hour of the day of an instant, in UTC or an IANA zone.
+export { byHourOfDay, hourOfDayEntries, hourOfDayIn } from './hour-of-day.js';
 // Reading response bodies: NDJSON and SSE streams in any chunking, and what they say.
 export { MAX_LINE_CHARS } from './line-splitter.js';
 // Ollama's own timings: nanoseconds to milliseconds, rates, cold starts.
@@ -44,7 +55,6 @@ export {
   timingsFromOllama,
 } from './ollama-timings.js';
 export { canonicalEndpoint, operationForPath } from './operation.js';
-
 // Statistics: R-7 percentiles and stat objects.
 export { ascending, EMPTY_STAT, percentile, type Stat, statOf, statOfSorted } from './percentile.js';
 // Records from outside, of any version: missing later fields read as null, unknown ones are named.
@@ -64,7 +74,18 @@ export {
   type RequestMetric,
   requestMetricSchema,
 } from './schema.js';
-export { HOUR_MS, hourly, hourStartOf } from './series.js';
+export {
+  DAY_MS,
+  daily,
+  dailySeries,
+  dayStartOf,
+  HOUR_MS,
+  hourly,
+  hourStartOf,
+  modelSeriesPoint,
+  seriesByModel,
+  seriesByModelOf,
+} from './series.js';
 export {
   createJsonBodyReader,
   createNdjsonReader,
@@ -74,15 +95,29 @@ export {
   type StreamReaderOptions,
   streamFormatOf,
 } from './stream-readers.js';
-export { summarize } from './summarize.js';
+export { type SummaryOptions, summarize } from './summarize.js';
 export {
   type BucketSummary,
   bucketSummarySchema,
+  COMPARE_FIGURES,
+  type CompareFigure,
+  type Comparison,
+  comparisonSchema,
+  type DailyPoint,
+  dailyPointSchema,
+  type FigureComparison,
+  figureComparisonSchema,
   type GroupSummary,
   groupSummarySchema,
   type HourlyPoint,
+  type HourOfDay,
   hourlyPointSchema,
+  hourOfDaySchema,
+  type ModelComparison,
+  type ModelSeriesPoint,
   type ModelSummary,
+  modelComparisonSchema,
+  modelSeriesPointSchema,
   modelSummarySchema,
   type PromptTokenBucket,
   promptTokenBucketSchema,
@@ -92,4 +127,7 @@ export {
   type Summary,
   statSchema,
   summarySchema,
+  type TimeBreakdown,
+  timeBreakdownSchema,
 } from './summary-schema.js';
+export { type TimingStats, timeBreakdownOf } from './time-breakdown.js';

@@ -5,7 +5,15 @@
  * `summarize()` with counts, sums and extremes to the digit and every percentile within 1%;
  * `/metrics` merged from stored Prometheus families equals the families over every record.
  */
-import { byPromptTokens, hourly, NO_PROJECT, type StatsFilter, summarize } from '@ollama-perf/core';
+import {
+  byPromptTokens,
+  hourly,
+  hourStartOf,
+  NO_PROJECT,
+  type StatsFilter,
+  seriesByModel,
+  summarize,
+} from '@ollama-perf/core';
 import { relativeDifference, summaryDifferences } from '@ollama-perf/core/rollup';
 import { FIXTURE_START, fixtureRecords } from '@ollama-perf/testkit/records';
 import type { Kysely } from 'kysely';
@@ -120,6 +128,17 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
       expect(comparison.maxPercentileError).toBeGreaterThan(0);
     });
 
+    it.each([
+      ['Asia/Tokyo', {}],
+      ['America/New_York', { model: 'llama3.2' }],
+    ])('by_hour_of_day in %s (%j) equals the exact one within 1%', async (tz, filter: StatsFilter) => {
+      const query = new URLSearchParams({ tz, ...(filter.model === undefined ? {} : { model: filter.model }) });
+      const body = await getJson(`/stats?${query}`);
+      const exact = summarize(records, filter, { tz });
+      expect(summaryDifferences(body, exact, TOLERANCE).differences).toEqual([]);
+      expect(body.by_hour_of_day).not.toEqual(summarize(records, filter).by_hour_of_day);
+    });
+
     it('GET /stats/:model gives the hourly series and prompt-size buckets within 1%', async () => {
       const model = 'hf.co/org/repo:Q4_K_M';
       const mine = records.filter((r) => r.model === model);
@@ -138,7 +157,11 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
     it('GET /stats?series=hourly gives the series over all models within 1%', async () => {
       const body = await getJson('/stats?series=hourly');
       expect(
-        summaryDifferences(body, { ...summarize(records), hourly: hourly(records) }, TOLERANCE).differences,
+        summaryDifferences(
+          body,
+          { ...summarize(records), hourly: hourly(records), series_by_model: seriesByModel(records, hourStartOf) },
+          TOLERANCE,
+        ).differences,
       ).toEqual([]);
     });
 
@@ -158,7 +181,7 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
         summarize(records),
         summarize(records, { from: FIXTURE_START + 5 * HOUR, to: FIXTURE_START + 60 * HOUR - 99 }),
         { ...summarize(records, { model }), model, hourly: hourly(mine), by_prompt_tokens: byPromptTokens(mine) },
-        { ...summarize(records), hourly: hourly(records) },
+        { ...summarize(records), hourly: hourly(records), series_by_model: seriesByModel(records, hourStartOf) },
       ];
       for (const [i, path] of paths.entries())
         expect(summaryDifferences(await getJson(path), exact[i], TOLERANCE).differences, path).toEqual([]);

@@ -4,7 +4,7 @@
  * its period goes into the caller's {@link StalePeriods} instead.
  */
 import { NO_PROJECT, type StatsFilter } from '@ollama-perf/core';
-import type { RollupPart } from '@ollama-perf/core/rollup';
+import type { HourFigures, RollupPart } from '@ollama-perf/core/rollup';
 import type { Kysely, Selectable } from 'kysely';
 import type { MetricsAccumulator } from '../../metrics/accumulator.js';
 import { parseMetricsState } from '../../metrics/state.js';
@@ -35,7 +35,14 @@ export async function readParts(
   if (filter.operation !== undefined) query = query.where('operation', '=', filter.operation);
   if (filter.project === NO_PROJECT) query = query.where('project', 'is', null);
   else if (filter.project !== undefined) query = query.where('project', '=', filter.project);
-  const rows: Selectable<MetricRollupTable>[] = await query.execute();
+  // In a fixed order: sums of floating-point figures merged in another order differ in their
+  // last digits, and a period rebuilt (its rows rewritten) must answer to the digit as before.
+  const rows: Selectable<MetricRollupTable>[] = await query
+    .orderBy('start')
+    .orderBy('model')
+    .orderBy('operation')
+    .orderBy('project')
+    .execute();
   const parts: RollupPart[] = [];
   for (const row of rows) {
     const start = Number(row.start);
@@ -51,30 +58,95 @@ export async function readParts(
  * The stored summaries (JSON text) of the hours in `hours`, per model (`model` given) or of
  * all models.
  */
-export async function readHourSummaries(
+export function readHourSummaries(
   db: Kysely<Database>,
   hours: readonly number[],
   model: string | undefined,
   stale: StalePeriods,
 ): Promise<Array<{ start: number; summaryJson: string }>> {
+  return readSeriesRows(db, seriesRowsOf(hours, model, 'json'), stale, (start, row) => {
+    const summaryJson = summaryJsonOf(row.json ?? null);
+    return summaryJson === null ? null : { start, summaryJson };
+  });
+}
+
+/**
+ * The stored summaries of each model's hours in `hours` (of `model` only, when given): what
+ * `series_by_model` reads by hour, a few figures out of each.
+ */
+export function readModelHourSummaries(
+  db: Kysely<Database>,
+  hours: readonly number[],
+  model: string | undefined,
+  stale: StalePeriods,
+): Promise<Array<{ start: number; model: string; summaryJson: string }>> {
+  const rows = { ...seriesRowsOf(hours, model, 'json'), grain: 'hour_model' as const };
+  return readSeriesRows(db, rows, stale, (start, row) => {
+    const summaryJson = summaryJsonOf(row.json ?? null);
+    return summaryJson === null ? null : { start, model: row.model, summaryJson };
+  });
+}
+
+/**
+ * The figures blobs of the series rows of the hours in `hours` (one row per hour: of `model`,
+ * or over all models): what `by_hour_of_day` merges.
+ */
+export function readHourFigures(
+  db: Kysely<Database>,
+  hours: readonly number[],
+  model: string | undefined,
+  stale: StalePeriods,
+): Promise<HourFigures[]> {
+  return readSeriesRows(db, seriesRowsOf(hours, model, 'data'), stale, (start, row) => {
+    const figures = row.data === undefined ? null : currentBlobOf(row.data);
+    return figures === null ? null : { start, figures };
+  });
+}
+
+/** Which series rows to read: one model's (`hour_model`), or the rows over all models (`hour_all`). */
+interface SeriesRows {
+  hours: readonly number[];
+  grain: 'hour_all' | 'hour_model';
+  model: string | undefined;
+  column: 'json' | 'data';
+}
+
+const seriesRowsOf = (hours: readonly number[], model: string | undefined, column: 'json' | 'data'): SeriesRows => ({
+  hours,
+  grain: model === undefined ? 'hour_all' : 'hour_model',
+  model,
+  column,
+});
+
+/** Reads one column of the series rows of `hours`; `read` returns null for a row of another format. */
+async function readSeriesRows<T>(
+  db: Kysely<Database>,
+  rows: SeriesRows,
+  stale: StalePeriods,
+  read: (
+    start: number,
+    row: { model: string } & Partial<Pick<Selectable<MetricRollupTable>, 'json' | 'data'>>,
+  ) => T | null,
+): Promise<T[]> {
+  const { hours, grain, model, column } = rows;
   if (hours.length === 0) return [];
   const only = new Set(hours);
   let query = db
     .selectFrom('metric_rollups')
-    .select(['start', 'json'])
-    .where('grain', '=', model === undefined ? 'hour_all' : 'hour_model')
+    .select(['start', 'model', column])
+    .where('grain', '=', grain)
     .where('start', '>=', hours[0] as number)
     .where('start', '<=', hours[hours.length - 1] as number);
   if (model !== undefined) query = query.where('model', '=', model);
-  const summaries: Array<{ start: number; summaryJson: string }> = [];
-  for (const row of await query.execute()) {
+  const out: T[] = [];
+  for (const row of await query.orderBy('start').orderBy('model').execute()) {
     const start = Number(row.start);
     if (!only.has(start)) continue;
-    const summaryJson = summaryJsonOf(row.json);
-    if (summaryJson === null) stale.add(periodId('hour', start));
-    else summaries.push({ start, summaryJson });
+    const value = read(start, row);
+    if (value === null) stale.add(periodId('hour', start));
+    else out.push(value);
   }
-  return summaries;
+  return out;
 }
 
 /** Adds the stored Prometheus states of `grain` periods starting in [from, to) (all, or those in `only`). */

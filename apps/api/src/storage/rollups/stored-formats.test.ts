@@ -12,16 +12,15 @@ describe('stored hour summary', () => {
     expect(summaryJsonOf(stored)).toBe(JSON.stringify(summary));
   });
 
-  it('reads the unversioned summary written before versions, without the stat fields of version 2, as nothing', () => {
-    expect(summaryJsonOf(JSON.stringify(summary))).toBeNull();
-  });
-
   it.each([
-    ['an older version', stored.replace(`"version":${SERIES_SUMMARY_VERSION}`, '"version":1')],
+    ['an older version', stored.replace(`"version":${SERIES_SUMMARY_VERSION}`, '"version":0')],
     [
       'a newer version',
       stored.replace(`"version":${SERIES_SUMMARY_VERSION}`, `"version":${SERIES_SUMMARY_VERSION + 1}`),
     ],
+    ['version 1 (no time_breakdown)', `{"version":1,"summary":${JSON.stringify(summary)}}`],
+    // Written before versions: version 1's shape, without time_breakdown.
+    ['the unversioned summary of version 1', JSON.stringify(summary)],
     ['no object', '[]'],
     ['garbage', 'not json'],
     ['nothing', null],

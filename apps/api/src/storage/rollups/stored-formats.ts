@@ -9,8 +9,9 @@ import type { GroupSummary } from '@ollama-perf/core';
 import { isCurrentRollup } from '@ollama-perf/core/rollup';
 
 /**
- * The version of the stored hour summaries; bump it when the summary's shape changes.
- * 2: `observed_tokens_per_second` and `itl_ms` joined the stat fields.
+ * The version of the stored hour summaries; bump it when the summary's shape changes
+ * (2: `time_breakdown` in every group, `observed_tokens_per_second` and `itl_ms` among the
+ * stat fields; hours of version 1 are rebuilt on upgrade).
  */
 export const SERIES_SUMMARY_VERSION = 2;
 
