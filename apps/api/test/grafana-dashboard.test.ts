@@ -223,7 +223,8 @@ describe('Grafana dashboard grafana/ollama-perf.json', () => {
       expect(expr, where).not.toMatch(/increase\(/);
       expect(expr, where).toMatch(/ offset \$__(?:range|interval)\) or \(.+ \* 0\)\)/);
     }
-    const checked = [...promtool.matchAll(/^ {6}- expr: '(.+)'$/gm)].map(([, e]) => e);
+    // Biome's YAML formatter double-quotes what holds no double quote.
+    const checked = [...promtool.matchAll(/^ {6}- expr: (['"])(.+)\1$/gm)].map(([, , e]) => e);
     const asChecked = (expr: string) =>
       expr
         .replaceAll('$model', '.*')

@@ -9,7 +9,7 @@ import { record } from './test-support/records.js';
 /** A group of `n` successful records whose tokens/s are `speeds`, and `failures` failed ones. */
 function group(speeds: number[], failures = 0): GroupAggregate {
   const aggregate = new GroupAggregate();
-  speeds.forEach((tokens_per_second, i) => aggregate.add(record({ id: `r${i}`, tokens_per_second })));
+  for (const [i, tokens_per_second] of speeds.entries()) aggregate.add(record({ id: `r${i}`, tokens_per_second }));
   for (let i = 0; i < failures; i++)
     aggregate.add(
       record({ id: `f${i}`, success: false, status: 500, error_type: 'upstream_error', tokens_per_second: null }),
