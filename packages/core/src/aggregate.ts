@@ -9,6 +9,7 @@ import { statValueOf } from './group.js';
 import { type ErrorType, errorTypeSchema, type RequestMetric } from './schema.js';
 import { LogSketch } from './sketch.js';
 import { type GroupSummary, STAT_FIELDS, type StatField } from './summary-schema.js';
+import { timeBreakdownOf } from './time-breakdown.js';
 
 /** Error types in a fixed order (index = position in the encoding). */
 export const ERROR_TYPES: readonly ErrorType[] = errorTypeSchema.options;
@@ -74,6 +75,7 @@ export class GroupAggregate {
       cold_starts: this.coldStarts,
       switches: this.switches,
       errors_by_type: errors,
+      time_breakdown: timeBreakdownOf(stats),
     };
   }
 }

@@ -64,20 +64,57 @@ const timeBound = z.string().transform((text, ctx) => {
 // A model or project name as the records hold it.
 const nameFilter = () => z.string().min(1).max(NAME_MAX).regex(NO_NUL, NUL_MESSAGE).optional();
 
+/** The time series `series=` asks for: by UTC hour, or by UTC day (from day rollups). */
+export const seriesSchema = z.enum(['hourly', 'daily']);
+/** A value of {@link seriesSchema}. */
+export type Series = z.infer<typeof seriesSchema>;
+
+/** Whether `name` is a time zone this runtime knows (an IANA name such as `Europe/Berlin`, or `UTC`). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZoneName = z
+  .string()
+  .max(100)
+  .refine(isTimeZone, { message: 'expected an IANA time zone, e.g. Europe/Berlin' });
+
+const windowQuery = z.object({
+  from: timeBound.optional(),
+  to: timeBound.optional(),
+  operation: operationSchema.optional(),
+  // No record holds U+0000 (the record schema refuses it; PostgreSQL cannot even compare it).
+  project: nameFilter(),
+  model: nameFilter(),
+});
+
+const fromNotAfterTo = (q: { from?: number | undefined; to?: number | undefined }) =>
+  q.from === undefined || q.to === undefined || q.from <= q.to;
+const FROM_AFTER_TO = { message: '`from` must not be after `to`', path: ['from'] };
+
 /**
- * zod schema for a filter given as query-string text (`?from=…&to=…&operation=…&project=…`).
- * Rejects unknown operations, unreadable times and `from` after `to`.
+ * zod schema for a filter given as query-string text (`?from=…&to=…&operation=…&project=…`),
+ * with `series=hourly|daily` and `tz=<IANA zone>` (the zone of `by_hour_of_day`).
+ * Rejects unknown operations, unreadable times, `from` after `to`, other series and unknown zones.
  */
-export const statsQuerySchema = z
-  .object({
-    from: timeBound.optional(),
-    to: timeBound.optional(),
-    operation: operationSchema.optional(),
-    // No record holds U+0000 (the record schema refuses it; PostgreSQL cannot even compare it).
-    project: nameFilter(),
-    model: nameFilter(),
-  })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
-    message: '`from` must not be after `to`',
-    path: ['from'],
+export const statsQuerySchema = windowQuery
+  .extend({ series: seriesSchema.optional(), tz: timeZoneName.optional() })
+  .refine(fromNotAfterTo, FROM_AFTER_TO);
+
+/**
+ * zod schema of `GET /stats/compare`'s query: the current window `from`..`to` and the
+ * baseline window `baseline_from`..`baseline_to` (all four required), optional model,
+ * operation and project.
+ */
+export const compareQuerySchema = windowQuery
+  .extend({ from: timeBound, to: timeBound, baseline_from: timeBound, baseline_to: timeBound })
+  .refine(fromNotAfterTo, FROM_AFTER_TO)
+  .refine((q) => q.baseline_from <= q.baseline_to, {
+    message: '`baseline_from` must not be after `baseline_to`',
+    path: ['baseline_from'],
   });

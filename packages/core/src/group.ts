@@ -6,6 +6,7 @@
 import { type Stat, statOf } from './percentile.js';
 import type { RequestMetric } from './schema.js';
 import { type GroupSummary, STAT_FIELDS, type StatField } from './summary-schema.js';
+import { timeBreakdownOf } from './time-breakdown.js';
 
 /** The value a record contributes to each stat field (null: it contributes nothing). */
 export function statValueOf(record: RequestMetric, field: StatField): number | null {
@@ -65,6 +66,7 @@ export class GroupAccumulator {
       cold_starts: coldStarts,
       switches,
       errors_by_type: sortKeys(errors),
+      time_breakdown: timeBreakdownOf(stats),
     };
   }
 }

@@ -17,8 +17,20 @@ export {
 export { errorMessageOf, errorTypeForStatus, truncateMessage } from './error-type.js';
 // Summaries of records: the answers of /stats and /stats/:model.
 // The stats API's shapes: Summary JSON schemas and query strings.
-export { matchesFilter, NO_PROJECT, parseTimeBound, type StatsFilter, statsQuerySchema } from './filter.js';
+export {
+  compareQuerySchema,
+  isTimeZone,
+  matchesFilter,
+  NO_PROJECT,
+  parseTimeBound,
+  type Series,
+  type StatsFilter,
+  seriesSchema,
+  statsQuerySchema,
+} from './filter.js';
 export { statValueOf } from './group.js';
+// by_hour_of_day: the hour of the day of an instant, in UTC or an IANA zone.
+export { byHourOfDay, hourOfDayEntries, hourOfDayIn } from './hour-of-day.js';
 
 // Reading response bodies: NDJSON and SSE streams in any chunking, and what they say.
 export { MAX_LINE_CHARS } from './line-splitter.js';
@@ -64,15 +76,29 @@ export {
   type StreamReaderOptions,
   streamFormatOf,
 } from './stream-readers.js';
-export { summarize } from './summarize.js';
+export { type SummaryOptions, summarize } from './summarize.js';
 export {
   type BucketSummary,
   bucketSummarySchema,
+  COMPARE_FIGURES,
+  type CompareFigure,
+  type Comparison,
+  comparisonSchema,
+  type DailyPoint,
+  dailyPointSchema,
+  type FigureComparison,
+  figureComparisonSchema,
   type GroupSummary,
   groupSummarySchema,
   type HourlyPoint,
+  type HourOfDay,
   hourlyPointSchema,
+  hourOfDaySchema,
+  type ModelComparison,
+  type ModelSeriesPoint,
   type ModelSummary,
+  modelComparisonSchema,
+  modelSeriesPointSchema,
   modelSummarySchema,
   type PromptTokenBucket,
   promptTokenBucketSchema,
@@ -82,4 +108,7 @@ export {
   type Summary,
   statSchema,
   summarySchema,
+  type TimeBreakdown,
+  timeBreakdownSchema,
 } from './summary-schema.js';
+export { type TimingStats, timeBreakdownOf } from './time-breakdown.js';

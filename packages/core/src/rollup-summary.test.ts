@@ -47,6 +47,8 @@ describe('summaries from rollup parts', () => {
             partsOfRecords(own, () => 0),
             parts,
             model,
+            {},
+            { hourParts: parts },
           ),
         ) as unknown;
         expect(modelSummarySchema.parse(fromParts)).toEqual(fromParts);

@@ -7,11 +7,12 @@
 import { GroupAggregate, type MergeableFigures, RollupAggregate } from './aggregate.js';
 import { bucketSummaries, CONCURRENCY_BUCKETS, PROMPT_TOKEN_BUCKETS } from './buckets.js';
 import { NO_PROJECT, type StatsFilter } from './filter.js';
+import { hourOfDayEntries, hourOfDayIn } from './hour-of-day.js';
 import { joinJsonObjects, jsonObjectOf } from './json-text.js';
 import { RollupBlobReader } from './rollup-codec.js';
 import type { Operation, RequestMetric } from './schema.js';
 import { hourStartOf, seriesHours } from './series.js';
-import { isoOrNull, sortedSummaries } from './summarize.js';
+import { isoOrNull, type SummaryOptions, sortedSummaries } from './summarize.js';
 import type { GroupSummary, Summary } from './summary-schema.js';
 
 /** The figures of one model × operation × project over one period. */
@@ -71,7 +72,19 @@ function groupOf<K>(groups: Map<K, GroupAggregate>, key: K): GroupAggregate {
   return group;
 }
 
-/** Merges parts, each read once, into every breakdown asked for. */
+/** Parts of one UTC hour each (their `start` is the hour's): what `by_hour_of_day` is merged from. */
+export type HourFigures = Pick<RollupPart, 'start' | 'figures'>;
+
+/** What a summary from parts is built from besides the parts themselves. */
+export interface PartsSummaryOptions extends SummaryOptions {
+  /**
+   * Hour parts of the same window for `by_hour_of_day` (default: the parts themselves, right
+   * when they are all hour parts, as {@link partsOfRecords} makes by default).
+   */
+  hourParts?: Iterable<HourFigures> | undefined;
+}
+
+/** Merges parts, each read once, into every breakdown. */
 class PartsMerger {
   readonly all = new GroupAggregate();
   readonly byModel = new Map<string, GroupAggregate>();
@@ -79,32 +92,34 @@ class PartsMerger {
   readonly byProject = new Map<string, GroupAggregate>();
   readonly byConcurrency: Array<GroupAggregate | null> = CONCURRENCY_BUCKETS.map(() => null);
   readonly byPromptTokens: Array<GroupAggregate | null> = PROMPT_TOKEN_BUCKETS.map(() => null);
+  readonly byHourOfDay: Array<GroupAggregate | null> = Array.from({ length: 24 }, () => null);
   private readonly reader = new RollupBlobReader();
 
-  constructor(
-    parts: Iterable<RollupPart>,
-    private readonly want: { breakdowns: boolean; promptTokens: boolean },
-  ) {
-    for (const part of parts) this.add(part);
+  constructor(parts: Iterable<RollupPart>, options: PartsSummaryOptions) {
+    const list = options.hourParts === undefined ? [...parts] : parts;
+    for (const part of list) this.add(part);
+    const hourOf = hourOfDayIn(options.tz);
+    for (const part of options.hourParts ?? (list as RollupPart[])) {
+      const figures: MergeableFigures =
+        part.figures instanceof Uint8Array ? this.reader.load(part.figures, { all: true }) : part.figures;
+      const hour = hourOf(part.start);
+      const group = this.byHourOfDay[hour] ?? new GroupAggregate();
+      this.byHourOfDay[hour] = group;
+      figures.mergeAllInto(group);
+    }
   }
 
   private add(part: RollupPart): void {
     const figures: MergeableFigures =
       part.figures instanceof Uint8Array
-        ? this.reader.load(part.figures, {
-            all: true,
-            concurrency: this.want.breakdowns,
-            promptTokens: this.want.promptTokens,
-          })
+        ? this.reader.load(part.figures, { all: true, concurrency: true, promptTokens: true })
         : part.figures;
-    if (this.want.breakdowns) {
-      figures.mergeAllInto(this.all);
-      figures.mergeAllInto(groupOf(this.byModel, part.model));
-      figures.mergeAllInto(groupOf(this.byOperation, part.operation));
-      figures.mergeAllInto(groupOf(this.byProject, part.project ?? NO_PROJECT));
-      figures.mergeConcurrencyInto(this.byConcurrency);
-    }
-    if (this.want.promptTokens) figures.mergePromptTokensInto(this.byPromptTokens);
+    figures.mergeAllInto(this.all);
+    figures.mergeAllInto(groupOf(this.byModel, part.model));
+    figures.mergeAllInto(groupOf(this.byOperation, part.operation));
+    figures.mergeAllInto(groupOf(this.byProject, part.project ?? NO_PROJECT));
+    figures.mergeConcurrencyInto(this.byConcurrency);
+    figures.mergePromptTokensInto(this.byPromptTokens);
   }
 
   summary(filter: StatsFilter): Summary {
@@ -116,6 +131,11 @@ class PartsMerger {
       by_operation: sortedSummaries(this.byOperation),
       by_project: sortedSummaries(this.byProject),
       by_concurrency: bucketSummaries(CONCURRENCY_BUCKETS, (i) => this.byConcurrency[i]?.summary() ?? emptySummary()),
+      by_prompt_tokens: bucketSummaries(
+        PROMPT_TOKEN_BUCKETS,
+        (i) => this.byPromptTokens[i]?.summary() ?? emptySummary(),
+      ),
+      by_hour_of_day: hourOfDayEntries((hour) => this.byHourOfDay[hour]?.summary() ?? emptySummary()),
     };
   }
 }
@@ -124,8 +144,12 @@ class PartsMerger {
  * The Summary JSON of the parts (already chosen for `filter`'s window, model, operation and
  * project; `filter` only fills `from` and `to`).
  */
-export function summaryOfParts(parts: Iterable<RollupPart>, filter: StatsFilter = {}): Summary {
-  return new PartsMerger(parts, { breakdowns: true, promptTokens: false }).summary(filter);
+export function summaryOfParts(
+  parts: Iterable<RollupPart>,
+  filter: StatsFilter = {},
+  options: PartsSummaryOptions = {},
+): Summary {
+  return new PartsMerger(parts, options).summary(filter);
 }
 
 /**
@@ -176,14 +200,10 @@ export function modelSummaryJsonOfParts(
   hourParts: Iterable<HourPart>,
   model: string,
   filter: StatsFilter = {},
+  options: PartsSummaryOptions = {},
 ): string {
-  const merged = new PartsMerger(parts, { breakdowns: true, promptTokens: true });
-  const byPromptTokens = bucketSummaries(
-    PROMPT_TOKEN_BUCKETS,
-    (i) => merged.byPromptTokens[i]?.summary() ?? emptySummary(),
-  );
   return joinJsonObjects(
-    JSON.stringify({ ...merged.summary(filter), model }),
-    jsonObjectOf({ hourly: hourlyJsonOfParts(hourParts), by_prompt_tokens: JSON.stringify(byPromptTokens) }),
+    JSON.stringify({ ...summaryOfParts(parts, filter, options), model }),
+    jsonObjectOf({ hourly: hourlyJsonOfParts(hourParts) }),
   );
 }

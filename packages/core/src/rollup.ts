@@ -23,9 +23,11 @@ export {
 // The Summary JSON from rollup parts instead of records.
 export {
   type BuiltPart,
+  type HourFigures,
   type HourPart,
   hourlyJsonOfParts,
   modelSummaryJsonOfParts,
+  type PartsSummaryOptions,
   partsOfRecords,
   type RollupPart,
   summaryOfParts,
