@@ -15,7 +15,6 @@ import { baselineOf, chosenWindow, seriesKind } from './time-window.js';
 const REFRESH_MS = 15_000;
 const $ = (id) => document.getElementById(id);
 const projects = new Set();
-const models = new Set();
 let refreshTimer;
 
 function showLogin(message) {
@@ -50,11 +49,6 @@ function query(window, extra = {}) {
   return params;
 }
 
-// A model's stats answer 404 when it has no records in the window: shown as an empty window.
-function statsPath(model, params) {
-  return model === '' ? `/stats?${params}` : `/stats/${encodeURIComponent(model)}?${params}`;
-}
-
 const EMPTY = { requests: 0, succeeded: 0, failed: 0, by_model: {}, by_project: {}, by_concurrency: [] };
 
 async function refresh() {
@@ -73,21 +67,29 @@ async function refresh() {
   });
   if (model !== '') compareParams.set('model', model);
   try {
-    const [stats, previous, compare, residency] = await Promise.all([
-      api(statsPath(model, query(window, { series: kind })), { optional: model !== '' }),
-      api(statsPath(model, query(baseline)), { optional: model !== '' }),
+    // The previous period comes from /stats over all models (a model's group is in by_model):
+    // /stats/:model would answer 404 for a model without requests then.
+    const [all, previous, compare, residency] = await Promise.all([
+      api(`/stats?${query(window, model === '' ? { series: kind } : {})}`),
+      api(`/stats?${query(baseline)}`),
       api(`/stats/compare?${compareParams}`, { optional: true }),
       api(`/models?${query(window)}`),
     ]);
+    let shown = all;
+    if (model !== '')
+      shown =
+        model in all.by_model
+          ? await api(`/stats/${encodeURIComponent(model)}?${query(window, { series: kind })}`)
+          : EMPTY;
     $('login').hidden = true;
     $('content').hidden = false;
-    const shown = stats ?? EMPTY;
-    if (model === '') for (const name of Object.keys(shown.by_model)) models.add(name);
-    for (const name of Object.keys(shown.by_project)) projects.add(name);
+    const models = new Set(Object.keys(all.by_model));
+    if (model !== '') models.add(model);
+    for (const name of Object.keys(all.by_project)) projects.add(name);
     fillSelect($('model'), models, 'All models');
     fillSelect($('project'), projects, 'All projects');
     const modelIndex = (name) => [...models].sort().indexOf(name);
-    renderCards(shown, previous, compare);
+    renderCards(shown, model === '' ? previous : (previous.by_model[model] ?? null), compare);
     renderTable(shown, compare);
     $('series-caption').textContent = kind === 'hourly' ? 'per hour' : 'per day';
     renderSeriesCharts(shown, window, kind, modelIndex);
