@@ -21,6 +21,7 @@ import { TWO_WEEK_MODELS, twoWeekRecords } from './support/two-week-records.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
 const TOKEN = 'dashboard-token';
+const ZONE = 'Australia/Adelaide';
 
 // The fixtures, moved to the last four hours so they fall inside the page's default 24 h window.
 const now = Date.now();
@@ -114,9 +115,9 @@ interface Visit {
 
 async function visit(
   viewport: { width: number; height: number },
-  { base = url, token = TOKEN }: { base?: string; token?: string | null } = {},
+  { base = url, token = TOKEN, timezoneId = 'UTC' }: { base?: string; token?: string | null; timezoneId?: string } = {},
 ): Promise<Visit> {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, timezoneId });
   const page = await context.newPage();
   const problems: string[] = [];
   const outside: string[] = [];
@@ -206,7 +207,8 @@ describe('dashboard in Chromium', () => {
   let expected: Summary;
 
   beforeAll(async () => {
-    laptop = await visit({ width: 1280, height: 800 });
+    // A zone half an hour off UTC: the hours of the day must be the viewer's.
+    laptop = await visit({ width: 1280, height: 800 }, { timezoneId: ZONE });
     expected = summarize(records);
   });
   it('asks for the token once and then keeps it', async () => {
@@ -296,8 +298,8 @@ describe('dashboard in Chromium', () => {
     }
   });
 
-  it('charts latency by requests in flight and requests by hour of day, as /stats returns them', async () => {
-    const stats = (await json(`/stats?from=${now - 86_400_000}`)) as {
+  it("charts latency by requests in flight and requests by hour of day in the viewer's zone", async () => {
+    const stats = (await json(`/stats?from=${now - 86_400_000}&tz=${ZONE}`)) as {
       by_concurrency: Bucket[];
       by_hour_of_day?: Array<{ hour: number; requests: number }>;
     };
@@ -305,6 +307,7 @@ describe('dashboard in Chromium', () => {
       stats.by_concurrency.map((b) => [b.bucket, b.latency_ms.p50 === null ? '' : String(b.latency_ms.p50)]),
     );
     expect(stats.by_hour_of_day).toHaveLength(24);
+    expect(await laptop.page.locator('#hours-caption').textContent()).toBe(ZONE);
     expect(await barValues(laptop.page, 'chart-hours')).toEqual(
       (stats.by_hour_of_day ?? []).map((h) => [String(h.hour), String(h.requests)]),
     );

@@ -68,7 +68,7 @@ export function dashboardHtml(): string {
     <figure class="wide"><figcaption>Where the time goes: mean per request, by model</figcaption><div id="chart-breakdown"></div></figure>
     <figure><figcaption>Latency p50 by prompt length (tokens)</figcaption><div id="chart-prompt"></div></figure>
     <figure><figcaption>Latency p50 by requests in flight</figcaption><div id="chart-concurrency"></div></figure>
-    <figure class="wide"><figcaption>Requests by hour of day (UTC)</figcaption><div id="chart-hours"></div></figure>
+    <figure class="wide"><figcaption>Requests by hour of day (<span id="hours-caption">UTC</span>)</figcaption><div id="chart-hours"></div></figure>
   </section>
   <section aria-label="Model residency">
     <h2>Model residency</h2>

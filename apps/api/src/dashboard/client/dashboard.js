@@ -13,6 +13,8 @@ import { renderSeriesCharts } from './series-charts.js';
 import { baselineOf, chosenWindow, seriesKind } from './time-window.js';
 
 const REFRESH_MS = 15_000;
+// Hours of the day are read in the viewer's zone.
+const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const $ = (id) => document.getElementById(id);
 const projects = new Set();
 let refreshTimer;
@@ -70,7 +72,7 @@ async function refresh() {
     // The previous period comes from /stats over all models (a model's group is in by_model):
     // /stats/:model would answer 404 for a model without requests then.
     const [all, previous, compare, residency] = await Promise.all([
-      api(`/stats?${query(window, model === '' ? { series: kind } : {})}`),
+      api(`/stats?${query(window, model === '' ? { series: kind, tz: TIME_ZONE } : {})}`),
       api(`/stats?${query(baseline)}`),
       api(`/stats/compare?${compareParams}`, { optional: true }),
       api(`/models?${query(window)}`),
@@ -79,7 +81,7 @@ async function refresh() {
     if (model !== '')
       shown =
         model in all.by_model
-          ? await api(`/stats/${encodeURIComponent(model)}?${query(window, { series: kind })}`)
+          ? await api(`/stats/${encodeURIComponent(model)}?${query(window, { series: kind, tz: TIME_ZONE })}`)
           : EMPTY;
     $('login').hidden = true;
     $('content').hidden = false;
@@ -92,6 +94,7 @@ async function refresh() {
     renderCards(shown, model === '' ? previous : (previous.by_model[model] ?? null), compare);
     renderTable(shown, compare);
     $('series-caption').textContent = kind === 'hourly' ? 'per hour' : 'per day';
+    $('hours-caption').textContent = TIME_ZONE;
     renderSeriesCharts(shown, window, kind, modelIndex);
     renderBreakdowns(shown);
     renderResidency(residency, window);
