@@ -28,16 +28,21 @@ export function statValueOf(record: RequestMetric, field: StatField): number | n
  * group is computed the same way.
  */
 export class GroupAccumulator {
-  private readonly records: RequestMetric[] = [];
+  private readonly members: RequestMetric[] = [];
 
   /** Adds one record to the group. */
   add(record: RequestMetric): void {
-    this.records.push(record);
+    this.members.push(record);
+  }
+
+  /** The records added so far. */
+  records(): readonly RequestMetric[] {
+    return this.members;
   }
 
   /** The figures of the records added so far. */
   summary(): GroupSummary {
-    const records = this.records;
+    const records = this.members;
     let succeeded = 0;
     let promptTokens = 0;
     let generatedTokens = 0;

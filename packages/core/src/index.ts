@@ -12,7 +12,7 @@ export {
   CONCURRENCY_BUCKETS,
   PROMPT_TOKEN_BUCKETS,
 } from './buckets.js';
-
+export { COMPARE_METHOD, MIN_COMPARE_CHANGE, MIN_COMPARE_SAMPLES } from './compare.js';
 // Building a record from what a capture saw: route, status, error body, model.
 export { errorMessageOf, errorTypeForStatus, truncateMessage } from './error-type.js';
 // Summaries of records: the answers of /stats and /stats/:model.
@@ -31,7 +31,6 @@ export {
 export { statValueOf } from './group.js';
 // by_hour_of_day: the hour of the day of an instant, in UTC or an IANA zone.
 export { byHourOfDay, hourOfDayEntries, hourOfDayIn } from './hour-of-day.js';
-
 // Reading response bodies: NDJSON and SSE streams in any chunking, and what they say.
 export { MAX_LINE_CHARS } from './line-splitter.js';
 // Ollama's own timings: nanoseconds to milliseconds, rates, cold starts.
@@ -46,7 +45,6 @@ export {
   timingsFromOllama,
 } from './ollama-timings.js';
 export { canonicalEndpoint, operationForPath } from './operation.js';
-
 // Statistics: R-7 percentiles and stat objects.
 export { ascending, EMPTY_STAT, percentile, type Stat, statOf, statOfSorted } from './percentile.js';
 // Records from outside, of any version: missing later fields read as null, unknown ones are named.
@@ -66,7 +64,18 @@ export {
   type RequestMetric,
   requestMetricSchema,
 } from './schema.js';
-export { HOUR_MS, hourly, hourStartOf } from './series.js';
+export {
+  DAY_MS,
+  daily,
+  dailySeries,
+  dayStartOf,
+  HOUR_MS,
+  hourly,
+  hourStartOf,
+  modelSeriesPoint,
+  seriesByModel,
+  seriesByModelOf,
+} from './series.js';
 export {
   createJsonBodyReader,
   createNdjsonReader,

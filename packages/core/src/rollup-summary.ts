@@ -207,3 +207,41 @@ export function modelSummaryJsonOfParts(
     jsonObjectOf({ hourly: hourlyJsonOfParts(hourParts) }),
   );
 }
+
+/** Parts merged by period (`periodStartOf` of each part's start): over all models, and per model. */
+export interface PartsByPeriod {
+  all: Map<number, GroupAggregate>;
+  byModel: Map<string, Map<number, GroupAggregate>>;
+}
+
+/**
+ * Merges parts into their periods, over all models and per model: the `daily` series and
+ * `series_by_model` from rollups.
+ */
+export function partsByPeriod(
+  parts: Iterable<Pick<RollupPart, 'start' | 'model' | 'figures'>>,
+  periodStartOf: (ts: number) => number,
+): PartsByPeriod {
+  const reader = new RollupBlobReader();
+  const all = new Map<number, GroupAggregate>();
+  const byModel = new Map<string, Map<number, GroupAggregate>>();
+  for (const part of parts) {
+    const figures: MergeableFigures =
+      part.figures instanceof Uint8Array ? reader.load(part.figures, { all: true }) : part.figures;
+    const start = periodStartOf(part.start);
+    figures.mergeAllInto(groupOf(all, start));
+    let periods = byModel.get(part.model);
+    if (periods === undefined) {
+      periods = new Map();
+      byModel.set(part.model, periods);
+    }
+    figures.mergeAllInto(groupOf(periods, start));
+  }
+  return { all, byModel };
+}
+
+/** The figures of each model over all the parts (any periods): what `GET /stats/compare` compares. */
+export function aggregatesByModel(parts: Iterable<RollupPart>): Map<string, GroupAggregate> {
+  const { byModel } = partsByPeriod(parts, () => 0);
+  return new Map([...byModel].map(([model, periods]) => [model, periods.get(0) as GroupAggregate]));
+}

@@ -7,9 +7,11 @@
 
 // Mergeable figures and the sketch that keeps their percentiles within 0.9%.
 export { GroupAggregate, type MergeableFigures, RollupAggregate } from './aggregate.js';
+// The Summary JSON from rollup parts instead of records.
+// Comparing two windows per model (GET /stats/compare), on records or rollups alike.
+export { type CompareWindows, compareModel, compareWindows, quantileInterval } from './compare.js';
 // JSON text from pieces that are JSON already (stored per-hour summaries, spliced unparsed).
 export { joinJsonObjects, jsonObjectOf } from './json-text.js';
-
 // The stored form of a rollup: a compact binary blob.
 export {
   decodeRollupInto,
@@ -19,15 +21,16 @@ export {
   RollupBlobReader,
   type RollupSections,
 } from './rollup-codec.js';
-
-// The Summary JSON from rollup parts instead of records.
 export {
+  aggregatesByModel,
   type BuiltPart,
   type HourFigures,
   type HourPart,
   hourlyJsonOfParts,
   modelSummaryJsonOfParts,
+  type PartsByPeriod,
   type PartsSummaryOptions,
+  partsByPeriod,
   partsOfRecords,
   type RollupPart,
   summaryOfParts,

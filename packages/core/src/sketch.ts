@@ -151,19 +151,7 @@ export class LogSketch {
   stat(): Stat {
     if (this.count === 0) return { ...EMPTY_STAT };
     const n = this.count;
-    // R-7: the p-th percentile interpolates between the values of ranks ⌊(n−1)p/100⌋ and the next.
-    const ranks: number[] = [];
-    for (const p of PERCENTILES) {
-      const lo = Math.floor(((n - 1) * p) / 100);
-      ranks.push(lo, Math.min(lo + 1, n - 1));
-    }
-    const values = this.valuesAtRanks(ranks);
-    const [p50, p95, p99] = PERCENTILES.map((p, i) => {
-      const rank = ((n - 1) * p) / 100;
-      const low = values[2 * i] as number;
-      const high = values[2 * i + 1] as number;
-      return low + (rank - Math.floor(rank)) * (high - low);
-    });
+    const [p50, p95, p99] = this.atRanks(PERCENTILES.map((p) => ((n - 1) * p) / 100));
     return {
       count: n,
       avg: this.sum / n,
@@ -173,6 +161,35 @@ export class LogSketch {
       p95: p95 ?? null,
       p99: p99 ?? null,
     };
+  }
+
+  /**
+   * The R-7 quantile at each of `qs` (fractions in [0, 1], ascending), within
+   * {@link SKETCH_RELATIVE_ACCURACY}; an empty array when the sketch is empty.
+   *
+   * @example
+   * sketch.quantiles([0.45, 0.5, 0.55]) // a median and the values around it
+   */
+  quantiles(qs: readonly number[]): number[] {
+    if (this.count === 0) return [];
+    const n = this.count;
+    return this.atRanks(qs.map((q) => (n - 1) * Math.min(1, Math.max(0, q))));
+  }
+
+  // R-7: the value at a fractional rank interpolates between ranks ⌊rank⌋ and the next.
+  private atRanks(ranks: readonly number[]): number[] {
+    const n = this.count;
+    const whole: number[] = [];
+    for (const rank of ranks) {
+      const lo = Math.floor(rank);
+      whole.push(lo, Math.min(lo + 1, n - 1));
+    }
+    const values = this.valuesAtRanks(whole);
+    return ranks.map((rank, i) => {
+      const low = values[2 * i] as number;
+      const high = values[2 * i + 1] as number;
+      return low + (rank - Math.floor(rank)) * (high - low);
+    });
   }
 
   /** The value at each 0-based rank (ascending ranks): exact at the ends, a bucket's value in between. */

@@ -50,7 +50,7 @@ async function summaryFromGateway(url: string, token: string | undefined, filter
   const { model, ...rest } = filter;
   const answer = await client.model(model, rest);
   if (answer === null) return summarize([], filter);
-  const { model: _model, hourly: _hourly, by_prompt_tokens: _buckets, ...summary } = answer;
+  const { model: _model, hourly: _hourly, ...summary } = answer;
   return summary;
 }
 

@@ -4,7 +4,7 @@
  * thread's client instead, so no statistics query or insert ever runs on the thread that
  * proxies. Every answer is plain data (structured-clone safe) for that reason.
  */
-import type { RequestMetric, StatsFilter, Summary } from '@ollama-perf/core';
+import type { Comparison, RequestMetric, Series, StatsFilter, Summary } from '@ollama-perf/core';
 import type { MetricsState } from '../metrics/state.js';
 import type { ResidencyEvent } from '../residency/residency.js';
 
@@ -16,17 +16,30 @@ export interface InsertResult {
 }
 
 /** Storage as the gateway's routes see it. */
+/** How a summary is presented: the zone of `by_hour_of_day`, and the time series to add. */
+export interface SummaryRequest {
+  /** IANA time zone of `by_hour_of_day` (default UTC). */
+  tz?: string | undefined;
+  /** `hourly` or `daily`: adds that series over all models and `series_by_model`. */
+  series?: Series | undefined;
+}
+
+/** `GET /stats/compare`: the current window `from`..`to` against `baseline_from`..`baseline_to`. */
+export type CompareRequest = StatsFilter & { from: number; to: number; baseline_from: number; baseline_to: number };
+
 export interface GatewayStore {
   /** Which database answers (`sqlite`, `postgres`, `d1`), for /healthz. */
   readonly backend: { readonly name: string };
   /** Stores records, all or none; known ids are skipped. */
   insert(records: RequestMetric[]): Promise<InsertResult>;
   /** `GET /stats`. */
-  summary(filter?: StatsFilter): Promise<Summary>;
-  /** `GET /stats?series=hourly`, as JSON text. */
-  summaryWithHourlyJson(filter?: StatsFilter): Promise<string>;
+  summary(filter?: StatsFilter, options?: SummaryRequest): Promise<Summary>;
+  /** `GET /stats` (with `series=hourly|daily` when asked), as JSON text. */
+  summaryJson(filter?: StatsFilter, options?: SummaryRequest): Promise<string>;
   /** `GET /stats/:model`, as JSON text; `null` when the model has no records. */
-  modelSummaryJson(model: string, filter?: StatsFilter): Promise<string | null>;
+  modelSummaryJson(model: string, filter?: StatsFilter, options?: SummaryRequest): Promise<string | null>;
+  /** `GET /stats/compare`. */
+  compare(request: CompareRequest): Promise<Comparison>;
   /** The Prometheus families over every record, as their plain state. */
   metricsState(): Promise<MetricsState>;
   /** Residency changes, oldest first, before `before` (exclusive) when given. */

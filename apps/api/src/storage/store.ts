@@ -10,21 +10,34 @@
  * accuracy (0.9%).
  */
 import {
-  byPromptTokens,
+  type Comparison,
+  DAY_MS,
+  daily,
+  dailySeries,
+  dayStartOf,
   hourly,
+  hourStartOf,
   type ModelSummary,
   NO_PROJECT,
   type RequestMetric,
+  type Series,
   type StatsFilter,
   type Summary,
+  seriesByModel,
+  seriesByModelOf,
   summarize,
 } from '@ollama-perf/core';
 import {
+  aggregatesByModel,
+  compareWindows,
+  GroupAggregate,
+  type HourFigures,
   type HourPart,
   hourlyJsonOfParts,
   joinJsonObjects,
   jsonObjectOf,
   modelSummaryJsonOfParts,
+  partsByPeriod,
   partsOfRecords,
   type RollupPart,
   summaryOfParts,
@@ -33,13 +46,13 @@ import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { MetricsState } from '../metrics/state.js';
 import type { ResidencyEvent } from '../residency/residency.js';
 import type { StorageBackend } from './backend.js';
-import type { GatewayStore, InsertResult } from './gateway-store.js';
+import type { CompareRequest, GatewayStore, InsertResult, SummaryRequest } from './gateway-store.js';
 import { Rollups } from './rollups/index.js';
 import { byId, fromRow } from './rows.js';
-import type { Database } from './schema.js';
+import type { Database, RollupGrain } from './schema.js';
 import { kyselyScriptRunner, type ScriptRunner, statementsChanging } from './transaction-script.js';
 
-export type { InsertResult } from './gateway-store.js';
+export type { CompareRequest, InsertResult, SummaryRequest } from './gateway-store.js';
 
 /**
  * How a connection runs several statements atomically outside Kysely (D1 has no transactions,
@@ -176,25 +189,31 @@ export class MetricStore implements GatewayStore {
   }
 
   /**
-   * A window's figures as rollup parts — clean months, days and hours (hours only when `hourly`,
-   * for a series by hour) plus the records of the ranges no clean rollup covers — or
-   * `null` when no rollup covers any of it (the caller then computes exactly from records).
+   * A window's figures as rollup parts — clean periods up to the grain `longest` (months, days
+   * and hours by default) plus the records of the ranges no clean rollup covers — or `null`
+   * when no rollup covers any of it (the caller then computes exactly from records).
    */
-  private async partsFor(filter: StatsFilter, hourly: boolean): Promise<RollupPart[] | null> {
-    const served = await this.rollups.served(filter, hourly);
+  private async partsFor(filter: StatsFilter, longest: RollupGrain): Promise<RollupPart[] | null> {
+    const served = await this.rollups.served(filter, longest);
     if (served === null) return null;
     const { parts, raw } = served;
     for (const [from, to] of raw) parts.push(...partsOfRecords(await this.records({ ...filter, from, to })));
     return parts;
   }
 
+  /** A window's figures as parts, from rollups up to `longest` where they serve, else from its records. */
+  private async periodParts(filter: StatsFilter, longest: RollupGrain): Promise<RollupPart[]> {
+    return (await this.partsFor(filter, longest)) ?? partsOfRecords(await this.records(filter));
+  }
+
   /** Hour parts of a window, for its hourly series. */
   private async hourPartsFor(filter: StatsFilter): Promise<HourPart[]> {
-    return (
-      (await this.rollups.seriesParts(filter)) ??
-      (await this.partsFor(filter, true)) ??
-      partsOfRecords(await this.records(filter))
-    );
+    return (await this.rollups.seriesParts(filter)) ?? (await this.periodParts(filter, 'hour'));
+  }
+
+  /** The figures of each hour of a window, for `by_hour_of_day` (one series row per hour where rollups serve). */
+  private async hourFiguresFor(filter: StatsFilter): Promise<HourFigures[]> {
+    return (await this.rollups.hourFigures(filter)) ?? (await this.periodParts(filter, 'hour'));
   }
 
   /**
@@ -215,43 +234,102 @@ export class MetricStore implements GatewayStore {
     return Number(row.n) <= this.exactUpTo;
   }
 
-  /** `GET /stats`: the Summary JSON over the records matching `filter`. */
-  async summary(filter: StatsFilter = {}): Promise<Summary> {
-    if (await this.isSmall(filter)) return summarize(await this.records(filter), filter);
-    const parts = await this.partsFor(filter, false);
-    return parts === null ? summarize(await this.records(filter), filter) : summaryOfParts(parts, filter);
+  /** The window's parts from rollups, or `null` when it is small or no rollup serves it (then: its records). */
+  private async rollupParts(filter: StatsFilter): Promise<RollupPart[] | null> {
+    return (await this.isSmall(filter)) ? null : await this.partsFor(filter, 'month');
   }
 
-  /** `GET /stats?series=hourly` as JSON text: the summary plus the hourly series over all models. */
-  async summaryWithHourlyJson(filter: StatsFilter = {}): Promise<string> {
-    const parts = (await this.isSmall(filter)) ? null : await this.partsFor(filter, false);
+  /** The summary of parts served from rollups: `by_hour_of_day` from the window's hours. */
+  private async summaryOfRollups(parts: RollupPart[], filter: StatsFilter, options: SummaryRequest): Promise<Summary> {
+    return summaryOfParts(parts, filter, { tz: options.tz, hourParts: await this.hourFiguresFor(filter) });
+  }
+
+  /** `GET /stats`: the Summary JSON over the records matching `filter`. */
+  async summary(filter: StatsFilter = {}, options: SummaryRequest = {}): Promise<Summary> {
+    const parts = await this.rollupParts(filter);
+    if (parts === null) return summarize(await this.records(filter), filter, options);
+    return this.summaryOfRollups(parts, filter, options);
+  }
+
+  /** `GET /stats` as JSON text: the summary, plus the `series` asked for and `series_by_model`. */
+  async summaryJson(filter: StatsFilter = {}, options: SummaryRequest = {}): Promise<string> {
+    const { series } = options;
+    if (series === undefined) return JSON.stringify(await this.summary(filter, options));
+    const parts = await this.rollupParts(filter);
     if (parts === null) {
       const records = await this.records(filter);
-      return JSON.stringify({ ...summarize(records, filter), hourly: hourly(records) });
+      return JSON.stringify({ ...summarize(records, filter, options), ...seriesOfRecords(records, series) });
     }
+    const summary = JSON.stringify(await this.summaryOfRollups(parts, filter, options));
+    if (series === 'daily') return joinJsonObjects(summary, await this.dailyJson(filter));
     return joinJsonObjects(
-      JSON.stringify(summaryOfParts(parts, filter)),
+      summary,
       jsonObjectOf({ hourly: hourlyJsonOfParts(await this.hourPartsFor(filter)) }),
+      await this.seriesByModelJson(filter, 'hour'),
     );
   }
 
+  /** `{"series_by_model": …}` from rollups: hours, or days (`longest` 'day'). */
+  private async seriesByModelJson(filter: StatsFilter, longest: 'hour' | 'day'): Promise<string> {
+    const periodStartOf = longest === 'hour' ? hourStartOf : dayStartOf;
+    const { byModel } = partsByPeriod(await this.periodParts(filter, longest), periodStartOf);
+    return JSON.stringify({ series_by_model: seriesByModelOf(byModel) });
+  }
+
+  /** `{"daily": …, "series_by_model": …}` from day rollups (and hours and records at the edges). */
+  private async dailyJson(filter: StatsFilter): Promise<string> {
+    const { all, byModel } = partsByPeriod(await this.periodParts(filter, 'day'), dayStartOf);
+    return JSON.stringify({
+      daily: dailySeries(all, new GroupAggregate().summary()),
+      series_by_model: seriesByModelOf(byModel),
+    });
+  }
+
   /**
-   * `GET /stats/:model` as JSON text: one model's summary and series (the series spliced from
-   * the summaries stored per hour), or `null` when the model has no records at all.
+   * `GET /stats/:model` as JSON text: one model's summary and series (the hourly series spliced
+   * from the summaries stored per hour), or `null` when the model has no records at all.
    */
-  async modelSummaryJson(model: string, filter: StatsFilter = {}): Promise<string | null> {
+  async modelSummaryJson(
+    model: string,
+    filter: StatsFilter = {},
+    options: SummaryRequest = {},
+  ): Promise<string | null> {
     const scoped = { ...filter, model };
-    const parts = (await this.isSmall(scoped)) ? null : await this.partsFor(scoped, false);
-    if (parts !== null) return modelSummaryJsonOfParts(parts, await this.hourPartsFor(scoped), model, scoped);
+    const { series } = options;
+    const parts = await this.rollupParts(scoped);
+    if (parts !== null) {
+      const json = modelSummaryJsonOfParts(parts, await this.hourPartsFor(scoped), model, scoped, {
+        tz: options.tz,
+        hourParts: await this.hourFiguresFor(scoped),
+      });
+      if (series === undefined) return json;
+      return joinJsonObjects(
+        json,
+        series === 'daily' ? await this.dailyJson(scoped) : await this.seriesByModelJson(scoped, 'hour'),
+      );
+    }
     const records = await this.records(scoped);
     if (records.length === 0 && !(await this.hasModel(model))) return null;
     const summary: ModelSummary = {
-      ...summarize(records, scoped),
+      ...summarize(records, scoped, options),
       model,
       hourly: hourly(records),
-      by_prompt_tokens: byPromptTokens(records),
+      ...(series === undefined ? {} : seriesOfRecords(records, series)),
     };
     return JSON.stringify(summary);
+  }
+
+  /**
+   * `GET /stats/compare`: each model's key figures in the window `from`..`to` against the
+   * baseline window, with whether each change is beyond noise (from sketches either way: of
+   * the records of a small window, merged from rollups otherwise).
+   */
+  async compare(request: CompareRequest): Promise<Comparison> {
+    const { baseline_from, baseline_to, ...current } = request;
+    const baseline = { ...current, from: baseline_from, to: baseline_to };
+    const figures = async (filter: StatsFilter) =>
+      aggregatesByModel((await this.rollupParts(filter)) ?? partsOfRecords(await this.records(filter)));
+    return compareWindows(request, await figures(current), await figures(baseline));
   }
 
   /** Stores residency changes (ids make a repeated sample harmless). */
@@ -313,4 +391,11 @@ export class MetricStore implements GatewayStore {
     await this.db.destroy();
     await this.closeConnection?.();
   }
+}
+
+/** The `series` asked for over records: the points over all models, and `series_by_model`. */
+function seriesOfRecords(records: RequestMetric[], series: Series) {
+  return series === 'hourly'
+    ? { hourly: hourly(records), series_by_model: seriesByModel(records, hourStartOf) }
+    : { daily: daily(records), series_by_model: seriesByModel(records, dayStartOf) };
 }

@@ -9,7 +9,8 @@ import type { MetricStore } from '../../src/storage/store.js';
 const BLOCKED_METHODS = [
   'insert',
   'summary',
-  'summaryWithHourlyJson',
+  'summaryJson',
+  'compare',
   'modelSummaryJson',
   'metricsState',
   'residencyEvents',

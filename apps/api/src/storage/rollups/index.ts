@@ -15,15 +15,22 @@
  *   another one marks its period not built and answers from the records (./read.ts).
  */
 import type { RequestMetric, StatsFilter } from '@ollama-perf/core';
-import { type HourPart, partsOfRecords, type RollupPart } from '@ollama-perf/core/rollup';
+import {
+  type BuiltPart,
+  type HourFigures,
+  type HourPart,
+  partsOfRecords,
+  type RollupPart,
+} from '@ollama-perf/core/rollup';
 import type { CompiledQuery } from 'kysely';
 import { MetricsAccumulator } from '../../metrics/accumulator.js';
+import type { RollupGrain } from '../schema.js';
 import type { TransactionScript } from '../transaction-script.js';
 import { type BuildResult, buildRollups } from './build.js';
 import type { RollupHost, StalePeriods } from './host.js';
 import { markAll, markChangedQueries, markNotBuilt } from './mark.js';
 import { plannedRanges, planWindow, type RawRange, type RollupPlan, servesRollups } from './plan.js';
-import { readHourSummaries, readMetricsStates, readParts } from './read.js';
+import { readHourFigures, readHourSummaries, readMetricsStates, readParts } from './read.js';
 import { insertWritingThrough } from './write-through.js';
 
 export type { BuildResult } from './build.js';
@@ -74,21 +81,22 @@ export class Rollups {
    * and which ranges must be read from records. `hourly`: hours only (a series by hour).
    */
   plan(filter: StatsFilter, hourly: boolean): Promise<RollupPlan> {
-    return planWindow(this.host.db, filter, hourly);
+    return planWindow(this.host.db, filter, hourly ? 'hour' : 'month');
   }
 
   /**
-   * A window's figures as far as rollups serve them — clean months, days and hours (hours
-   * only when `hourly`) — and the ranges left to the records; `null` when no rollup covers
-   * any of it. Periods whose rows are of another format version are left to the records.
+   * A window's figures as far as rollups serve them — clean periods up to the grain `longest`
+   * (months, days and hours; days and hours; hours only) — and the ranges left to the records;
+   * `null` when no rollup covers any of it. Periods whose rows are of another format version
+   * are left to the records.
    *
    * @example
-   * const served = await rollups.served({ from, to }, false);
+   * const served = await rollups.served({ from, to }, 'month');
    * if (served !== null) for (const [from, to] of served.raw) served.parts.push(...partsOfRecords(await records({ from, to })));
    */
-  served(filter: StatsFilter, hourly: boolean): Promise<{ parts: RollupPart[]; raw: RawRange[] } | null> {
+  served(filter: StatsFilter, longest: RollupGrain): Promise<{ parts: RollupPart[]; raw: RawRange[] } | null> {
     return this.readingCurrent(async (exclude, stale) => {
-      const plan = await planWindow(this.host.db, filter, hourly, exclude);
+      const plan = await planWindow(this.host.db, filter, longest, exclude);
       if (!servesRollups(plan)) return null;
       const parts: RollupPart[] = [];
       for (const range of plannedRanges(plan)) parts.push(...(await readParts(this.host.db, range, filter, stale)));
@@ -101,13 +109,34 @@ export class Rollups {
    * of clean hours (per model, or all models) plus parts from the records of the rest. `null`
    * when the filter names an operation or project (series rows span all of them).
    */
-  async seriesParts(filter: StatsFilter): Promise<HourPart[] | null> {
+  seriesParts(filter: StatsFilter): Promise<HourPart[] | null> {
+    return this.seriesRows(filter, readHourSummaries);
+  }
+
+  /**
+   * The figures of each hour of the window `filter` names, for `by_hour_of_day`: the blobs of
+   * the series rows of clean hours (one row per hour) plus parts from the records of the rest.
+   * `null` when the filter names an operation or project (series rows span all of them).
+   */
+  hourFigures(filter: StatsFilter): Promise<HourFigures[] | null> {
+    return this.seriesRows(filter, readHourFigures);
+  }
+
+  private async seriesRows<T>(
+    filter: StatsFilter,
+    read: (
+      db: RollupHost['db'],
+      hours: readonly number[],
+      model: string | undefined,
+      stale: StalePeriods,
+    ) => Promise<T[]>,
+  ): Promise<Array<T | BuiltPart> | null> {
     if (filter.operation !== undefined || filter.project !== undefined) return null;
     const { stored, raw } = await this.readingCurrent(async (exclude, stale) => {
-      const plan = await planWindow(this.host.db, filter, true, exclude);
-      return { stored: await readHourSummaries(this.host.db, plan.hours, filter.model, stale), raw: plan.raw };
+      const plan = await planWindow(this.host.db, filter, 'hour', exclude);
+      return { stored: await read(this.host.db, plan.hours, filter.model, stale), raw: plan.raw };
     });
-    const parts: HourPart[] = stored;
+    const parts: Array<T | BuiltPart> = stored;
     for (const [from, to] of raw) parts.push(...partsOfRecords(await this.host.records({ ...filter, from, to })));
     return parts;
   }
@@ -118,7 +147,7 @@ export class Rollups {
    */
   async metrics(): Promise<MetricsAccumulator> {
     const { metrics, raw } = await this.readingCurrent(async (exclude, stale) => {
-      const plan = await planWindow(this.host.db, {}, false, exclude);
+      const plan = await planWindow(this.host.db, {}, 'month', exclude);
       const metrics = new MetricsAccumulator();
       for (const range of plannedRanges(plan)) await readMetricsStates(this.host.db, metrics, range, stale);
       return { metrics, raw: plan.raw };

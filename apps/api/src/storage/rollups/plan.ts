@@ -6,7 +6,7 @@
 import type { StatsFilter } from '@ollama-perf/core';
 import type { Kysely } from 'kysely';
 import type { Database, RollupGrain } from '../schema.js';
-import { DAY_MS, periodEndOf, periodId } from './periods.js';
+import { DAY_MS, GRAINS, periodEndOf, periodId } from './periods.js';
 
 /** A time range to read records from; `undefined` ends are open. */
 export type RawRange = readonly [from: number | undefined, to: number | undefined];
@@ -38,22 +38,24 @@ export const servesRollups = (plan: RollupPlan): boolean =>
 
 /**
  * Which months, days and hours of the window `filter` names can be served from rollups, and
- * which ranges must be read from records. `hourly`: hours only (a series by hour). Periods
- * in `exclude` (ids) are left to the records even when clean.
+ * which ranges must be read from records. `longest`: the longest grain to use (`hour` for a
+ * series by hour, `day` for one by day, `month` otherwise). Periods in `exclude` (ids) are
+ * left to the records even when clean.
  */
 export async function planWindow(
   db: Kysely<Database>,
   filter: StatsFilter,
-  hourly: boolean,
+  longest: RollupGrain,
   exclude: ReadonlySet<string> = new Set(),
 ): Promise<RollupPlan> {
+  const grains = GRAINS.slice(0, GRAINS.indexOf(longest) + 1);
   const from = filter.from ?? Number.NEGATIVE_INFINITY;
   const to = filter.to ?? Number.POSITIVE_INFINITY;
   let query = db
     .selectFrom('rollup_periods')
     .select(['grain', 'start'])
     .where((eb) => eb('built_version', '=', eb.ref('version')));
-  if (hourly) query = query.where('grain', '=', 'hour');
+  if (longest !== 'month') query = query.where('grain', 'in', grains);
   // A month that starts up to 31 days before `from` may still end inside the window: read it, drop it below.
   if (filter.from !== undefined) query = query.where('start', '>=', filter.from - 31 * DAY_MS);
   if (filter.to !== undefined) query = query.where('start', '<', filter.to);
@@ -63,7 +65,7 @@ export async function planWindow(
   const covered: Array<readonly [number, number]> = [];
   const isCovered = (start: number) => covered.some(([a, b]) => start >= a && start < b);
   const chosen: Record<RollupGrain, number[]> = { hour: [], day: [], month: [] };
-  for (const grain of ['month', 'day', 'hour'] as const) {
+  for (const grain of [...grains].reverse()) {
     for (const period of clean) {
       if (period.grain !== grain) continue;
       const start = Number(period.start);

@@ -4,7 +4,7 @@
  * its period goes into the caller's {@link StalePeriods} instead.
  */
 import { NO_PROJECT, type StatsFilter } from '@ollama-perf/core';
-import type { RollupPart } from '@ollama-perf/core/rollup';
+import type { HourFigures, RollupPart } from '@ollama-perf/core/rollup';
 import type { Kysely, Selectable } from 'kysely';
 import type { MetricsAccumulator } from '../../metrics/accumulator.js';
 import { parseMetricsState } from '../../metrics/state.js';
@@ -51,30 +51,60 @@ export async function readParts(
  * The stored summaries (JSON text) of the hours in `hours`, per model (`model` given) or of
  * all models.
  */
-export async function readHourSummaries(
+export function readHourSummaries(
   db: Kysely<Database>,
   hours: readonly number[],
   model: string | undefined,
   stale: StalePeriods,
 ): Promise<Array<{ start: number; summaryJson: string }>> {
+  return readSeriesRows(db, { hours, model, column: 'json' }, stale, (start, row) => {
+    const summaryJson = summaryJsonOf(row.json ?? null);
+    return summaryJson === null ? null : { start, summaryJson };
+  });
+}
+
+/**
+ * The figures blobs of the series rows of the hours in `hours` (one row per hour: of `model`,
+ * or over all models): what `by_hour_of_day` merges.
+ */
+export function readHourFigures(
+  db: Kysely<Database>,
+  hours: readonly number[],
+  model: string | undefined,
+  stale: StalePeriods,
+): Promise<HourFigures[]> {
+  return readSeriesRows(db, { hours, model, column: 'data' }, stale, (start, row) => {
+    const figures = row.data === undefined ? null : currentBlobOf(row.data);
+    return figures === null ? null : { start, figures };
+  });
+}
+
+/** Reads one column of the series rows of `hours`; `read` returns null for a row of another format. */
+async function readSeriesRows<T>(
+  db: Kysely<Database>,
+  rows: { hours: readonly number[]; model: string | undefined; column: 'json' | 'data' },
+  stale: StalePeriods,
+  read: (start: number, row: Partial<Pick<Selectable<MetricRollupTable>, 'json' | 'data'>>) => T | null,
+): Promise<T[]> {
+  const { hours, model, column } = rows;
   if (hours.length === 0) return [];
   const only = new Set(hours);
   let query = db
     .selectFrom('metric_rollups')
-    .select(['start', 'json'])
+    .select(['start', column])
     .where('grain', '=', model === undefined ? 'hour_all' : 'hour_model')
     .where('start', '>=', hours[0] as number)
     .where('start', '<=', hours[hours.length - 1] as number);
   if (model !== undefined) query = query.where('model', '=', model);
-  const summaries: Array<{ start: number; summaryJson: string }> = [];
+  const out: T[] = [];
   for (const row of await query.execute()) {
     const start = Number(row.start);
     if (!only.has(start)) continue;
-    const summaryJson = summaryJsonOf(row.json);
-    if (summaryJson === null) stale.add(periodId('hour', start));
-    else summaries.push({ start, summaryJson });
+    const value = read(start, row);
+    if (value === null) stale.add(periodId('hour', start));
+    else out.push(value);
   }
-  return summaries;
+  return out;
 }
 
 /** Adds the stored Prometheus states of `grain` periods starting in [from, to) (all, or those in `only`). */

@@ -8,8 +8,11 @@
 import type { GroupSummary } from '@ollama-perf/core';
 import { isCurrentRollup } from '@ollama-perf/core/rollup';
 
-/** The version of the stored hour summaries; bump it when the summary's shape changes. */
-export const SERIES_SUMMARY_VERSION = 1;
+/**
+ * The version of the stored hour summaries; bump it when the summary's shape changes
+ * (2: `time_breakdown` in every group; hours of version 1 are rebuilt on upgrade).
+ */
+export const SERIES_SUMMARY_VERSION = 2;
 
 // The summary is the last field, so the reader cuts it out without parsing it.
 const SUMMARY_PREFIX = `{"version":${SERIES_SUMMARY_VERSION},"summary":`;
@@ -18,21 +21,16 @@ const SUMMARY_PREFIX = `{"version":${SERIES_SUMMARY_VERSION},"summary":`;
  * The stored form of an hour's summary.
  *
  * @example
- * storedSummaryOf(summary) // '{"version":1,"summary":{"requests":3,…}}'
+ * storedSummaryOf(summary) // '{"version":2,"summary":{"requests":3,…}}'
  */
 export function storedSummaryOf(summary: GroupSummary): string {
   return `${SUMMARY_PREFIX}${JSON.stringify(summary)}}`;
 }
 
-// Written before summaries had a version: the summary alone, in version 1's shape. Read as
-// version 1, so that a database built then is not rebuilt whole on upgrade; drop this when the version moves.
-const UNVERSIONED_START = '{"requests":';
-
 /** The summary JSON text in a stored hour summary of this version, or `null` for any other content. */
 export function summaryJsonOf(stored: string | null): string | null {
   if (stored === null || !stored.endsWith('}')) return null;
-  if (stored.startsWith(SUMMARY_PREFIX)) return stored.slice(SUMMARY_PREFIX.length, -1);
-  return stored.startsWith(UNVERSIONED_START) ? stored : null;
+  return stored.startsWith(SUMMARY_PREFIX) ? stored.slice(SUMMARY_PREFIX.length, -1) : null;
 }
 
 // SQLite/PostgreSQL return a Buffer (a Uint8Array), D1 an ArrayBuffer or an array of bytes.

@@ -10,14 +10,20 @@
  * and not yet settled, or carried by those calls — go to the spool, one line is logged, and a
  * new thread starts (waiting longer each time when it keeps dying); it replays the spool.
  */
-import type { RequestMetric, StatsFilter, Summary } from '@ollama-perf/core';
+import type { Comparison, RequestMetric, StatsFilter, Summary } from '@ollama-perf/core';
 import type { MetricSink } from '@ollama-perf/middleware';
 import type { MetricsState } from '../../metrics/state.js';
 import type { ResidencyEvent } from '../../residency/residency.js';
 import { fileSpool } from '../../sink/file-spool.js';
 import type { StoreSinkStats } from '../../sink/store-sink.js';
 import { writeFailureReason } from '../disk-full.js';
-import { type GatewayStore, type InsertResult, StorageBusyError } from '../gateway-store.js';
+import {
+  type CompareRequest,
+  type GatewayStore,
+  type InsertResult,
+  StorageBusyError,
+  type SummaryRequest,
+} from '../gateway-store.js';
 import { EXACT_UP_TO } from '../store.js';
 import { connectStorageThread, type StorageConnection } from './connection.js';
 import type { StorageThreadData, StoreMethod } from './protocol.js';
@@ -229,9 +235,11 @@ export async function startStorageThread(options: StorageThreadOptions): Promise
       }
       return call('insert', [records]);
     },
-    summary: (filter?: StatsFilter) => call<Summary>('summary', [filter]),
-    summaryWithHourlyJson: (filter?: StatsFilter) => call<string>('summaryWithHourlyJson', [filter]),
-    modelSummaryJson: (model: string, filter?: StatsFilter) => call<string | null>('modelSummaryJson', [model, filter]),
+    summary: (filter?: StatsFilter, options?: SummaryRequest) => call<Summary>('summary', [filter, options]),
+    summaryJson: (filter?: StatsFilter, options?: SummaryRequest) => call<string>('summaryJson', [filter, options]),
+    modelSummaryJson: (model: string, filter?: StatsFilter, options?: SummaryRequest) =>
+      call<string | null>('modelSummaryJson', [model, filter, options]),
+    compare: (request: CompareRequest) => call<Comparison>('compare', [request]),
     metricsState: () => call<MetricsState>('metricsState', []),
     residencyEvents: (before?: number) => call<ResidencyEvent[]>('residencyEvents', [before]),
     insertResidency: (events: ResidencyEvent[]) => call<void>('insertResidency', [events]),
