@@ -2,7 +2,7 @@
 
 // An inline icon, so the browser asks for no /favicon.ico (which the gateway passes to Ollama).
 const FAVICON =
-  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E" +
+  "data:image/svg+xml,%3Csvg xmlns='http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg' viewBox='0 0 16 16'%3E" +
   "%3Crect width='16' height='16' rx='3' fill='%232f6fdb'/%3E" +
   "%3Cpath d='M3 12V8h2v4zm4 0V4h2v8zm4 0V6h2v6z' fill='%23fff'/%3E%3C/svg%3E";
 

@@ -25,6 +25,7 @@ export function fmtRate(value) {
 export function fmtChange(change) {
   if (absent(change) || !Number.isFinite(change)) return '—';
   const percent = (change * 100).toFixed(1);
+  if (Number(percent) === 0) return '±0.0%';
   return change > 0 ? `+${percent}%` : `${percent.replace('-', '−')}%`;
 }
 
