@@ -4,22 +4,27 @@
  * API_TOKEN set it asks for the token once, then renders the numbers /stats returns for
  * seeded data, with no console error or warning, no failed request and no request leaving the
  * app; nothing is cut at 1280 or 1400 px and it fits 390 px. Screenshots go to test-artifacts/
- * (laptop and phone sizes, and the seeded regression).
+ * (laptop and phone sizes).
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { type RequestMetric, type Summary, summarize } from '@ollama-perf/core';
 import { type ServedApp, serveOnPort } from '@ollama-perf/testkit';
 import { fixtureRecords } from '@ollama-perf/testkit/records';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { TWO_WEEK_MODELS, twoWeekRecords } from './support/two-week-records.js';
+import {
+  artifact,
+  chartOf,
+  choose,
+  launchChromium,
+  overflowOf,
+  type Visit,
+  visit,
+} from './support/dashboard-browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
 const TOKEN = 'dashboard-token';
 const ZONE = 'Australia/Adelaide';
 
@@ -64,119 +69,21 @@ let store: MetricStore;
 let url: string;
 let server: ServedApp | undefined;
 let browser: Browser;
-// A second gateway, without a token: two weeks of traffic, one model 30% slower in the last week.
-let regressionStore: MetricStore;
-let regressionServer: ServedApp | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   store = await openStore(':memory:');
   await store.insert(records);
   await store.insertResidency(RESIDENCY);
   const app = createApp({ store, sink: storeSink(store), ollamaUrl: 'http://127.0.0.1:9', apiToken: TOKEN });
   server = await serveOnPort(app);
   url = server.url;
-  regressionStore = await openStore(':memory:');
-  await regressionStore.insert(twoWeekRecords(now));
-  regressionServer = await serveOnPort(
-    createApp({ store: regressionStore, sink: storeSink(regressionStore), ollamaUrl: 'http://127.0.0.1:9' }),
-  );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await server?.close();
   await store?.close();
-  await regressionServer?.close();
-  await regressionStore?.close();
 });
-
-interface Visit {
-  page: Page;
-  /** Console errors and warnings, page errors, failed requests and 4xx/5xx answers. */
-  problems: string[];
-  outside: string[];
-  /** Every path + query the page asked this app for. */
-  asked: string[];
-}
-
-async function visit(
-  viewport: { width: number; height: number },
-  { base = url, token = TOKEN, timezoneId = 'UTC' }: { base?: string; token?: string | null; timezoneId?: string } = {},
-): Promise<Visit> {
-  const context = await browser.newContext({ viewport, timezoneId });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const outside: string[] = [];
-  const asked: string[] = [];
-  // Until the token is typed in, the page's requests answer 401 on purpose (and the browser logs that).
-  let loggedIn = token === null;
-  page.on('console', (message) => {
-    if (message.type() !== 'error' && message.type() !== 'warning') return;
-    if (!loggedIn && message.text().includes('401')) return;
-    problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
-  page.on('response', (response) => {
-    if (response.status() < 400 || (!loggedIn && response.status() === 401)) return;
-    problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  await context.route('**/*', (route) => {
-    const target = new URL(route.request().url());
-    if (target.origin !== base) {
-      outside.push(route.request().url());
-      return route.abort();
-    }
-    asked.push(target.pathname + target.search);
-    return route.continue();
-  });
-  await page.goto(`${base}/dashboard`);
-  if (token !== null) {
-    await page.locator('#login').waitFor({ state: 'visible' });
-    expect(await page.locator('#content').isHidden()).toBe(true);
-    loggedIn = true;
-    await page.locator('#token').fill(token);
-    await page.locator('#login button').click();
-  }
-  await page.locator('body[data-loaded="true"]').waitFor({ timeout: 15_000 });
-  return { page, problems, outside, asked };
-}
-
-/** Chooses `value` in the select `selector` and waits until the page has drawn the answer. */
-async function choose(page: Page, selector: string, value: string): Promise<void> {
-  const renders = Number(await page.evaluate(() => document.body.dataset.renders));
-  await page.locator(selector).selectOption(value);
-  await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, renders);
-}
-
-/** How far the page is wider than the screen (> 0: something is cut). */
-const overflowOf = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-
-/** A chart's x range and drawn values, as the page keeps them on the chart's element. */
-async function chartOf(page: Page, id: string) {
-  return page.locator(`#${id}`).evaluate((e) => {
-    const data = (e as HTMLElement).dataset;
-    return {
-      from: Number(data.from),
-      to: Number(data.to),
-      lines: JSON.parse(data.lines ?? '[]') as (number | null)[][],
-    };
-  });
-}
 
 /** The JSON the page reads, asked with the token. */
 async function json(path: string): Promise<Record<string, unknown>> {
@@ -208,7 +115,7 @@ describe('dashboard in Chromium', () => {
 
   beforeAll(async () => {
     // A zone half an hour off UTC: the hours of the day must be the viewer's.
-    laptop = await visit({ width: 1280, height: 800 }, { timezoneId: ZONE });
+    laptop = await visit(browser, url, { token: TOKEN, viewport: { width: 1280, height: 800 }, timezoneId: ZONE });
     expected = summarize(records);
   });
   it('asks for the token once and then keeps it', async () => {
@@ -354,7 +261,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('cuts nothing at 1280 and 1400 px: the model table scrolls inside its own box', async () => {
-    await laptop.page.screenshot({ path: new URL('dashboard-laptop.png', ARTIFACTS).pathname, fullPage: true });
+    await laptop.page.screenshot({ path: artifact('dashboard-laptop.png'), fullPage: true });
     expect(await overflowOf(laptop.page)).toBeLessThanOrEqual(0);
     await laptop.page.setViewportSize({ width: 1400, height: 900 });
     expect(await overflowOf(laptop.page)).toBeLessThanOrEqual(0);
@@ -369,52 +276,10 @@ describe('dashboard in Chromium', () => {
   });
 
   it('fits a phone screen', async () => {
-    const phone = await visit({ width: 390, height: 844 });
-    await phone.page.screenshot({ path: new URL('dashboard-phone.png', ARTIFACTS).pathname, fullPage: true });
+    const phone = await visit(browser, url, { token: TOKEN, viewport: { width: 390, height: 844 } });
+    await phone.page.screenshot({ path: artifact('dashboard-phone.png'), fullPage: true });
     expect(await overflowOf(phone.page)).toBeLessThanOrEqual(0);
     expect(phone.problems).toEqual([]);
     expect(phone.outside).toEqual([]);
-  });
-});
-
-describe('dashboard: a week against the week before', () => {
-  let laptop: Visit;
-
-  beforeAll(async () => {
-    laptop = await visit({ width: 1280, height: 800 }, { base: regressionServer?.url as string, token: null });
-    await choose(laptop.page, '#range', '7d');
-  });
-
-  it('asks for the daily series over a week, and its axis spans the week', async () => {
-    const last = laptop.asked.filter((p) => p.startsWith('/stats?series=')).at(-1) as string;
-    expect(new URLSearchParams(last.slice(last.indexOf('?'))).get('series')).toBe('daily');
-    const chart = await chartOf(laptop.page, 'chart-tps');
-    expect(chart.to - chart.from).toBe(7 * 86_400_000);
-    // One line per model.
-    expect(chart.lines).toHaveLength(TWO_WEEK_MODELS.length);
-  });
-
-  it('marks exactly the model that got 30% slower, in the table and on the cards, in words', async () => {
-    await laptop.page.screenshot({ path: new URL('dashboard-regression.png', ARTIFACTS).pathname, fullPage: true });
-    const [slow, ...steady] = TWO_WEEK_MODELS;
-    const row = (model: string) => laptop.page.locator(`#models tbody tr[data-model="${model}"]`);
-    expect(await row(slow).getAttribute('data-regressed')).toBe('true');
-    expect(await row(slow).locator('.flag').textContent()).toContain('regressed');
-    for (const model of steady) expect(await row(model).getAttribute('data-regressed')).toBe('false');
-    const tps = laptop.page.locator('[data-card="Tokens/s p50"]');
-    expect(await tps.getAttribute('data-worse')).toBe(slow);
-    expect(await tps.locator('.worse-mark').textContent()).toContain(slow);
-    expect(await laptop.page.locator('[data-card="Regressions"] .value').getAttribute('data-value')).toBe('1');
-  });
-
-  it('says there are no residency samples, and draws no VRAM', async () => {
-    expect(await laptop.page.locator('#vram-note').textContent()).toMatch(/^No samples/);
-    const vram = (await chartOf(laptop.page, 'chart-vram')).lines[0] as (number | null)[];
-    expect(vram.every((v) => v === null)).toBe(true);
-  });
-
-  it('logs no error, no warning, no failed request', () => {
-    expect(laptop.problems).toEqual([]);
-    expect(laptop.outside).toEqual([]);
   });
 });
