@@ -3,7 +3,8 @@
  * The dashboard's "vs previous period" in Chromium, on two weeks of traffic in which one
  * model got 30% slower in the second week: over the last 7 days (drawn day by day) exactly
  * that model is marked regressed in the table and named on the cards it got worse on, in
- * words as well as colour. The screenshot goes to test-artifacts/dashboard-regression.png.
+ * words as well as colour; over 30 days the drop shows on that model's own line. The
+ * screenshot goes to test-artifacts/dashboard-regression.png.
  */
 
 import { type ServedApp, serveOnPort } from '@ollama-perf/testkit';
@@ -66,6 +67,21 @@ describe('dashboard: a week against the week before', () => {
     expect(await laptop.page.locator('#vram-note').textContent()).toMatch(/^No samples/);
     const vram = (await chartOf(laptop.page, 'chart-vram')).lines[0] as (number | null)[];
     expect(vram.every((v) => v === null)).toBe(true);
+  });
+
+  it("shows the slow-down on the slow model's own tokens/s line over 30 days, and on no other", async () => {
+    await choose(laptop.page, '#range', '30d');
+    const lines = (await chartOf(laptop.page, 'chart-tps')).lines;
+    // Lines come in model name order; the days before the data are gaps.
+    const spread = (model: string) => {
+      const values = (lines[([...TWO_WEEK_MODELS] as string[]).sort().indexOf(model)] ?? []).filter((v) => v !== null);
+      expect(values.length).toBeGreaterThanOrEqual(14);
+      return Math.max(...values) / Math.min(...values);
+    };
+    const [slow, ...steady] = TWO_WEEK_MODELS;
+    expect(spread(slow)).toBeGreaterThan(1.3);
+    for (const model of steady) expect(spread(model)).toBeLessThan(1.15);
+    await choose(laptop.page, '#range', '7d');
   });
 
   it('logs no error, no warning, no failed request', () => {

@@ -27,6 +27,7 @@ export function dashboardHtml(): string {
         <option value="1h">Last hour</option>
         <option value="24h" selected>Last 24 hours</option>
         <option value="7d">Last 7 days</option>
+        <option value="30d">Last 30 days</option>
         <option value="custom">Custom…</option>
       </select>
     </label>

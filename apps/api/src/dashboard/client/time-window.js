@@ -3,7 +3,7 @@
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-const RANGES = { '1h': HOUR_MS, '24h': DAY_MS, '7d': 7 * DAY_MS };
+const RANGES = { '1h': HOUR_MS, '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS };
 /** Windows up to this long are drawn hourly, longer ones daily. */
 const HOURLY_UP_TO_MS = 2 * DAY_MS;
 
