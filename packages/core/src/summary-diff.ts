@@ -1,12 +1,14 @@
 /**
  * How far one Summary JSON is from another: the check that keeps rollup answers honest.
- * Walks both values together; percentiles (`p50`, `p95`, `p99`) may differ by a relative
- * tolerance, means by floating-point summation order, everything else must be equal.
+ * Walks both values together; percentiles (`p50`, `p95`, `p99`, and `*_p50`… of series points)
+ * may differ by a relative tolerance, means (`avg`, the time breakdown's) by floating-point
+ * summation order, everything else must be equal.
  */
 
 /** Largest relative difference of a mean: sums taken in another order round differently. */
 const MEAN_TOLERANCE = 1e-9;
-const PERCENTILE_KEYS = new Set(['p50', 'p95', 'p99']);
+const isPercentile = (key: string): boolean => /(?:^|_)p(?:50|95|99)$/.test(key);
+const MEAN_KEYS = new Set(['avg', 'load_ms', 'prompt_eval_ms', 'generation_ms', 'other_ms']);
 
 /** Relative difference of two numbers (absolute when the expected one is 0). */
 export function relativeDifference(actual: number, expected: number): number {
@@ -34,11 +36,12 @@ export function summaryDifferences(actual: unknown, expected: unknown, percentil
   const walk = (a: unknown, e: unknown, path: string, key: string): void => {
     if (typeof e === 'number' && typeof a === 'number') {
       const difference = relativeDifference(a, e);
-      if (PERCENTILE_KEYS.has(key)) {
+      const percentile = isPercentile(key);
+      if (percentile) {
         result.percentiles++;
         result.maxPercentileError = Math.max(result.maxPercentileError, difference);
       }
-      const allowed = PERCENTILE_KEYS.has(key) ? percentileTolerance : key === 'avg' ? MEAN_TOLERANCE : 0;
+      const allowed = percentile ? percentileTolerance : MEAN_KEYS.has(key) ? MEAN_TOLERANCE : 0;
       if (difference > allowed) result.differences.push(`${path}: ${a} ≠ ${e}`);
       return;
     }

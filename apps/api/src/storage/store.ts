@@ -11,7 +11,6 @@
  */
 import {
   type Comparison,
-  DAY_MS,
   daily,
   dailySeries,
   dayStartOf,

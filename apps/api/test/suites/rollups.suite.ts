@@ -5,7 +5,15 @@
  * `summarize()` with counts, sums and extremes to the digit and every percentile within 1%;
  * `/metrics` merged from stored Prometheus families equals the families over every record.
  */
-import { byPromptTokens, hourly, NO_PROJECT, type StatsFilter, summarize } from '@ollama-perf/core';
+import {
+  byPromptTokens,
+  hourly,
+  hourStartOf,
+  NO_PROJECT,
+  type StatsFilter,
+  seriesByModel,
+  summarize,
+} from '@ollama-perf/core';
 import { relativeDifference, summaryDifferences } from '@ollama-perf/core/rollup';
 import { FIXTURE_START, fixtureRecords } from '@ollama-perf/testkit/records';
 import type { Kysely } from 'kysely';
@@ -135,7 +143,11 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
     it('GET /stats?series=hourly gives the series over all models within 1%', async () => {
       const body = await getJson('/stats?series=hourly');
       expect(
-        summaryDifferences(body, { ...summarize(records), hourly: hourly(records) }, TOLERANCE).differences,
+        summaryDifferences(
+          body,
+          { ...summarize(records), hourly: hourly(records), series_by_model: seriesByModel(records, hourStartOf) },
+          TOLERANCE,
+        ).differences,
       ).toEqual([]);
     });
 
@@ -155,7 +167,7 @@ export function rollupSuite(backend: string, connect: () => Promise<RollupTarget
         summarize(records),
         summarize(records, { from: FIXTURE_START + 5 * HOUR, to: FIXTURE_START + 60 * HOUR - 99 }),
         { ...summarize(records, { model }), model, hourly: hourly(mine), by_prompt_tokens: byPromptTokens(mine) },
-        { ...summarize(records), hourly: hourly(records) },
+        { ...summarize(records), hourly: hourly(records), series_by_model: seriesByModel(records, hourStartOf) },
       ];
       for (const [i, path] of paths.entries())
         expect(summaryDifferences(await getJson(path), exact[i], TOLERANCE).differences, path).toEqual([]);

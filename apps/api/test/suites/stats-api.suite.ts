@@ -7,10 +7,12 @@
 import {
   byPromptTokens,
   hourly,
+  hourStartOf,
   NO_PROJECT,
   RECORD_SCHEMA_VERSION,
   type RequestMetric,
   type StatsFilter,
+  seriesByModel,
   summarize,
 } from '@ollama-perf/core';
 import { FIXTURE_START, fixtureRecords } from '@ollama-perf/testkit/records';
@@ -90,7 +92,11 @@ export function statsApiSuite(backend: string, connect: () => Promise<Fetch> | F
     it('GET /stats?series=hourly adds the hourly series over all models', async () => {
       const { body } = await getJson('/stats?series=hourly&project=alpha');
       const alpha = records.filter((r) => r.project === 'alpha');
-      expect(body).toEqual({ ...summarize(records, { project: 'alpha' }), hourly: hourly(alpha) });
+      expect(body).toEqual({
+        ...summarize(records, { project: 'alpha' }),
+        hourly: hourly(alpha),
+        series_by_model: seriesByModel(alpha, hourStartOf),
+      });
     });
 
     it.each([

@@ -6,3 +6,4 @@
 export * from './expect-record.js';
 export * from './fixture-records.js';
 export * from './record.js';
+export * from './regression-records.js';

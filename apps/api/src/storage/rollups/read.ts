@@ -35,7 +35,14 @@ export async function readParts(
   if (filter.operation !== undefined) query = query.where('operation', '=', filter.operation);
   if (filter.project === NO_PROJECT) query = query.where('project', 'is', null);
   else if (filter.project !== undefined) query = query.where('project', '=', filter.project);
-  const rows: Selectable<MetricRollupTable>[] = await query.execute();
+  // In a fixed order: sums of floating-point figures merged in another order differ in their
+  // last digits, and a period rebuilt (its rows rewritten) must answer to the digit as before.
+  const rows: Selectable<MetricRollupTable>[] = await query
+    .orderBy('start')
+    .orderBy('model')
+    .orderBy('operation')
+    .orderBy('project')
+    .execute();
   const parts: RollupPart[] = [];
   for (const row of rows) {
     const start = Number(row.start);
@@ -97,7 +104,7 @@ async function readSeriesRows<T>(
     .where('start', '<=', hours[hours.length - 1] as number);
   if (model !== undefined) query = query.where('model', '=', model);
   const out: T[] = [];
-  for (const row of await query.execute()) {
+  for (const row of await query.orderBy('start').execute()) {
     const start = Number(row.start);
     if (!only.has(start)) continue;
     const value = read(start, row);
