@@ -21,7 +21,9 @@ const COLUMNS = [
 
 function nameCell(model, comparison) {
   const td = el('td', 'model-name');
-  td.append(el('span', '', model));
+  const name = el('span', 'name', model);
+  name.title = model;
+  td.append(name);
   if (comparison?.regressed) {
     const worse = Object.entries(comparison.figures ?? {})
       .filter(([, f]) => f.worse)
