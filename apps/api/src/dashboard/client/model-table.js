@@ -21,7 +21,7 @@ const COLUMNS = [
 
 function nameCell(model, comparison) {
   const td = el('td', 'model-name');
-  const name = el('span', 'name', model);
+  const name = el('span', 'model-label', model);
   name.title = model;
   td.append(name);
   if (comparison?.regressed) {
