@@ -15,7 +15,15 @@ import { createApp } from '../src/app.js';
 import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
-import { artifact, chartOf, choose, launchChromium, type Visit, visit } from './support/dashboard-browser.js';
+import {
+  artifact,
+  chartOf,
+  choose,
+  launchChromium,
+  overflowOf,
+  type Visit,
+  visit,
+} from './support/dashboard-browser.js';
 
 const DAY_MS = 86_400_000;
 // The two weeks end now, so that the page's "last 7 days" is the second week and its previous period the first.
@@ -88,6 +96,15 @@ describe('dashboard: a week against the week before', () => {
     expect(weekOverWeek(slow)).toBeLessThan(0.8);
     for (const model of steady) expect(weekOverWeek(model)).toBeGreaterThan(0.9);
     await choose(laptop.page, '#range', '7d');
+  });
+
+  it('shows the regression on a phone too, with nothing cut', async () => {
+    const phone = await visit(browser, server.url, { token: null, viewport: { width: 390, height: 844 } });
+    await choose(phone.page, '#range', '7d');
+    await phone.page.screenshot({ path: artifact('dashboard-regression-phone.png'), fullPage: true });
+    expect(await overflowOf(phone.page)).toBeLessThanOrEqual(0);
+    expect(await phone.page.locator(`#models tbody tr[data-regressed="true"]`).getAttribute('data-model')).toBe(slow);
+    expect(phone.problems).toEqual([]);
   });
 
   it('logs no error, no warning, no failed request', () => {
