@@ -1,7 +1,7 @@
 // The per-model table: one row per model with its key figures; a model that regressed
 // against the previous period carries a "regressed" mark naming the figures that got worse.
 
-import { el, fmtMs, fmtNumber, fmtRate } from './format.js';
+import { dataValue, el, fmtMs, fmtNumber, fmtRate } from './format.js';
 
 const COLUMNS = [
   ['requests', (g) => g.requests, (v) => fmtNumber(v, 0)],
@@ -49,7 +49,7 @@ export function renderTable(stats, compare) {
         const value = pick(group);
         const td = el('td', key === 'success_rate' && value !== null && value < 0.99 ? 'bad' : '', format(value));
         td.dataset.col = key;
-        td.dataset.value = value === null || value === undefined ? '' : String(value);
+        td.dataset.value = dataValue(value);
         tr.append(td);
       }
       return tr;
