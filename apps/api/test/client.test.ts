@@ -49,6 +49,23 @@ describe('createStatsClient', () => {
     expect(await client.model('missing:1b')).toBeNull();
   });
 
+  it('compares two windows per model, with the filter', async () => {
+    const client = createStatsClient({ url, token: 'tok' });
+    const [first, last] = [records[0]?.ts as number, (records[records.length - 1]?.ts as number) + 1];
+    const middle = Math.floor((first + last) / 2);
+    const comparison = await client.compare({
+      from: middle,
+      to: last,
+      baseline_from: first,
+      baseline_to: middle,
+      model: 'llama3.2',
+    });
+    expect(Object.keys(comparison.models)).toEqual(['llama3.2']);
+    expect(comparison.baseline_to).toBe(new Date(middle).toISOString());
+    const inWindow = records.filter((r) => r.model === 'llama3.2' && r.ts >= middle && r.ts < last).length;
+    expect(comparison.models['llama3.2']?.requests.current).toBe(inWindow);
+  });
+
   it('throws a StatsApiError with the code on 401', async () => {
     const error = await createStatsClient({ url, token: 'nope' })
       .summary()

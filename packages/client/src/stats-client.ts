@@ -4,6 +4,8 @@
  * a shape the server did not promise.
  */
 import {
+  type Comparison,
+  comparisonSchema,
   type ModelSummary,
   modelSummarySchema,
   type StatsFilter,
@@ -39,14 +41,26 @@ export interface StatsClient {
   summary(filter?: StatsFilter): Promise<Summary>;
   /** `GET /stats/:model`; `null` when the model has no records. */
   model(name: string, filter?: Omit<StatsFilter, 'model'>): Promise<ModelSummary | null>;
+  /** `GET /stats/compare`: each model in the window `from`..`to` against the baseline window. */
+  compare(request: CompareRequest): Promise<Comparison>;
 }
 
-function queryOf(filter: StatsFilter): string {
+/** The windows (epoch ms) and filter of {@link StatsClient.compare}. */
+export type CompareRequest = Omit<StatsFilter, 'from' | 'to'> & {
+  from: number;
+  to: number;
+  baseline_from: number;
+  baseline_to: number;
+};
+
+function queryOf(filter: StatsFilter, extra: Record<string, number> = {}): string {
   const params = new URLSearchParams();
   if (filter.from !== undefined) params.set('from', String(filter.from));
   if (filter.to !== undefined) params.set('to', String(filter.to));
   if (filter.operation !== undefined) params.set('operation', filter.operation);
   if (filter.project !== undefined) params.set('project', filter.project);
+  if (filter.model !== undefined) params.set('model', filter.model);
+  for (const [name, value] of Object.entries(extra)) params.set(name, String(value));
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
 }
@@ -93,6 +107,12 @@ export function createStatsClient(options: StatsClientOptions): StatsClient {
       const { status, body } = await get(`/stats/${encodeURIComponent(name)}${queryOf(filter)}`);
       if (status === 404) return null;
       return parse(modelSummarySchema, body, status);
+    },
+    async compare(request) {
+      const { baseline_from, baseline_to, ...filter } = request;
+      const { status, body } = await get(`/stats/compare${queryOf(filter, { baseline_from, baseline_to })}`);
+      if (status === 404) throw new StatsApiError('no stats API at this URL', status, null);
+      return parse(comparisonSchema, body, status);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesFilter, NO_PROJECT, parseTimeBound, statsQuerySchema } from './filter.js';
+import { compareQuerySchema, matchesFilter, NO_PROJECT, parseTimeBound, statsQuerySchema } from './filter.js';
 import { record } from './test-support/records.js';
 
 describe('parseTimeBound', () => {
@@ -41,8 +41,44 @@ describe('statsQuerySchema', () => {
     [{ operation: 'train' }, 'operation'],
     [{ from: '2024-11-28', to: '2024-11-27' }, 'from'],
     [{ project: '' }, 'project'],
+    [{ series: 'weekly' }, 'series'],
+    [{ series: 'Hourly' }, 'series'],
+    [{ tz: 'Mars/Olympus_Mons' }, 'tz'],
   ])('reports %j as an issue on %s', (query, path) => {
     const result = statsQuerySchema.safeParse(query);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual([path]);
+  });
+
+  it('takes series=hourly|daily and an IANA time zone', () => {
+    expect(statsQuerySchema.parse({ series: 'daily', tz: 'Europe/Berlin' })).toEqual({
+      series: 'daily',
+      tz: 'Europe/Berlin',
+    });
+    expect(statsQuerySchema.parse({ series: 'hourly' })).toEqual({ series: 'hourly' });
+  });
+});
+
+describe('compareQuerySchema', () => {
+  const windows = { from: '2026-11-08', to: '2026-11-15', baseline_from: '2026-11-01', baseline_to: '2026-11-08' };
+
+  it('parses both windows and the filter', () => {
+    expect(compareQuerySchema.parse({ ...windows, model: 'llama3.2' })).toEqual({
+      from: Date.UTC(2026, 10, 8),
+      to: Date.UTC(2026, 10, 15),
+      baseline_from: Date.UTC(2026, 10, 1),
+      baseline_to: Date.UTC(2026, 10, 8),
+      model: 'llama3.2',
+    });
+  });
+
+  it.each([
+    [{ ...windows, baseline_to: undefined }, 'baseline_to'],
+    [{ ...windows, from: undefined }, 'from'],
+    [{ ...windows, baseline_from: '2026-11-09' }, 'baseline_from'],
+    [{ ...windows, to: '2026-11-01' }, 'from'],
+  ])('reports %j as an issue on %s', (query, path) => {
+    const result = compareQuerySchema.safeParse(query);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual([path]);
   });

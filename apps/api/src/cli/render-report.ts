@@ -36,7 +36,8 @@ export function formatPercent(value: number | null): string {
   return value === null ? NONE : `${en1.format(value * 100)}%`;
 }
 
-interface Styles {
+/** The text styles of the report. */
+export interface Styles {
   bold(text: string): string;
   dim(text: string): string;
   red(text: string): string;
@@ -44,7 +45,8 @@ interface Styles {
   green(text: string): string;
 }
 
-function styles(color: boolean): Styles {
+/** ANSI styles, or plain text when `color` is false. */
+export function styles(color: boolean): Styles {
   const wrap = (open: number, close: number) => (text: string) => (color ? `\x1b[${open}m${text}\x1b[${close}m` : text);
   return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39) };
 }
@@ -97,8 +99,11 @@ function describeFilter(summary: Summary, options: ReportOptions): string[] {
   return lines;
 }
 
-// Model names and projects come from requests: never let them move the cursor or recolour the terminal.
-function printable(text: string): string {
+/**
+ * `text` with control characters replaced, safe to print: model names and projects come from
+ * requests, never let them move the cursor or recolour the terminal.
+ */
+export function printable(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
