@@ -74,7 +74,11 @@ async function refresh() {
     const [all, previous, compare, residency] = await Promise.all([
       api(`/stats?${query(window, model === '' ? { series: kind, tz: TIME_ZONE } : {})}`),
       api(`/stats?${query(baseline)}`),
-      api(`/stats/compare?${compareParams}`, { optional: true }),
+      // Without the comparison (an older gateway, or it failed) the page still shows the window.
+      api(`/stats/compare?${compareParams}`, { optional: true }).catch((error) => {
+        if (error instanceof Unauthorized) throw error;
+        return null;
+      }),
       api(`/models?${query(window)}`),
     ]);
     let shown = all;
