@@ -16,8 +16,8 @@ export function saveToken(token) {
 }
 
 /**
- * GETs `path` and returns its JSON; `null` for a 404 when `optional` (a model without records
- * in the window, or an older gateway without that route).
+ * GETs `path` and returns its JSON; `null` for a 404 when `optional` (an older gateway without
+ * that route).
  */
 export async function api(path, { optional = false } = {}) {
   const token = localStorage.getItem(TOKEN_KEY);

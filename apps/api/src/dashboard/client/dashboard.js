@@ -94,7 +94,7 @@ async function refresh() {
     for (const name of Object.keys(all.by_project)) projects.add(name);
     fillSelect($('model'), models, 'All models');
     fillSelect($('project'), projects, 'All projects');
-    const modelIndex = (name) => [...models].sort().indexOf(name);
+    const modelIndex = (name) => [...models].sort((a, b) => a.localeCompare(b)).indexOf(name);
     renderCards(shown, model === '' ? previous : (previous.by_model[model] ?? null), compare);
     renderTable(shown, compare);
     $('series-caption').textContent = kind === 'hourly' ? 'per hour' : 'per day';

@@ -6,7 +6,7 @@ const plots = new Map();
 const PALETTE = ['#2f6fdb', '#e08e0b', '#1a7f37', '#8e44ad', '#c0392b', '#0f8b8d', '#b5651d', '#d63384'];
 
 /** A stable colour for the `index`-th line. */
-export const colour = (index) => PALETTE[index % PALETTE.length];
+export const colour = (index) => PALETTE[((index % PALETTE.length) + PALETTE.length) % PALETTE.length];
 
 function widthOf(element) {
   return Math.max(240, element.clientWidth || 320);
