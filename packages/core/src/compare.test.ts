@@ -47,6 +47,19 @@ describe('quantileInterval', () => {
     expect(narrow(1000)).toBeLessThan(narrow(50));
   });
 
+  it.each([
+    [0.5, 100],
+    [0.95, 400],
+  ])('spans the order statistics of ranks q ± 1.96·√(q(1−q)/n) (q = %d, n = %i)', (q, n) => {
+    const values = Array.from({ length: n }, (_, i) => i + 1);
+    const sketch = new LogSketch();
+    for (const v of values) sketch.add(v);
+    const half = 1.96 * Math.sqrt((q * (1 - q)) / n);
+    const interval = quantileInterval(sketch, q) as { low: number; high: number };
+    expect(interval.low / (percentile(values, 100 * (q - half)) as number)).toBeCloseTo(1, 1);
+    expect(interval.high / (percentile(values, 100 * Math.min(1, q + half)) as number)).toBeCloseTo(1, 1);
+  });
+
   it('is null for an empty sketch', () => {
     expect(quantileInterval(new LogSketch(), 0.5)).toBeNull();
   });

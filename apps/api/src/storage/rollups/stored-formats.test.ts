@@ -18,6 +18,7 @@ describe('stored hour summary', () => {
       'a newer version',
       stored.replace(`"version":${SERIES_SUMMARY_VERSION}`, `"version":${SERIES_SUMMARY_VERSION + 1}`),
     ],
+    ['version 1 (no time_breakdown)', `{"version":1,"summary":${JSON.stringify(summary)}}`],
     // Written before versions: version 1's shape, without time_breakdown.
     ['the unversioned summary of version 1', JSON.stringify(summary)],
     ['no object', '[]'],
