@@ -1,30 +1,26 @@
 #!/usr/bin/env node
-// Embeds the dashboard's static files — our own client code and uPlot from node_modules —
+// Embeds the dashboard's static files — our own client modules and uPlot from node_modules —
 // into src/dashboard/assets.generated.ts, so that Node and Workers serve them from memory
 // with no file system and no external request. The generated file is not committed (it
 // holds third-party code); `build`, `typecheck` and the tests regenerate it.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const here = (path) => new URL(`../${path}`, import.meta.url);
 const uplotDir = require.resolve('uplot/package.json').replace(/package\.json$/, '');
+const TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 
 const assets = {
-  'uplot.js': {
-    type: 'text/javascript; charset=utf-8',
-    text: readFileSync(`${uplotDir}dist/uPlot.iife.min.js`, 'utf8'),
-  },
-  'uplot.css': { type: 'text/css; charset=utf-8', text: readFileSync(`${uplotDir}dist/uPlot.min.css`, 'utf8') },
-  'dashboard.js': {
-    type: 'text/javascript; charset=utf-8',
-    text: readFileSync(here('src/dashboard/client/dashboard.js'), 'utf8'),
-  },
-  'dashboard.css': {
-    type: 'text/css; charset=utf-8',
-    text: readFileSync(here('src/dashboard/client/dashboard.css'), 'utf8'),
-  },
+  'uplot.js': { type: TYPES.js, text: readFileSync(`${uplotDir}dist/uPlot.iife.min.js`, 'utf8') },
+  'uplot.css': { type: TYPES.css, text: readFileSync(`${uplotDir}dist/uPlot.min.css`, 'utf8') },
 };
+// Every file of the client folder, by its name: the page loads dashboard.js as an ES module,
+// which imports its siblings as `./name.js` (served as /dashboard/name.js).
+for (const name of readdirSync(here('src/dashboard/client')).sort()) {
+  const type = TYPES[name.split('.').pop()];
+  if (type !== undefined) assets[name] = { type, text: readFileSync(here(`src/dashboard/client/${name}`), 'utf8') };
+}
 
 const body = Object.entries(assets)
   .map(

@@ -2,23 +2,31 @@
 /**
  * The dashboard in a real browser (Debian's Chromium, driven by playwright-core): with
  * API_TOKEN set it asks for the token once, then renders the numbers /stats returns for
- * seeded data, with no console errors and no request leaving the app. Screenshots go to
- * test-artifacts/ (laptop and phone sizes).
+ * seeded data, with no console error or warning, no failed request and no request leaving the
+ * app; nothing is cut at 1280 or 1400 px and it fits 390 px. Screenshots go to test-artifacts/
+ * (laptop and phone sizes).
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { type RequestMetric, type Summary, summarize } from '@ollama-perf/core';
 import { type ServedApp, serveOnPort } from '@ollama-perf/testkit';
 import { fixtureRecords } from '@ollama-perf/testkit/records';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { storeSink } from '../src/sink/store-sink.js';
 import { openStore } from '../src/storage/open-node.js';
 import type { MetricStore } from '../src/storage/store.js';
+import {
+  artifact,
+  chartOf,
+  choose,
+  launchChromium,
+  overflowOf,
+  type Visit,
+  visit,
+} from './support/dashboard-browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
 const TOKEN = 'dashboard-token';
+const ZONE = 'Australia/Adelaide';
 
 // The fixtures, moved to the last four hours so they fall inside the page's default 24 h window.
 const now = Date.now();
@@ -63,27 +71,13 @@ let server: ServedApp | undefined;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   store = await openStore(':memory:');
   await store.insert(records);
   await store.insertResidency(RESIDENCY);
   const app = createApp({ store, sink: storeSink(store), ollamaUrl: 'http://127.0.0.1:9', apiToken: TOKEN });
   server = await serveOnPort(app);
   url = server.url;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -91,47 +85,39 @@ afterAll(async () => {
   await store?.close();
 });
 
-interface Visit {
-  page: Page;
-  consoleErrors: string[];
-  outside: string[];
+/** The JSON the page reads, asked with the token. */
+async function json(path: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  return (await res.json()) as Record<string, unknown>;
 }
 
-async function visit(viewport: { width: number; height: number }): Promise<Visit> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const consoleErrors: string[] = [];
-  const outside: string[] = [];
-  page.on('console', (message) => {
-    // The login round trip answers 401 on purpose; the browser logs that as a failed resource.
-    if (message.type() === 'error' && !message.text().includes('401')) consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await context.route('**/*', (route) => {
-    if (new URL(route.request().url()).origin !== url) {
-      outside.push(route.request().url());
-      return route.abort();
-    }
-    return route.continue();
-  });
-  await page.goto(`${url}/dashboard`);
-  await page.locator('#login').waitFor({ state: 'visible' });
-  expect(await page.locator('#content').isHidden()).toBe(true);
-  await page.locator('#token').fill(TOKEN);
-  await page.locator('#login button').click();
-  await page.locator('body[data-loaded="true"]').waitFor({ timeout: 15_000 });
-  return { page, consoleErrors, outside };
+/** The window (from, to) of the last `/stats` request the page made. */
+function lastStatsWindow(asked: string[]): { from: number; to: number } {
+  const last = asked.filter((p) => p.startsWith('/stats?series=')).at(-1) as string;
+  const params = new URLSearchParams(last.slice(last.indexOf('?')));
+  return { from: Number(params.get('from')), to: Number(params.get('to')) };
 }
+
+type Bucket = { bucket: string; requests: number; latency_ms: { p50: number | null } };
+type TimeBreakdown = Record<
+  'timed_requests' | 'load_ms' | 'prompt_eval_ms' | 'generation_ms' | 'other_ms',
+  number | null
+>;
+
+const barValues = (page: Page, id: string) =>
+  page
+    .locator(`#${id} .bar-row`)
+    .evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.key, (r as HTMLElement).dataset.value]));
 
 describe('dashboard in Chromium', () => {
   let laptop: Visit;
   let expected: Summary;
 
   beforeAll(async () => {
-    laptop = await visit({ width: 1366, height: 900 });
+    // A zone half an hour off UTC: the hours of the day must be the viewer's.
+    laptop = await visit(browser, url, { token: TOKEN, viewport: { width: 1280, height: 800 }, timezoneId: ZONE });
     expected = summarize(records);
   });
-
   it('asks for the token once and then keeps it', async () => {
     await laptop.page.reload();
     await laptop.page.locator('body[data-loaded="true"]').waitFor();
@@ -177,6 +163,85 @@ describe('dashboard in Chromium', () => {
     expect(await laptop.page.locator('#chart-vram canvas').count()).toBe(1);
   });
 
+  it('spans the chosen window on the time axis, not the data: four hours of data in a 24 h window', async () => {
+    const window = lastStatsWindow(laptop.asked);
+    expect(window.to - window.from).toBe(86_400_000);
+    for (const id of ['chart-requests', 'chart-latency', 'chart-tps', 'chart-load']) {
+      const chart = await chartOf(laptop.page, id);
+      expect([chart.from, chart.to]).toEqual([window.from, window.to]);
+    }
+    // One point per hour; the hours without requests are gaps (null), not zeros.
+    const requests = (await chartOf(laptop.page, 'chart-requests')).lines[0] as (number | null)[];
+    expect(requests.length).toBeGreaterThanOrEqual(24);
+    expect(requests.filter((v) => v !== null).length).toBeLessThanOrEqual(6);
+    expect(requests.slice(0, 12)).toEqual(Array(12).fill(null));
+  });
+
+  it('draws no VRAM before the first residency sample: a gap and a note, never 0 GB', async () => {
+    const firstSample = now - 3 * 3_600_000;
+    const note = laptop.page.locator('#vram-note');
+    expect(await note.getAttribute('data-known-from')).toBe(String(firstSample));
+    expect(await note.textContent()).toMatch(/^No samples before /);
+    const chart = await chartOf(laptop.page, 'chart-vram');
+    const vram = chart.lines[0] as (number | null)[];
+    // Steps: window start (unknown), llama loaded (3 GB), qwen replaces it (5 GB), window end.
+    expect(vram).toEqual([null, 3, 5, 5]);
+  });
+
+  it('shows where the time goes per model, from time_breakdown', async () => {
+    const stats = (await json(`/stats?from=${now - 86_400_000}`)) as {
+      by_model: Record<string, { time_breakdown?: TimeBreakdown }>;
+    };
+    const timed = Object.entries(stats.by_model).filter(([, g]) => (g.time_breakdown?.timed_requests ?? 0) > 0);
+    expect(timed.length).toBeGreaterThan(0);
+    for (const [model, group] of timed) {
+      const parts = await laptop.page
+        .locator(`#chart-breakdown .bar-row[data-key="${model.replace(/["\\]/g, '\\$&')}"] .fill`)
+        .evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.part, (e as HTMLElement).dataset.value]));
+      const breakdown = group.time_breakdown as TimeBreakdown;
+      expect(parts).toEqual(
+        (['load_ms', 'prompt_eval_ms', 'generation_ms', 'other_ms'] as const).map((p) => [p, String(breakdown[p])]),
+      );
+    }
+  });
+
+  it("charts latency by requests in flight and requests by hour of day in the viewer's zone", async () => {
+    const stats = (await json(`/stats?from=${now - 86_400_000}&tz=${ZONE}`)) as {
+      by_concurrency: Bucket[];
+      by_hour_of_day?: Array<{ hour: number; requests: number }>;
+    };
+    expect(await barValues(laptop.page, 'chart-concurrency')).toEqual(
+      stats.by_concurrency.map((b) => [b.bucket, b.latency_ms.p50 === null ? '' : String(b.latency_ms.p50)]),
+    );
+    expect(stats.by_hour_of_day).toHaveLength(24);
+    expect(await laptop.page.locator('#hours-caption').textContent()).toBe(ZONE);
+    expect(await barValues(laptop.page, 'chart-hours')).toEqual(
+      (stats.by_hour_of_day ?? []).map((h) => [String(h.hour), String(h.requests)]),
+    );
+  });
+
+  it('switches every figure to one model with the model filter', async () => {
+    const model = 'qwen2.5vl:7b';
+    await choose(laptop.page, '#model', model);
+    expect(laptop.asked.filter((p) => p.startsWith('/stats/qwen2.5vl%3A7b?series=hourly&'))).toHaveLength(1);
+    const mine = summarize(records, { model });
+    const card = (label: string) => laptop.page.locator(`[data-card="${label}"] .value`).getAttribute('data-value');
+    expect(Number(await card('Requests'))).toBe(mine.requests);
+    expect(Number(await card('Tokens/s p50'))).toBe(mine.tokens_per_second.p50);
+    const rows = laptop.page.locator('#models tbody tr');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-model')).toBe(model);
+    // by_prompt_tokens comes with /stats/:model: one bar per bucket.
+    const one = (await json(`/stats/${encodeURIComponent(model)}?from=${now - 86_400_000}`)) as {
+      by_prompt_tokens: Bucket[];
+    };
+    expect(await barValues(laptop.page, 'chart-prompt')).toEqual(
+      one.by_prompt_tokens.map((b) => [b.bucket, b.latency_ms.p50 === null ? '' : String(b.latency_ms.p50)]),
+    );
+    await choose(laptop.page, '#model', '');
+    expect(Number(await card('Requests'))).toBe(expected.requests);
+  });
+
   it('shows the residency timeline /models returns: one lane per model, one bar per interval', async () => {
     const lanes = laptop.page.locator('#timeline .lane');
     expect(await lanes.count()).toBe(2);
@@ -189,26 +254,38 @@ describe('dashboard in Chromium', () => {
   });
 
   it('filters by project', async () => {
-    await laptop.page.locator('#project').selectOption('alpha');
-    await laptop.page.waitForFunction(
-      (n) => document.querySelector('[data-card="Requests"] .value')?.getAttribute('data-value') === String(n),
-      summarize(records, { project: 'alpha' }).requests,
-    );
-    await laptop.page.locator('#project').selectOption('');
+    await choose(laptop.page, '#project', 'alpha');
+    const card = await laptop.page.locator('[data-card="Requests"] .value').getAttribute('data-value');
+    expect(Number(card)).toBe(summarize(records, { project: 'alpha' }).requests);
+    await choose(laptop.page, '#project', '');
   });
 
-  it('makes no request outside the app and logs no errors', async () => {
-    await laptop.page.screenshot({ path: new URL('dashboard-laptop.png', ARTIFACTS).pathname, fullPage: true });
+  it('cuts nothing at 1280 and 1400 px: the model table scrolls inside its own box', async () => {
+    await laptop.page.screenshot({ path: artifact('dashboard-laptop.png'), fullPage: true });
+    expect(await overflowOf(laptop.page)).toBeLessThanOrEqual(0);
+    await laptop.page.setViewportSize({ width: 1400, height: 900 });
+    expect(await overflowOf(laptop.page)).toBeLessThanOrEqual(0);
+    await laptop.page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('has its own icon, makes no request outside the app, and logs no error, no warning, no failed request', async () => {
+    expect(await laptop.page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
+    expect(laptop.asked.filter((p) => p.startsWith('/favicon'))).toEqual([]);
     expect(laptop.outside).toEqual([]);
-    expect(laptop.consoleErrors).toEqual([]);
+    expect(laptop.problems).toEqual([]);
   });
 
   it('fits a phone screen', async () => {
-    const phone = await visit({ width: 390, height: 844 });
-    const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await phone.page.screenshot({ path: new URL('dashboard-phone.png', ARTIFACTS).pathname, fullPage: true });
-    expect(overflow).toBeLessThanOrEqual(0);
-    expect(phone.consoleErrors).toEqual([]);
+    const phone = await visit(browser, url, { token: TOKEN, viewport: { width: 390, height: 844 } });
+    await phone.page.screenshot({ path: artifact('dashboard-phone.png'), fullPage: true });
+    expect(await overflowOf(phone.page)).toBeLessThanOrEqual(0);
+    // The model table is wider than a phone: it scrolls inside its own box, nothing is cut off.
+    const table = await phone.page
+      .locator('.table-wrap')
+      .evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth, overflow: getComputedStyle(e).overflowX }));
+    expect(table.scroll).toBeGreaterThan(table.client);
+    expect(table.overflow).toBe('auto');
+    expect(phone.problems).toEqual([]);
     expect(phone.outside).toEqual([]);
   });
 });
