@@ -129,6 +129,8 @@ describe('dashboard in Chromium', () => {
     expect(Number(await card('Requests'))).toBe(expected.requests);
     expect(Number(await card('Latency p50'))).toBe(expected.latency_ms.p50);
     expect(Number(await card('Tokens/s p50'))).toBe(expected.tokens_per_second.p50);
+    expect(expected.observed_tokens_per_second.p50).not.toBeNull();
+    expect(Number(await card('Observed tok/s p50'))).toBe(expected.observed_tokens_per_second.p50);
     expect(Number(await card('Cold starts'))).toBe(expected.cold_starts);
   });
 
@@ -148,6 +150,7 @@ describe('dashboard in Chromium', () => {
       expect(await value('latency_p99')).toBe(group.latency_ms.p99);
       expect(await value('ttft_p50')).toBe(group.ttft_ms.p50);
       expect(await value('tokens_per_second_p50')).toBe(group.tokens_per_second.p50);
+      expect(await value('observed_tokens_per_second_p50')).toBe(group.observed_tokens_per_second.p50);
       expect(await value('prompt_tokens_per_second_p50')).toBe(group.prompt_tokens_per_second.p50);
       expect(await value('warm_load_p50')).toBe(group.warm_load_ms.p50);
       expect(await value('cold_load_p50')).toBe(group.cold_load_ms.p50);

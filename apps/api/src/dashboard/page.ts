@@ -54,7 +54,7 @@ export function dashboardHtml(): string {
     <div class="table-wrap"><table id="models">
       <thead><tr>
         <th>Model</th><th>Requests</th><th>Success</th><th>Latency p50</th><th>p95</th><th>p99</th>
-        <th>TTFT p50</th><th>Tokens/s p50</th><th>Prompt tok/s p50</th><th>Load warm p50</th><th>Load cold p50</th><th>Load after switch p50</th><th>Cold starts</th><th>Switches</th>
+        <th>TTFT p50</th><th>Tokens/s p50</th><th>Observed tok/s p50</th><th>Prompt tok/s p50</th><th>Load warm p50</th><th>Load cold p50</th><th>Load after switch p50</th><th>Cold starts</th><th>Switches</th>
       </tr></thead>
       <tbody></tbody>
     </table></div>

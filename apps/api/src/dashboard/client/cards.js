@@ -13,6 +13,13 @@ const CARDS = [
   ['TTFT p50', (s) => s.ttft_ms?.p50, fmtMs, 'ttft_ms_p50'],
   ['Tokens/s p50', (s) => s.tokens_per_second?.p50, (v) => fmtNumber(v, 1), 'tokens_per_second_p50'],
   ['Prompt tok/s p50', (s) => s.prompt_tokens_per_second?.p50, (v) => fmtNumber(v, 1), 'prompt_tokens_per_second_p50'],
+  // Seen by the data path from chunk timing: the speed figure of /v1 traffic, where Ollama sends none.
+  [
+    'Observed tok/s p50',
+    (s) => s.observed_tokens_per_second?.p50,
+    (v) => fmtNumber(v, 1),
+    'observed_tokens_per_second_p50',
+  ],
   ['Cold load p50', (s) => s.cold_load_ms?.p50, fmtMs, 'cold_load_ms_p50'],
   ['Cold starts', (s) => s.cold_starts, (v) => fmtNumber(v, 0)],
   ['Switches', (s) => s.switches, (v) => fmtNumber(v, 0)],

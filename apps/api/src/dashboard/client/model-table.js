@@ -11,6 +11,7 @@ const COLUMNS = [
   ['latency_p99', (g) => g.latency_ms.p99, fmtMs],
   ['ttft_p50', (g) => g.ttft_ms.p50, fmtMs],
   ['tokens_per_second_p50', (g) => g.tokens_per_second.p50, (v) => fmtNumber(v, 1)],
+  ['observed_tokens_per_second_p50', (g) => g.observed_tokens_per_second?.p50, (v) => fmtNumber(v, 1)],
   ['prompt_tokens_per_second_p50', (g) => g.prompt_tokens_per_second.p50, (v) => fmtNumber(v, 1)],
   ['warm_load_p50', (g) => g.warm_load_ms.p50, fmtMs],
   ['cold_load_p50', (g) => g.cold_load_ms.p50, fmtMs],
