@@ -6,6 +6,7 @@ import { decodeRollupInto, encodeRollup } from './rollup-codec.js';
 import {
   type HourPart,
   hourlyJsonOfParts,
+  hourOfDayAggregates,
   modelSummaryJsonOfParts,
   partsOfRecords,
   type RollupPart,
@@ -93,6 +94,27 @@ describe('summaries from rollup parts', () => {
         );
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('answer by_hour_of_day to the digit from a merged base plus the hours after it, leaving the base as it was', () => {
+    const tz = fc.constantFrom(undefined, 'Europe/Paris', 'Asia/Kolkata');
+    fc.assert(
+      fc.property(records, tz, fc.nat(), (sample, zone, at) => {
+        const parts = partsOfRecords(sample).map((p) => ({
+          ...p,
+          figures: encodeRollup(p.figures as RollupAggregate),
+        }));
+        const split = at % (parts.length + 1);
+        const base = hourOfDayAggregates(parts.slice(0, split), zone);
+        const before = JSON.stringify(base.map((group) => group?.summary() ?? null));
+        const whole = JSON.stringify(summaryOfParts(parts, {}, { tz: zone, hourParts: parts }));
+        const options = { tz: zone, hourOfDayBase: base, hourParts: parts.slice(split) };
+        expect(JSON.stringify(summaryOfParts(parts, {}, options))).toBe(whole);
+        expect(JSON.stringify(summaryOfParts(parts, {}, options))).toBe(whole);
+        expect(JSON.stringify(base.map((group) => group?.summary() ?? null))).toBe(before);
+      }),
+      { numRuns: 100 },
     );
   });
 

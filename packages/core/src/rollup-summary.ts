@@ -82,6 +82,48 @@ export interface PartsSummaryOptions extends SummaryOptions {
    * when they are all hour parts, as {@link partsOfRecords} makes by default).
    */
   hourParts?: Iterable<HourFigures> | undefined;
+  /**
+   * `by_hour_of_day` already merged from hour parts that come before `hourParts` (from
+   * {@link hourOfDayAggregates}, with the same `tz`): copied, never changed, so it can be cached.
+   */
+  hourOfDayBase?: HourOfDayAggregates | undefined;
+}
+
+/** The figures of each hour of the day (index 0–23), `null` where no part fell. */
+export type HourOfDayAggregates = ReadonlyArray<GroupAggregate | null>;
+
+/** Merges hour parts, in order, into the groups of their hours of the day. */
+function mergeHoursOfDay(
+  into: Array<GroupAggregate | null>,
+  hourParts: Iterable<HourFigures>,
+  tz: string | undefined,
+  reader: RollupBlobReader,
+): void {
+  const hourOf = hourOfDayIn(tz);
+  for (const part of hourParts) {
+    const figures: MergeableFigures =
+      part.figures instanceof Uint8Array ? reader.load(part.figures, { all: true }) : part.figures;
+    const hour = hourOf(part.start);
+    const group = into[hour] ?? new GroupAggregate();
+    into[hour] = group;
+    figures.mergeAllInto(group);
+  }
+}
+
+/**
+ * Hour parts merged into the figures of each hour of the day (`tz`, UTC by default): a
+ * `by_hour_of_day` to pass on as {@link PartsSummaryOptions.hourOfDayBase}. Merging it first
+ * and then the parts that follow gives, to the digit, what merging all the parts in that
+ * order gives.
+ *
+ * @example
+ * const base = hourOfDayAggregates(closedHours, 'Europe/Paris');
+ * summaryOfParts(parts, filter, { tz: 'Europe/Paris', hourOfDayBase: base, hourParts: openHours });
+ */
+export function hourOfDayAggregates(hourParts: Iterable<HourFigures>, tz?: string): HourOfDayAggregates {
+  const groups: Array<GroupAggregate | null> = Array.from({ length: 24 }, () => null);
+  mergeHoursOfDay(groups, hourParts, tz, new RollupBlobReader());
+  return groups;
 }
 
 /** Merges parts, each read once, into every breakdown. */
@@ -98,15 +140,15 @@ class PartsMerger {
   constructor(parts: Iterable<RollupPart>, options: PartsSummaryOptions) {
     const list = options.hourParts === undefined ? [...parts] : parts;
     for (const part of list) this.add(part);
-    const hourOf = hourOfDayIn(options.tz);
-    for (const part of options.hourParts ?? (list as RollupPart[])) {
-      const figures: MergeableFigures =
-        part.figures instanceof Uint8Array ? this.reader.load(part.figures, { all: true }) : part.figures;
-      const hour = hourOf(part.start);
-      const group = this.byHourOfDay[hour] ?? new GroupAggregate();
-      this.byHourOfDay[hour] = group;
-      figures.mergeAllInto(group);
+    // A copy: adding to the base itself would change it for everyone holding it. Adding to an
+    // empty aggregate leaves every figure as it was (0 + x = x), so the digits do not move.
+    for (const [hour, group] of (options.hourOfDayBase ?? []).entries()) {
+      if (group === null) continue;
+      const copy = new GroupAggregate();
+      copy.merge(group);
+      this.byHourOfDay[hour] = copy;
     }
+    mergeHoursOfDay(this.byHourOfDay, options.hourParts ?? (list as RollupPart[]), options.tz, this.reader);
   }
 
   private add(part: RollupPart): void {

@@ -31,12 +31,12 @@ import {
   aggregatesByModel,
   compareWindows,
   GroupAggregate,
-  type HourFigures,
   type HourPart,
   hourlyJsonOfParts,
   joinJsonObjects,
   jsonObjectOf,
   modelSummaryJsonOfParts,
+  type PartsSummaryOptions,
   partsByPeriod,
   partsOfRecords,
   type RollupPart,
@@ -212,9 +212,15 @@ export class MetricStore implements GatewayStore {
     return (await this.rollups.seriesParts(filter)) ?? (await this.periodParts(filter, 'hour'));
   }
 
-  /** The figures of each hour of a window, for `by_hour_of_day` (one series row per hour where rollups serve). */
-  private async hourFiguresFor(filter: StatsFilter): Promise<HourFigures[]> {
-    return (await this.rollups.hourFigures(filter)) ?? (await this.periodParts(filter, 'hour'));
+  /**
+   * What `by_hour_of_day` of a window in `tz` is merged from: its closed hours already merged
+   * (cached) and one series row per newer hour where rollups serve, else parts by hour.
+   */
+  private async hourOfDayFor(
+    filter: StatsFilter,
+    tz: string | undefined,
+  ): Promise<Pick<PartsSummaryOptions, 'hourOfDayBase' | 'hourParts'>> {
+    return (await this.rollups.hourOfDay(filter, tz)) ?? { hourParts: await this.periodParts(filter, 'hour') };
   }
 
   /**
@@ -242,7 +248,7 @@ export class MetricStore implements GatewayStore {
 
   /** The summary of parts served from rollups: `by_hour_of_day` from the window's hours. */
   private async summaryOfRollups(parts: RollupPart[], filter: StatsFilter, options: SummaryRequest): Promise<Summary> {
-    return summaryOfParts(parts, filter, { tz: options.tz, hourParts: await this.hourFiguresFor(filter) });
+    return summaryOfParts(parts, filter, { tz: options.tz, ...(await this.hourOfDayFor(filter, options.tz)) });
   }
 
   /** `GET /stats`: the Summary JSON over the records matching `filter`. */
@@ -304,7 +310,7 @@ export class MetricStore implements GatewayStore {
     if (parts !== null) {
       const json = modelSummaryJsonOfParts(parts, await this.hourPartsFor(scoped), model, scoped, {
         tz: options.tz,
-        hourParts: await this.hourFiguresFor(scoped),
+        ...(await this.hourOfDayFor(scoped, options.tz)),
       });
       if (series === undefined) return json;
       return joinJsonObjects(

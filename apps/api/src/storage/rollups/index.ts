@@ -25,7 +25,9 @@ import {
 import {
   type BuiltPart,
   type HourFigures,
+  type HourOfDayAggregates,
   type HourPart,
+  hourOfDayAggregates,
   partsByPeriod,
   partsOfRecords,
   type RollupPart,
@@ -36,6 +38,7 @@ import type { RollupGrain } from '../schema.js';
 import type { TransactionScript } from '../transaction-script.js';
 import { type BuildResult, buildRollups } from './build.js';
 import type { RollupHost, StalePeriods } from './host.js';
+import { closedHourCount, HourOfDayCache, hourOfDayKey } from './hour-of-day-cache.js';
 import { markAll, markChangedQueries, markNotBuilt } from './mark.js';
 import { plannedRanges, planWindow, type RawRange, type RollupPlan, servesRollups } from './plan.js';
 import { readHourFigures, readHourSummaries, readMetricsStates, readModelHourSummaries, readParts } from './read.js';
@@ -48,6 +51,9 @@ export type { RawRange, RollupPlan } from './plan.js';
 
 /** Rollup maintenance and planning over one store's database. */
 export class Rollups {
+  /** Merged `by_hour_of_day` of recent windows' closed hours. */
+  private readonly hoursOfDay = new HourOfDayCache();
+
   constructor(private readonly host: RollupHost) {}
 
   /**
@@ -122,12 +128,36 @@ export class Rollups {
   }
 
   /**
-   * The figures of each hour of the window `filter` names, for `by_hour_of_day`: the blobs of
-   * the series rows of clean hours (one row per hour) plus parts from the records of the rest.
-   * `null` when the filter names an operation or project (series rows span all of them).
+   * What `by_hour_of_day` of the window `filter` names is merged from, in `tz`: the figures of
+   * its closed clean hours already merged (from the cache while none of them changed: see
+   * ./hour-of-day-cache.ts), then the blobs of the series rows of its newest clean hours (one
+   * row per hour) and parts from the records of the rest — the order a merge of every hour
+   * takes, so the answer is the same to the digit. `null` when the filter names an operation
+   * or project (series rows span all of them).
    */
-  hourFigures(filter: StatsFilter): Promise<HourFigures[] | null> {
-    return this.seriesRows(filter, readHourFigures);
+  async hourOfDay(
+    filter: StatsFilter,
+    tz: string | undefined,
+  ): Promise<{ hourOfDayBase: HourOfDayAggregates; hourParts: HourFigures[] } | null> {
+    if (filter.operation !== undefined || filter.project !== undefined) return null;
+    const { base, stored, raw } = await this.readingCurrent(async (exclude, stale) => {
+      const plan = await planWindow(this.host.db, filter, 'hour', exclude);
+      const closed = closedHourCount(plan.hours);
+      const hours = plan.hours.slice(0, closed);
+      const key = hourOfDayKey(filter.model, tz, hours, plan.hourVersions.slice(0, closed));
+      let base = this.hoursOfDay.get(key);
+      if (base === undefined) {
+        const staleBefore = stale.size;
+        base = hourOfDayAggregates(await readHourFigures(this.host.db, hours, filter.model, stale), tz);
+        // Rows of another format were left out: this read runs again without their hours.
+        if (stale.size === staleBefore) this.hoursOfDay.set(key, base);
+      }
+      const stored = await readHourFigures(this.host.db, plan.hours.slice(closed), filter.model, stale);
+      return { base, stored, raw: plan.raw };
+    });
+    const hourParts: HourFigures[] = stored;
+    hourParts.push(...(await this.rawParts(filter, raw)));
+    return { hourOfDayBase: base, hourParts };
   }
 
   /**
@@ -175,6 +205,13 @@ export class Rollups {
       return { stored: await read(this.host.db, plan.hours, filter.model, stale), raw: plan.raw };
     });
     const parts: Array<T | BuiltPart> = stored;
+    parts.push(...(await this.rawParts(filter, raw)));
+    return parts;
+  }
+
+  /** Parts (by hour) from the records of the ranges `raw` of the window `filter` names. */
+  private async rawParts(filter: StatsFilter, raw: readonly RawRange[]): Promise<BuiltPart[]> {
+    const parts: BuiltPart[] = [];
     for (const [from, to] of raw) parts.push(...partsOfRecords(await this.host.records({ ...filter, from, to })));
     return parts;
   }

@@ -77,7 +77,9 @@ export async function markAll(host: RollupHost): Promise<void> {
 /**
  * Marks periods as not built (their stored rows are of another format version): the builder
  * rebuilds them, in the current version. A build that lands meanwhile is harmless: the
- * period is then built once more.
+ * period is then built once more. The version is bumped too, so that a clean period's rows
+ * change only with its version: the rebuilt rows (whose sums may differ in their last digits)
+ * are never taken for the ones a reader cached (./hour-of-day-cache.ts).
  */
 export async function markNotBuilt(host: RollupHost, ids: Iterable<string>): Promise<void> {
   const sorted = [...ids].sort();
@@ -85,7 +87,7 @@ export async function markNotBuilt(host: RollupHost, ids: Iterable<string>): Pro
   for (let i = 0; i < sorted.length; i += perStatement)
     await host.db
       .updateTable('rollup_periods')
-      .set({ built_version: 0 })
+      .set({ built_version: 0, version: sql`version + 1` })
       .where('id', 'in', sorted.slice(i, i + perStatement))
       .execute();
 }

@@ -19,6 +19,11 @@ export interface RollupPlan {
   days: number[];
   /** Starts of the hours served from hour rollups. */
   hours: number[];
+  /**
+   * The `version` of each of `hours` (same order): a clean hour's rows change only with it
+   * (./mark.ts), so the list fingerprints what those hours hold.
+   */
+  hourVersions: number[];
   /** The rest of the window, read from the records. */
   raw: RawRange[];
 }
@@ -53,7 +58,7 @@ export async function planWindow(
   const to = filter.to ?? Number.POSITIVE_INFINITY;
   let query = db
     .selectFrom('rollup_periods')
-    .select(['grain', 'start'])
+    .select(['grain', 'start', 'version'])
     .where((eb) => eb('built_version', '=', eb.ref('version')));
   if (longest !== 'month') query = query.where('grain', 'in', grains);
   // A month that starts up to 31 days before `from` may still end inside the window: read it, drop it below.
@@ -65,6 +70,7 @@ export async function planWindow(
   const covered: Array<readonly [number, number]> = [];
   const isCovered = (start: number) => covered.some(([a, b]) => start >= a && start < b);
   const chosen: Record<RollupGrain, number[]> = { hour: [], day: [], month: [] };
+  const hourVersions: number[] = [];
   for (const grain of [...grains].reverse()) {
     for (const period of clean) {
       if (period.grain !== grain) continue;
@@ -72,6 +78,7 @@ export async function planWindow(
       const end = periodEndOf(start, grain);
       if (start < from || end > to || isCovered(start) || exclude.has(periodId(grain, start))) continue;
       chosen[grain].push(start);
+      if (grain === 'hour') hourVersions.push(Number(period.version));
       covered.push([start, end]);
     }
   }
@@ -84,7 +91,7 @@ export async function planWindow(
   }
   if (covered.length === 0 || cursor === undefined || filter.to === undefined || cursor < filter.to)
     raw.push([cursor, filter.to]);
-  return { months: chosen.month, days: chosen.day, hours: chosen.hour, raw };
+  return { months: chosen.month, days: chosen.day, hours: chosen.hour, hourVersions, raw };
 }
 
 /** Per grain a plan uses, the rows to read. */
