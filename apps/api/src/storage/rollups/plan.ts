@@ -68,10 +68,11 @@ export async function planWindow(
 
   // Longest periods first; a shorter one is used only where no longer one already covers it.
   const covered: Array<readonly [number, number]> = [];
-  const isCovered = (start: number) => covered.some(([a, b]) => start >= a && start < b);
   const chosen: Record<RollupGrain, number[]> = { hour: [], day: [], month: [] };
   const hourVersions: number[] = [];
   for (const grain of [...grains].reverse()) {
+    // Periods of one grain never overlap: only the longer ones chosen before can cover one.
+    const isCovered = coveredBy([...covered].sort((a, b) => a[0] - b[0]));
     for (const period of clean) {
       if (period.grain !== grain) continue;
       const start = Number(period.start);
@@ -92,6 +93,24 @@ export async function planWindow(
   if (covered.length === 0 || cursor === undefined || filter.to === undefined || cursor < filter.to)
     raw.push([cursor, filter.to]);
   return { months: chosen.month, days: chosen.day, hours: chosen.hour, hourVersions, raw };
+}
+
+/**
+ * Whether a time falls in one of `ranges` ([start, end), sorted, disjoint): a binary search,
+ * since a month of hours checked one by one against each other cost more than the query.
+ */
+function coveredBy(ranges: ReadonlyArray<readonly [number, number]>): (start: number) => boolean {
+  return (start) => {
+    let low = 0;
+    let high = ranges.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((ranges[mid] as readonly [number, number])[0] <= start) low = mid + 1;
+      else high = mid;
+    }
+    const range = ranges[low - 1];
+    return range !== undefined && start < range[1];
+  };
 }
 
 /** Per grain a plan uses, the rows to read. */
