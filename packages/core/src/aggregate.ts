@@ -44,6 +44,11 @@ export class GroupAggregate {
 
   /** Adds every record of `other`. */
   merge(other: GroupAggregate): void {
+    this.mergeCounts(other);
+    for (const [i, sketch] of other.sketches.entries()) (this.sketches[i] as LogSketch).merge(sketch);
+  }
+
+  private mergeCounts(other: GroupAggregate): void {
     this.requests += other.requests;
     this.succeeded += other.succeeded;
     this.promptTokens += other.promptTokens;
@@ -51,7 +56,14 @@ export class GroupAggregate {
     this.coldStarts += other.coldStarts;
     this.switches += other.switches;
     for (const [i, count] of other.errors.entries()) this.errors[i] = (this.errors[i] as number) + count;
-    for (const [i, sketch] of other.sketches.entries()) (this.sketches[i] as LogSketch).merge(sketch);
+  }
+
+  /** A copy: adding to it leaves this aggregate as it is. */
+  clone(): GroupAggregate {
+    const copy = new GroupAggregate();
+    copy.mergeCounts(this);
+    for (const [i, sketch] of this.sketches.entries()) copy.sketches[i] = sketch.clone();
+    return copy;
   }
 
   /** The group's figures, shaped like an exact {@link GroupSummary}; percentiles within the sketch's accuracy. */

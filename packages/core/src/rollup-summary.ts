@@ -140,14 +140,9 @@ class PartsMerger {
   constructor(parts: Iterable<RollupPart>, options: PartsSummaryOptions) {
     const list = options.hourParts === undefined ? [...parts] : parts;
     for (const part of list) this.add(part);
-    // A copy: adding to the base itself would change it for everyone holding it. Adding to an
-    // empty aggregate leaves every figure as it was (0 + x = x), so the digits do not move.
-    for (const [hour, group] of (options.hourOfDayBase ?? []).entries()) {
-      if (group === null) continue;
-      const copy = new GroupAggregate();
-      copy.merge(group);
-      this.byHourOfDay[hour] = copy;
-    }
+    // Copies: adding to the base itself would change it for everyone holding it.
+    for (const [hour, group] of (options.hourOfDayBase ?? []).entries())
+      this.byHourOfDay[hour] = group?.clone() ?? null;
     mergeHoursOfDay(this.byHourOfDay, options.hourParts ?? (list as RollupPart[]), options.tz, this.reader);
   }
 

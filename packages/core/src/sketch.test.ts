@@ -72,6 +72,23 @@ describe('LogSketch', () => {
     );
   });
 
+  it('clones into a sketch that merges on like the original, leaving the original as it was', () => {
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 200 }), fc.array(value, { maxLength: 200 }), (first, more) => {
+        const original = sketchOf(first);
+        const before = [original.stat(), original.buckets()];
+        const copy = original.clone();
+        copy.merge(sketchOf(more));
+        for (const v of more) copy.add(v);
+        const expected = sketchOf(first);
+        expected.merge(sketchOf(more));
+        for (const v of more) expected.add(v);
+        expect([copy.stat(), copy.buckets(), copy.sum]).toEqual([expected.stat(), expected.buckets(), expected.sum]);
+        expect([original.stat(), original.buckets()]).toEqual(before);
+      }),
+    );
+  });
+
   it('refuses negative, infinite and NaN values', () => {
     const sketch = new LogSketch();
     for (const bad of [-1, Number.POSITIVE_INFINITY, Number.NaN]) expect(() => sketch.add(bad)).toThrow(RangeError);

@@ -110,6 +110,16 @@ export class LogSketch {
     } else if (other.sparse !== null) for (const [index, count] of other.sparse) this.addToBucket(index, count);
   }
 
+  /** A copy: adding to it leaves this sketch as it is (a cached sketch is merged on from copies). */
+  clone(): LogSketch {
+    const copy = new LogSketch();
+    copy.addTotals(this.count, this.sum, this.min, this.max, this.zeros);
+    copy.sparse = this.sparse === null ? null : new Map(this.sparse);
+    copy.offset = this.offset;
+    copy.counts = this.counts === null ? null : this.counts.slice();
+    return copy;
+  }
+
   /**
    * Adds values given as exact totals plus `n` (index, count) bucket pairs — a decoded
    * sketch, without making it an object first.
