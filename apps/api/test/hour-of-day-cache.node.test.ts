@@ -21,11 +21,7 @@ const MODEL = 'hf.co/org/repo:Q4_K_M';
 const CACHED_HOUR = FIXTURE_START + 30 * HOUR_MS;
 
 /** What a dashboard asks, in one order: windows × time zones, all models and one. */
-const QUESTIONS: Array<(store: MetricStore) => Promise<string>> = [
-  undefined,
-  'Asia/Kolkata',
-  'America/New_York',
-].flatMap((tz) => [
+const QUESTIONS: Array<(store: MetricStore) => Promise<string>> = [undefined, 'Asia/Kolkata'].flatMap((tz) => [
   async (store: MetricStore) => JSON.stringify(await store.summary({}, { tz })),
   async (store: MetricStore) => JSON.stringify(await store.summary(WINDOW, { tz })),
   async (store: MetricStore) => (await store.modelSummaryJson(MODEL, WINDOW, { tz })) as string,
@@ -75,7 +71,7 @@ for (const target of TEST_DATABASES) {
       expect(first).toEqual(uncached);
       expect(again).toEqual(uncached);
       // The time zones do give other hours of the day: an answer mixing them up would show.
-      expect(new Set(uncached.filter((_, i) => i % 3 === 0)).size).toBe(3);
+      expect(new Set(uncached.filter((_, i) => i % 3 === 0)).size).toBe(2);
     });
 
     it('answers anew after a write into a cached hour (written through: the hour stays clean)', async () => {
@@ -110,6 +106,8 @@ for (const target of TEST_DATABASES) {
     });
 
     it('answers anew after a rebuild of hours loaded behind its back', async () => {
+      // Every hour clean and cached first: after the rebuild, the same hours are.
+      await store.rollups.build(NOW);
       const before = await answersOf(store);
       // A bulk load that bypassed the store, then marked and rebuilt as after an import.
       for (const record of [extra(5, CACHED_HOUR + 99), extra(6, CACHED_HOUR + 7 * HOUR_MS)])

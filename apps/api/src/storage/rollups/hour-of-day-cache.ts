@@ -13,10 +13,11 @@ import { HOUR_MS } from '@ollama-perf/core';
 import type { HourOfDayAggregates } from '@ollama-perf/core/rollup';
 
 /**
- * Entries kept: the windows × time zones × models a few dashboards poll (each of 24 aggregates,
- * tens of KB). A poll asking more than this in a cycle would miss every time.
+ * Entries kept: the windows × time zones × models a few dashboards poll. Each is 24 aggregates
+ * whose sketches' buckets span every value seen (~1.4 MB for all models over 30 days at 1M
+ * records), so few. A poll asking more than this in a cycle would miss every time.
  */
-const CAPACITY = 16;
+const CAPACITY = 8;
 
 /**
  * The newest clean hours of a window are merged fresh each time, not cached: a live gateway's
