@@ -61,7 +61,7 @@ export { ascending, EMPTY_STAT, percentile, type Stat, statOf, statOfSorted } fr
 export { type RecordIssue, type RecordReading, readRequestMetric } from './read-record.js';
 export { FIELDS_SINCE, RECORD_SCHEMA_VERSION } from './record-version.js';
 export { buildRequestMetric, type RequestObservation, UNKNOWN_MODEL } from './request-metric.js';
-export { contentOfText, mayCarryContent, ResponseObserver, type StreamTiming } from './response-observer.js';
+export { contentOfText, ResponseObserver, type StreamTiming } from './response-observer.js';
 // The record: one per inference request, field for field as DESIGN.md.
 export {
   ERROR_MESSAGE_MAX,

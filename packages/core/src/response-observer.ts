@@ -168,27 +168,15 @@ function nonEmpty(value: unknown): boolean {
 const MAY_CARRY_CONTENT =
   /"(?:response|thinking|content|tool_calls|text|reasoning|reasoning_content|delta|partial_json)"\s*:\s*(?:"[^"]|\[\s*[^\]\s])/;
 
-/**
- * Whether a line of JSON text may carry content, without parsing it: `false` only when
- * {@link carriesContent} would say `false` of the parsed line, so a reader may leave such
- * lines unparsed and still count every content chunk.
- *
- * @example
- * mayCarryContent('{"model":"m","response":"Hi","done":false}') // true
- * mayCarryContent('{"model":"m","response":"","done":false}') // false
- */
-export function mayCarryContent(text: string): boolean {
-  return MAY_CARRY_CONTENT.test(text);
-}
-
 // Events of the Responses and Messages APIs name their type; their text fields are not all deltas.
 const TYPED = /"type"\s*:/;
 
 /**
  * Whether a line of JSON text carries content, told without parsing it where that is exact:
- * for a line without a `type` (native NDJSON, chat-completion chunks) `true` or `false` as
- * {@link carriesContent} would say of the parsed line; for a typed event (Responses, Messages
- * APIs) that may carry content, `null`: parse it.
+ * `false` only when {@link carriesContent} would say `false` of the parsed line (so a reader may
+ * leave such lines unparsed and still count every content chunk); for a line without a `type`
+ * (native NDJSON, chat-completion chunks) `true` as it would say; for a typed event (Responses,
+ * Messages APIs) that may carry content, `null`: parse it.
  *
  * @example
  * contentOfText('{"model":"m","message":{"role":"assistant","content":"Hi"},"done":false}') // true
